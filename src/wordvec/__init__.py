@@ -1,0 +1,1 @@
+"""wordvec: learn word embeddings from raw text and explore them."""
