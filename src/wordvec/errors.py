@@ -45,6 +45,10 @@ class ModelFormatError(WordvecError):
     """A saved model or a vectors file is missing, truncated, corrupted or inconsistent."""
 
 
+class TrainingError(WordvecError):
+    """Training failed, for example the loss diverged to NaN or infinity."""
+
+
 class DownloadError(WordvecError):
     """A dataset could not be downloaded or failed its integrity check."""
 

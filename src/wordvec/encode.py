@@ -1,0 +1,144 @@
+"""Documents → vocabulary + a compact int32 array of token ids, in one streaming pass.
+
+While reading, each new word gets a provisional id in order of first
+appearance and every token is appended as an int32; raw text is never kept.
+Once the counts are known, one vectorised remap turns provisional ids into
+vocabulary rows and drops the words left out.
+
+>>> vocab, corpus = encode_documents(["the tea", "the cup of tea"], num_words=2)
+>>> vocab.words
+['UNK', 'the', 'tea']
+>>> corpus.tokens.tolist(), corpus.doc_offsets.tolist()
+([1, 2, 1, 2], [0, 2, 4])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+from .errors import CorpusError
+from .text import tokenize
+from .vocab import Vocabulary, select_words
+
+_BLOCK = 1 << 20
+
+
+@dataclass
+class TokenCorpus:
+    """A corpus as vocabulary rows.
+
+    Attributes
+    ----------
+    tokens : ndarray of int32
+        Rows (>= 1) of the kept words, documents one after another.
+    doc_offsets : ndarray of int64
+        Document ``i`` is ``tokens[doc_offsets[i]:doc_offsets[i + 1]]``.
+    raw_word_count : int
+        Words in the text before dropping those outside the vocabulary.
+    """
+
+    tokens: np.ndarray
+    doc_offsets: np.ndarray
+    raw_word_count: int
+
+    @property
+    def n_documents(self) -> int:
+        return int(self.doc_offsets.shape[0] - 1)
+
+
+class _GrowingInts:
+    """An append-only int array kept as a list of fixed-size numpy blocks."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+        self.blocks: list[np.ndarray] = []
+        self.current = np.empty(_BLOCK, dtype=dtype)
+        self.filled = 0
+
+    def extend(self, values) -> None:
+        values = np.asarray(values, dtype=self.dtype)
+        start = 0
+        while start < values.shape[0]:
+            take = min(values.shape[0] - start, _BLOCK - self.filled)
+            self.current[self.filled:self.filled + take] = values[start:start + take]
+            self.filled += take
+            start += take
+            if self.filled == _BLOCK:
+                self.blocks.append(self.current)
+                self.current = np.empty(_BLOCK, dtype=self.dtype)
+                self.filled = 0
+
+    def to_array(self) -> np.ndarray:
+        return np.concatenate(self.blocks + [self.current[:self.filled]])
+
+
+def encode_documents(documents: Iterable[str], num_words: int | None = 20000, min_count: int = 1,
+                     progress=None) -> tuple[Vocabulary, TokenCorpus]:
+    """Tokenize documents, build the vocabulary and the token-id array in one pass.
+
+    Parameters
+    ----------
+    documents : iterable of str
+    num_words : int or None, default=20000
+        Keep at most this many words (the most frequent).
+    min_count : int, default=1
+        Keep only words seen at least this often.
+    progress : callable(n_words) or None
+        Called after each document with the number of words it held.
+    """
+    first_seen: dict[str, int] = {}
+    ids = _GrowingInts(np.int32)
+    lengths = _GrowingInts(np.int64)
+    for text in documents:
+        words = tokenize(text)
+        if not words:
+            continue
+        ids.extend([first_seen.setdefault(w, len(first_seen)) for w in words])
+        lengths.extend([len(words)])
+        if progress is not None:
+            progress(len(words))
+    provisional = ids.to_array()
+    if provisional.shape[0] == 0:
+        raise CorpusError("the corpus is empty: no words found in the input")
+    freqs = np.bincount(provisional, minlength=len(first_seen)).astype(np.int64)
+    order = select_words(freqs, num_words, min_count)
+    if order.shape[0] == 0:
+        raise CorpusError(
+            f"no word occurs at least min_count={min_count} times "
+            f"(the most frequent occurs {int(freqs.max())} times); lower --min-count"
+        )
+    words = list(first_seen)
+    vocab = Vocabulary(["UNK"] + [words[i] for i in order],
+                       [int(freqs.sum() - freqs[order].sum())] + freqs[order].tolist())
+    remap = np.zeros(len(first_seen), dtype=np.int32)
+    remap[order] = np.arange(1, order.shape[0] + 1, dtype=np.int32)
+    return vocab, _remap(provisional, lengths.to_array(), remap)
+
+
+def encode_with_vocabulary(documents: Iterable[str], vocab: Vocabulary) -> TokenCorpus:
+    """Encode documents against an existing vocabulary (unknown words are dropped)."""
+    lookup = vocab.word_to_id
+    ids = _GrowingInts(np.int32)
+    lengths = _GrowingInts(np.int64)
+    raw = 0
+    for text in documents:
+        words = tokenize(text)
+        raw += len(words)
+        rows = [r for r in (lookup.get(w, 0) for w in words) if r > 0]
+        ids.extend(rows)
+        lengths.extend([len(rows)])
+    tokens = ids.to_array()
+    offsets = np.concatenate([[0], np.cumsum(lengths.to_array())]).astype(np.int64)
+    return TokenCorpus(tokens, offsets, raw)
+
+
+def _remap(provisional: np.ndarray, lengths: np.ndarray, remap: np.ndarray) -> TokenCorpus:
+    rows = remap[provisional]
+    kept = rows > 0
+    starts = np.concatenate([[0], np.cumsum(lengths)])
+    kept_before = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])
+    offsets = kept_before[starts].astype(np.int64)
+    return TokenCorpus(rows[kept], offsets, int(provisional.shape[0]))

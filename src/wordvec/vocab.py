@@ -1,0 +1,126 @@
+"""The vocabulary: words, their counts, and the sampling tables training needs.
+
+Row 0 is always ``UNK``, the tutorial's token 0 for every word left out; rows
+1.. are the kept words, most frequent first, ties in order of first appearance
+(the order Keras's ``Tokenizer`` gives).
+
+>>> vocab = Vocabulary.from_counts({"the": 5, "tea": 2, "cup": 2, "rare": 1}, num_words=3)
+>>> vocab.words
+['UNK', 'the', 'tea', 'cup']
+>>> vocab.counts.tolist()
+[1, 5, 2, 2]
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from .errors import CorpusError, ParameterError
+
+UNKNOWN = "UNK"
+
+
+class Vocabulary:
+    """Kept words and their corpus counts; ``counts[0]`` counts the words left out.
+
+    Parameters
+    ----------
+    words : sequence of str
+        ``["UNK", w1, w2, ...]``, most frequent first.
+    counts : sequence of int
+        Count of each word; ``counts[0]`` is the number of dropped tokens.
+    """
+
+    def __init__(self, words: Sequence[str], counts: Sequence[int]):
+        if not words or words[0] != UNKNOWN:
+            raise ParameterError(f"a vocabulary starts with {UNKNOWN!r}")
+        self.words = list(words)
+        self.counts = np.asarray(counts, dtype=np.int64)
+        if self.counts.shape != (len(self.words),):
+            raise ParameterError(f"{self.counts.shape[0]} counts for {len(self.words)} words")
+        self.word_to_id = {w: i for i, w in enumerate(self.words)}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.word_to_id
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[str, int], num_words: int | None = 20000, min_count: int = 1) -> "Vocabulary":
+        """Keep the ``num_words`` most frequent words with at least ``min_count`` occurrences.
+
+        ``counts`` must iterate in order of first appearance (a ``dict`` built while
+        reading does) so that ties are broken as Keras breaks them.
+        """
+        words = list(counts)
+        freqs = np.fromiter((counts[w] for w in words), dtype=np.int64, count=len(words))
+        order = select_words(freqs, num_words, min_count)
+        dropped = int(freqs.sum() - freqs[order].sum())
+        return cls([UNKNOWN] + [words[i] for i in order], [dropped] + freqs[order].tolist())
+
+    @property
+    def total_words(self) -> int:
+        """Number of tokens in the corpus, kept or not."""
+        return int(self.counts.sum())
+
+    def keep_probabilities(self, sample: float) -> np.ndarray:
+        """Probability of keeping each occurrence of a word under frequent-word subsampling.
+
+        word2vec's formula: ``(sqrt(f / t) + 1) * t / f`` with ``f`` the word's count
+        and ``t = sample * (number of kept tokens)``, capped at 1; ``sample=0`` keeps all.
+        """
+        counts = self.counts.astype(np.float64)
+        if sample <= 0:
+            return np.ones(len(self), dtype=np.float32)
+        threshold = sample * counts[1:].sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            keep = (np.sqrt(counts / threshold) + 1.0) * threshold / counts
+        keep[~np.isfinite(keep)] = 1.0
+        keep[0] = 0.0
+        return np.minimum(keep, 1.0).astype(np.float32)
+
+    def noise_table(self, power: float = 0.75) -> tuple[np.ndarray, np.ndarray]:
+        """Walker alias tables for drawing negatives from ``count ** power`` (UNK excluded)."""
+        weights = self.counts.astype(np.float64) ** power
+        weights[0] = 0.0
+        return alias_table(weights)
+
+
+def select_words(freqs: np.ndarray, num_words: int | None, min_count: int) -> np.ndarray:
+    """Indices of the kept words, most frequent first, ties by index (first appearance)."""
+    order = np.argsort(-freqs, kind="stable")
+    order = order[freqs[order] >= min_count]
+    if num_words is not None:
+        order = order[:num_words]
+    return order
+
+
+def alias_table(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Walker's alias method: draw ``i`` with probability ``weights[i] / sum`` in O(1).
+
+    Returns ``(accept, alias)``: pick a uniform slot ``i``; keep it with
+    probability ``accept[i]``, otherwise take ``alias[i]``.
+
+    >>> accept, alias = alias_table(np.array([1.0, 3.0]))
+    >>> accept.tolist(), alias.tolist()
+    ([0.5, 1.0], [1, 1])
+    """
+    n = weights.shape[0]
+    total = weights.sum()
+    if not total > 0:
+        raise CorpusError("no words to draw negative samples from")
+    scaled = weights * (n / total)
+    accept = np.ones(n, dtype=np.float64)
+    alias = np.arange(n, dtype=np.int32)
+    small = [i for i in range(n) if scaled[i] < 1.0]
+    large = [i for i in range(n) if scaled[i] >= 1.0]
+    while small and large:
+        s, g = small.pop(), large.pop()
+        accept[s] = scaled[s]
+        alias[s] = g
+        scaled[g] -= 1.0 - scaled[s]
+        (small if scaled[g] < 1.0 else large).append(g)
+    return accept.astype(np.float32), alias
