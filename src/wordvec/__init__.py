@@ -1,1 +1,48 @@
-"""wordvec: learn word embeddings from raw text and explore them."""
+"""wordvec: learn word embeddings from raw text, fast, on the CPU, and explore them.
+
+>>> import wordvec
+>>> result = wordvec.train(dim=16, epochs=1, progress=False)   # the embedded review sample
+>>> result.vectors.most_similar("coffee", n=3)                  # doctest: +SKIP
+[('tea', 0.93), ('decaf', 0.91), ('brew', 0.90)]
+
+Names are imported on first use, so ``import wordvec`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "train": "api",
+    "similar": "api",
+    "export": "api",
+    "Word2Vec": "model",
+    "Vectors": "vectors",
+    "Vocabulary": "vocab",
+    "iter_documents": "corpus",
+    "default_corpus": "corpus",
+    "save_model": "io",
+    "load_model": "io",
+    "load_vectors": "io",
+    "load_word2vec": "io",
+    "save_word2vec": "io",
+    "WordvecError": "errors",
+    "CorpusError": "errors",
+    "ParameterError": "errors",
+    "UnknownWordError": "errors",
+    "ModelFormatError": "errors",
+    "TrainingError": "errors",
+    "DownloadError": "errors",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'wordvec' has no attribute {name!r}")

@@ -1,0 +1,116 @@
+"""One call per job: what the command line does, as Python functions.
+
+>>> import tempfile
+>>> result = train(out=tempfile.mkdtemp() + "/model", dim=16, epochs=1, progress=False)
+>>> len(result.vectors) > 1000
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from .corpus import default_corpus, iter_documents
+from .errors import CorpusError, ParameterError
+from .io import export_vectors, load_model, save_model
+from .model import Word2Vec
+from .vectors import Vectors
+
+ENGINES = ("native", "keras")
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train` produced."""
+
+    vectors: Vectors
+    out: Path | None
+    epoch_losses: list
+    words_per_second: float | None
+    corpus: list
+
+
+def resolve_sources(corpus: Sequence[str] | None, progress: bool = True) -> list[Path]:
+    """Paths to read: the given files and folders, a dataset name (fetched into the cache
+    if needed), or the embedded review sample when nothing is given."""
+    if not corpus:
+        return default_corpus()
+    from .download import DATASETS, fetch
+
+    sources = []
+    for item in corpus:
+        path = Path(item)
+        if not path.exists() and item in DATASETS:
+            sources.append(fetch(item, progress=progress))
+        else:
+            sources.append(path)
+    return sources
+
+
+def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto", text_column: str | None = None,
+          include_summary: bool = False, engine: str = "native", progress: bool = True,
+          steps_per_epoch: int | None = None, negative_samples: float = 1.0, **params) -> TrainResult:
+    """Read a corpus, train vectors and (if ``out`` is given) save the model directory.
+
+    Parameters
+    ----------
+    corpus : list of str, optional
+        Files, folders or dataset names; the embedded review sample if omitted.
+    out : path, optional
+        Model directory to write.
+    engine : {"native", "keras"}, default="native"
+        ``keras`` trains the tutorial's Keras model (needs ``wordvec[keras]``).
+    **params
+        :class:`~wordvec.model.Word2Vec` parameters (dim, window, negative, epochs, ...).
+    """
+    if engine not in ENGINES:
+        raise ParameterError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    sources = resolve_sources(corpus, progress=progress)
+    documents = iter_documents(sources, format=format, text_column=text_column,
+                               include_summary=include_summary)
+    if engine == "keras":
+        return _train_keras(documents, out, sources, progress, steps_per_epoch, negative_samples, params)
+    model = Word2Vec(progress=progress, **params).fit(documents)
+    info = {"corpus": [str(s) for s in sources], "raw_words": model.raw_word_count_,
+            "epoch_losses": model.epoch_losses_, "train_seconds": model.train_seconds_,
+            "words_per_second": model.words_per_second_}
+    if out is not None:
+        save_model(out, model.vectors_, params=model.get_params(), engine="native",
+                   output_weights=model.output_weights_, info=info)
+    return TrainResult(model.vectors_, None if out is None else Path(out), model.epoch_losses_,
+                       model.words_per_second_, sources)
+
+
+def _train_keras(documents, out, sources, progress, steps_per_epoch, negative_samples, params) -> TrainResult:
+    from .engines.keras import train_keras
+
+    allowed = {"dim", "window", "epochs", "num_words", "seed"}
+    ignored = sorted(k for k, v in params.items() if k not in allowed and v is not None)
+    if ignored:
+        raise ParameterError(f"the keras engine does not take: {', '.join(ignored)}")
+    texts = list(documents)
+    if not texts:
+        raise CorpusError("the corpus is empty: no documents found")
+    kwargs = {k: v for k, v in params.items() if k in allowed and v is not None}
+    result = train_keras(texts, steps_per_epoch=steps_per_epoch, negative_samples=negative_samples,
+                         verbose=1 if progress else 0, **kwargs)
+    if out is not None:
+        save_model(out, result.vectors, params={**kwargs, "steps_per_epoch": steps_per_epoch,
+                                                "negative_samples": negative_samples},
+                   engine="keras", info={"corpus": [str(s) for s in sources], "epoch_losses": result.history})
+    return TrainResult(result.vectors, None if out is None else Path(out), list(result.history), None, sources)
+
+
+def similar(model_dir, words: Sequence[str], n: int = 5) -> dict:
+    """Neighbours of each word: ``{word: [(neighbour, cosine), ...]}``."""
+    vectors = load_model(model_dir, mmap=True).vectors
+    return {word: vectors.most_similar(word, n=n) for word in words}
+
+
+def export(model_dir, out, format: str = "word2vec") -> Path:
+    """Export a model's vectors to word2vec text/binary or TSV."""
+    vectors = load_model(model_dir, mmap=True).vectors
+    export_vectors(vectors, out, format)
+    return Path(out)

@@ -1,0 +1,169 @@
+"""The ``wordvec`` command: parse arguments, call one public function, print.
+
+>>> main(["--version"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import WordvecError
+
+_MODEL_HELP = "a model directory written by 'wordvec train'"
+
+
+def _positive_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def _num_words(text: str):
+    return None if text.lower() in ("0", "none", "all") else _positive_int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(prog="wordvec", description="Learn word embeddings from raw text and explore them.")
+    parser.add_argument("--version", action="version", version=f"wordvec {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    train = commands.add_parser("train", help="train vectors on a corpus",
+                                description="Train word vectors. With no CORPUS, trains on the embedded "
+                                            "sample of 2,000 Amazon Fine Foods reviews.")
+    train.add_argument("corpus", nargs="*", metavar="CORPUS",
+                       help="files (.txt, .csv, SNAP finefoods.txt, optionally .gz), folders, or 'finefoods'")
+    train.add_argument("--out", required=True, help="model directory to write")
+    train.add_argument("--format", default="auto", choices=["auto", "snap", "csv", "text"])
+    train.add_argument("--text-column", help="CSV column holding the text (default: 'Text')")
+    train.add_argument("--with-summary", action="store_true", help="put each review's summary before its text")
+    train.add_argument("--engine", default="native", choices=["native", "keras"])
+    train.add_argument("--model", default="skipgram", choices=["skipgram", "cbow"])
+    train.add_argument("--dim", type=_positive_int, default=128, help="vector dimension (default 128)")
+    train.add_argument("--window", type=_positive_int, default=5, help="context window (default 5)")
+    train.add_argument("--negative", type=_positive_int, default=5, help="negative samples (default 5)")
+    train.add_argument("--epochs", type=_positive_int, default=5, help="passes over the corpus (default 5)")
+    train.add_argument("--min-count", type=_positive_int, default=5, help="ignore rarer words (default 5)")
+    train.add_argument("--num-words", type=_num_words, default=20000,
+                       help="keep the N most frequent words; 0 for no limit (default 20000)")
+    train.add_argument("--sample", type=_number, default=1e-3, help="frequent-word subsampling (default 1e-3)")
+    train.add_argument("--lr", type=_number, default=None, help="initial learning rate (default 0.025, CBOW 0.05)")
+    train.add_argument("--threads", type=_positive_int, default=None, help="worker threads (default: all cores)")
+    train.add_argument("--seed", type=_positive_int, default=1, help="random seed (default 1)")
+    train.add_argument("--steps-per-epoch", type=_positive_int, default=None,
+                       help="keras engine: reviews per epoch (default: all)")
+    train.add_argument("--negative-samples", type=_number, default=1.0,
+                       help="keras engine: negatives per positive couple (default 1.0)")
+    train.add_argument("--quiet", action="store_true", help="no progress bars")
+    train.set_defaults(run=_run_train)
+
+    similar = commands.add_parser("similar", help="nearest words by cosine similarity")
+    similar.add_argument("model", help=_MODEL_HELP)
+    similar.add_argument("words", nargs="+", metavar="WORD")
+    similar.add_argument("-n", type=_positive_int, default=5, help="how many neighbours (default 5)")
+    similar.set_defaults(run=_run_similar)
+
+    export = commands.add_parser("export", help="write vectors as word2vec text/binary or TSV")
+    export.add_argument("model", help=_MODEL_HELP)
+    export.add_argument("--format", required=True, choices=["word2vec", "word2vec-binary", "tsv"])
+    export.add_argument("--out", required=True, help="file to write")
+    export.set_defaults(run=_run_export)
+
+    plot = commands.add_parser("plot", help="t-SNE map of the most frequent words, as PNG or SVG")
+    plot.add_argument("model", help=_MODEL_HELP)
+    plot.add_argument("--top", type=_positive_int, default=500, help="how many words (default 500)")
+    plot.add_argument("--out", required=True, help="image to write (.png or .svg)")
+    plot.add_argument("--perplexity", type=_number, default=30.0)
+    plot.add_argument("--seed", type=_positive_int, default=1)
+    plot.set_defaults(run=_run_plot)
+
+    download = commands.add_parser("download", help="fetch a dataset into the cache")
+    download.add_argument("name", choices=["finefoods"])
+    download.add_argument("--cache-dir", help="where to keep it (default: the per-user cache)")
+    download.add_argument("--url", help="fetch from this address instead (a mirror)")
+    download.set_defaults(run=_run_download)
+    return parser
+
+
+def _run_train(args) -> int:
+    from .api import train
+
+    params = {"dim": args.dim, "window": args.window, "epochs": args.epochs, "num_words": args.num_words,
+              "seed": args.seed}
+    if args.engine == "native":
+        params.update(negative=args.negative, min_count=args.min_count, sample=args.sample, lr=args.lr,
+                      threads=args.threads, model=args.model)
+    result = train(args.corpus, args.out, format=args.format, text_column=args.text_column,
+                   include_summary=args.with_summary, engine=args.engine, progress=not args.quiet,
+                   steps_per_epoch=args.steps_per_epoch, negative_samples=args.negative_samples, **params)
+    speed = f", {result.words_per_second:,.0f} words/s" if result.words_per_second else ""
+    loss = f", final loss {result.epoch_losses[-1]:.4f}" if result.epoch_losses else ""
+    print(f"saved {len(result.vectors):,} words x {result.vectors.dim} to {result.out}{loss}{speed}")
+    return 0
+
+
+def _run_similar(args) -> int:
+    from .api import similar
+
+    for word, neighbours in similar(args.model, args.words, n=args.n).items():
+        print(f"{word}:")
+        for other, score in neighbours:
+            print(f"  {other:<20} {score:.4f}")
+    return 0
+
+
+def _run_export(args) -> int:
+    from .api import export
+
+    path = export(args.model, args.out, args.format)
+    print(f"wrote {path}")
+    return 0
+
+
+def _run_plot(args) -> int:
+    from .io import load_model
+    from .plot import plot_map
+
+    vectors = load_model(args.model, mmap=True).vectors
+    path = plot_map(vectors, args.out, top=args.top, perplexity=args.perplexity, seed=args.seed)
+    print(f"wrote {path}")
+    return 0
+
+
+def _run_download(args) -> int:
+    from .download import fetch
+
+    path = fetch(args.name, cache_dir=args.cache_dir, url=args.url)
+    print(path)
+    return 0
+
+
+def main(argv=None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except WordvecError as err:
+        print(f"wordvec: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("wordvec: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
