@@ -45,12 +45,12 @@ _S11 = np.uint64(11)
 _TO_UNIT = 1.0 / 9007199254740992.0
 
 
-@njit(inline="always", cache=True)
+@njit(inline="always", cache=True, error_model="numpy")
 def _next_state(state):
     return state + _M1
 
 
-@njit(inline="always", cache=True)
+@njit(inline="always", cache=True, error_model="numpy")
 def _uniform(state):
     """splitmix64 output of ``state`` mapped to [0, 1)."""
     z = state
@@ -60,7 +60,7 @@ def _uniform(state):
     return float(z >> _S11) * _TO_UNIT
 
 
-@njit(inline="always", cache=True)
+@njit(inline="always", cache=True, error_model="numpy")
 def _draw_noise(state, accept, alias):
     u = _uniform(state) * accept.shape[0]
     slot = int(u)
@@ -69,7 +69,7 @@ def _draw_noise(state, accept, alias):
     return alias[slot]
 
 
-@njit(fastmath=True, inline="always", cache=True)
+@njit(fastmath=True, inline="always", cache=True, error_model="numpy")
 def _log_sigmoid_loss(score, label):
     """``-log(sigmoid(score))`` for a positive pair, ``-log(1 - sigmoid(score))`` for a negative."""
     x = -score if label > 0 else score
@@ -78,7 +78,7 @@ def _log_sigmoid_loss(score, label):
     return math.log1p(math.exp(x))
 
 
-@njit(fastmath=True, cache=True)
+@njit(fastmath=True, cache=True, error_model="numpy")
 def sgns_block(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, grads, ctx_grad):
     """One skip-gram step: ``contexts[:n_contexts]`` against ``targets[:n_targets]``.
 
@@ -128,7 +128,7 @@ def sgns_block(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, grads,
     return loss, terms
 
 
-@njit(fastmath=True, cache=True)
+@njit(fastmath=True, cache=True, error_model="numpy")
 def cbow_step(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, hidden, hidden_grad):
     """One CBOW step: the mean of the context vectors predicts ``targets[0]`` against negatives."""
     dim = w_in.shape[1]
@@ -166,7 +166,7 @@ def cbow_step(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, hidden,
     return loss, terms
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def subsample(tokens, start, end, keep_prob, state, out):
     """Copy ``tokens[start:end]`` into ``out``, keeping each with its word's probability."""
     n = 0
@@ -179,7 +179,7 @@ def subsample(tokens, start, end, keep_prob, state, out):
     return n, state
 
 
-@njit(fastmath=True, cache=True)
+@njit(fastmath=True, cache=True, error_model="numpy")
 def train_segment(weights, words, n_words, sampler, settings, lr, state, scratch):
     """Train on one subsampled run of words (within a single document)."""
     w_in, w_out = weights.w_in, weights.w_out
@@ -212,7 +212,7 @@ def train_segment(weights, words, n_words, sampler, settings, lr, state, scratch
     return loss, terms, state
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _make_scratch(window, negative, dim, length):
     words = np.empty(length, dtype=np.int32)
     contexts = np.empty(2 * window, dtype=np.int32)
@@ -224,7 +224,7 @@ def _make_scratch(window, negative, dim, length):
     return words, (contexts, targets, grads, ctx_grad, hidden, hidden_grad)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def train_task(weights, stream, sampler, settings, start, end, seed):
     """Train on token positions ``start:end``; windows never cross a document boundary.
 
@@ -252,7 +252,7 @@ def train_task(weights, stream, sampler, settings, start, end, seed):
     return loss, terms
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, error_model="numpy")
 def train_chunk(weights, stream, sampler, settings, tasks):
     """Run every task in parallel (Hogwild: threads update shared rows without locks)."""
     bounds, seeds, stats = tasks.bounds, tasks.seeds, tasks.stats

@@ -37,15 +37,15 @@ def resolve_sources(corpus: Sequence[str] | None, progress: bool = True) -> list
     if needed), or the embedded review sample when nothing is given."""
     if not corpus:
         return default_corpus()
-    from .download import DATASETS, fetch
-
     sources = []
     for item in corpus:
         path = Path(item)
-        if not path.exists() and item in DATASETS:
-            sources.append(fetch(item, progress=progress))
-        else:
-            sources.append(path)
+        if not path.exists():
+            from .download import DATASETS, fetch
+
+            if item in DATASETS:
+                path = fetch(item, progress=progress)
+        sources.append(path)
     return sources
 
 

@@ -117,15 +117,15 @@ class Vectors:
         return float(self.get_vector(a, norm=True) @ self.get_vector(b, norm=True))
 
     def n_similarity(self, words_a: Iterable[str], words_b: Iterable[str]) -> float:
-        """Cosine similarity of the mean vectors of two sets of words."""
-        mean_a = self._mean_unit(_as_word_list(words_a))
-        mean_b = self._mean_unit(_as_word_list(words_b))
+        """Cosine similarity of the mean vectors of two sets of words (as gensim computes it)."""
+        mean_a = self._mean(_as_word_list(words_a))
+        mean_b = self._mean(_as_word_list(words_b))
         return float(_unit(mean_a) @ _unit(mean_b))
 
-    def _mean_unit(self, words: list[str]) -> np.ndarray:
+    def _mean(self, words: list[str]) -> np.ndarray:
         if not words:
             raise ParameterError("an empty list of words has no mean vector")
-        return np.mean([self.get_vector(w, norm=True) for w in words], axis=0)
+        return np.mean([self.get_vector(w).astype(np.float64) for w in words], axis=0)
 
     def _top(self, scores: np.ndarray, n: int, exclude: Iterable[int]) -> list[tuple[str, float]]:
         if n <= 0:

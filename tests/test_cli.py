@@ -1,0 +1,75 @@
+"""The wordvec command, called in-process."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from wordvec.cli import main
+from wordvec.io import load_model, load_word2vec
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "model"
+    assert main(["train", "--out", str(out), "--dim", "16", "--epochs", "3", "--min-count", "3", "--quiet"]) == 0
+    return out
+
+
+def test_train_on_embedded_sample_and_query(model_dir, capsys):
+    loaded = load_model(model_dir)
+    assert loaded.params["dim"] == 16 and loaded.vectors.words[0] == "UNK"
+    assert main(["similar", str(model_dir), "coffee", "dog", "-n", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("coffee:\n") and "dog:\n" in out
+    assert len([line for line in out.splitlines() if line.startswith("  ")]) == 6
+
+
+def test_train_on_files_with_format_and_column(finefoods, tmp_path, capsys):
+    out = tmp_path / "m"
+    code = main(["train", str(finefoods / "fine_food_reviews_1k.csv"), "--format", "csv", "--text-column", "Text",
+                 "--out", str(out), "--dim", "8", "--epochs", "1", "--min-count", "2", "--threads", "1", "--quiet"])
+    assert code == 0
+    assert "saved" in capsys.readouterr().out
+    assert load_model(out).info["corpus"][0].endswith("fine_food_reviews_1k.csv")
+
+
+@pytest.mark.parametrize("fmt, binary", [("word2vec", False), ("word2vec-binary", True)])
+def test_export(model_dir, tmp_path, fmt, binary):
+    out = tmp_path / "vectors.out"
+    assert main(["export", str(model_dir), "--format", fmt, "--out", str(out)]) == 0
+    back = load_word2vec(out, binary=binary)
+    model = load_model(model_dir).vectors
+    assert back.words == model.words[1:]
+    np.testing.assert_allclose(back.matrix, model.matrix[1:], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["similar", "{model}", "zzzunknownzzz"], "word not in vocabulary: 'zzzunknownzzz'"),
+    (["similar", "{tmp}/nomodel", "tea"], "no model directory"),
+    (["train", "{tmp}/missing.txt", "--out", "{tmp}/m"], "no such file or directory"),
+    (["train", "{tmp}/empty.txt", "--out", "{tmp}/m"], "corpus is empty"),
+    (["train", "--out", "{tmp}/m", "--dim", "0"], "invalid dim=0"),
+])
+def test_bad_input_gives_one_line_and_no_output(model_dir, tmp_path, capsys, argv, message):
+    (tmp_path / "empty.txt").write_text("\n\n")
+    argv = [a.format(model=model_dir, tmp=tmp_path) for a in argv]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and err.startswith("wordvec: error:")
+    assert not (tmp_path / "m").exists()
+
+
+def test_unknown_format_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--out", "x", "--format", "xml"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'xml'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["train", "similar", "export", "plot", "download"])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: wordvec" in capsys.readouterr().out

@@ -1,0 +1,59 @@
+"""Tokenizer and vocabulary: known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from wordvec.encode import encode_documents
+from wordvec.errors import CorpusError
+from wordvec.text import clean_text, tokenize
+from wordvec.vocab import Vocabulary, alias_table
+
+
+def test_tokenize_known_answer():
+    text = 'Great "TASTE"! 2 cups/day, (really) - don\'t miss-it.\tYum\r\nok'
+    assert tokenize(text) == ["great", "taste", "2", "cups", "day", "really", "don't", "miss", "it", "yum", "ok"]
+
+
+def test_clean_text_removes_tags_and_fixes_mojibake():
+    assert tokenize(clean_text("Loved it.<br /><br />CafÃ© style")) == ["loved", "it", "café", "style"]
+
+
+def test_vocabulary_order_counts_and_cut():
+    docs = ["b a a c", "c c d e", "a"]
+    vocab, corpus = encode_documents(docs, num_words=3)
+    # a:3, c:3 (tie: a seen first), b:1, d:1, e:1 (ties in order of first appearance)
+    assert vocab.words == ["UNK", "a", "c", "b"]
+    assert vocab.counts.tolist() == [2, 3, 3, 1]
+    assert corpus.tokens.tolist() == [3, 1, 1, 2, 2, 2, 1]
+    assert corpus.doc_offsets.tolist() == [0, 4, 6, 7]
+    assert corpus.raw_word_count == 9
+
+
+def test_min_count_and_empty_corpus():
+    vocab, _ = encode_documents(["x y y z z z"], num_words=None, min_count=2)
+    assert vocab.words == ["UNK", "z", "y"]
+    with pytest.raises(CorpusError, match="empty"):
+        encode_documents(["", "!!! ..."])
+    with pytest.raises(CorpusError, match="min_count=5"):
+        encode_documents(["a b c"], min_count=5)
+
+
+def test_keep_probabilities_follow_word2vec():
+    vocab = Vocabulary(["UNK", "the", "rare"], [0, 1000, 1])
+    keep = vocab.keep_probabilities(1e-3)
+    t = 1e-3 * 1001
+    assert keep[1] == pytest.approx((np.sqrt(1000 / t) + 1) * t / 1000, rel=1e-6)
+    assert keep[2] == 1.0 and keep[0] == 0.0
+    assert vocab.keep_probabilities(0).tolist() == [1.0, 1.0, 1.0]
+
+
+def test_alias_table_reproduces_the_distribution():
+    weights = np.array([0.0, 5.0, 1.0, 2.0, 0.5])
+    accept, alias = alias_table(weights)
+    implied = np.zeros(len(weights))
+    for slot in range(len(weights)):
+        implied[slot] += accept[slot] / len(weights)
+        implied[alias[slot]] += (1 - accept[slot]) / len(weights)
+    np.testing.assert_allclose(implied, weights / weights.sum(), atol=1e-6)
