@@ -16,6 +16,8 @@ from .corpus import default_corpus, iter_documents
 from .errors import CorpusError, ParameterError
 from .io import export_vectors, load_model, save_model
 from .model import Word2Vec
+from .phrases import PhraseModel
+from .text import tokenize
 from .vectors import Vectors
 
 ENGINES = ("native", "keras")
@@ -49,9 +51,24 @@ def resolve_sources(corpus: Sequence[str] | None, progress: bool = True) -> list
     return sources
 
 
+def learn_phrases(corpus: Sequence[str] | None = None, *, format: str = "auto", text_column: str | None = None,
+                  include_summary: bool = False, passes: int = 1, min_count: int = 5,
+                  threshold: float = 10.0) -> PhraseModel:
+    """Learn frequent collocations from a corpus (streamed once per pass)."""
+    sources = resolve_sources(corpus)
+
+    def sentences():
+        for text in iter_documents(sources, format=format, text_column=text_column,
+                                   include_summary=include_summary):
+            yield tokenize(text)
+
+    return PhraseModel(passes=passes, min_count=min_count, threshold=threshold).fit(sentences)
+
+
 def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto", text_column: str | None = None,
           include_summary: bool = False, engine: str = "native", progress: bool = True,
-          steps_per_epoch: int | None = None, negative_samples: float = 1.0, **params) -> TrainResult:
+          steps_per_epoch: int | None = None, negative_samples: float = 1.0, phrases: int = 0,
+          **params) -> TrainResult:
     """Read a corpus, train vectors and (if ``out`` is given) save the model directory.
 
     Parameters
@@ -62,6 +79,8 @@ def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto"
         Model directory to write.
     engine : {"native", "keras"}, default="native"
         ``keras`` trains the tutorial's Keras model (needs ``wordvec[keras]``).
+    phrases : int, default=0
+        Join frequent collocations first, in this many passes (0: none).
     **params
         :class:`~wordvec.model.Word2Vec` parameters (dim, window, negative, epochs, ...).
     """
@@ -70,12 +89,19 @@ def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto"
     sources = resolve_sources(corpus, progress=progress)
     documents = iter_documents(sources, format=format, text_column=text_column,
                                include_summary=include_summary)
+    phrase_info = None
+    if phrases:
+        phrase_model = learn_phrases(sources, format=format, text_column=text_column,
+                                     include_summary=include_summary, passes=phrases)
+        documents = (phrase_model.apply(tokenize(text)) for text in documents)
+        phrase_info = {"passes": phrases, "min_count": phrase_model.min_count,
+                       "threshold": phrase_model.threshold, "found": len(phrase_model.phrases_)}
     if engine == "keras":
         return _train_keras(documents, out, sources, progress, steps_per_epoch, negative_samples, params)
     model = Word2Vec(progress=progress, **params).fit(documents)
     info = {"corpus": [str(s) for s in sources], "raw_words": model.raw_word_count_,
             "epoch_losses": model.epoch_losses_, "train_seconds": model.train_seconds_,
-            "words_per_second": model.words_per_second_}
+            "words_per_second": model.words_per_second_, "phrases": phrase_info}
     if out is not None:
         save_model(out, model.vectors_, params=model.get_params(), engine="native",
                    output_weights=model.output_weights_, info=info)

@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="keras engine: reviews per epoch (default: all)")
     train.add_argument("--negative-samples", type=_number, default=1.0,
                        help="keras engine: negatives per positive couple (default 1.0)")
+    train.add_argument("--phrases", type=int, nargs="?", const=1, default=0, metavar="PASSES",
+                       help="join frequent collocations (peanut_butter) first, in 1 or 2 passes")
     train.add_argument("--quiet", action="store_true", help="no progress bars")
     train.set_defaults(run=_run_train)
 
@@ -88,6 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--seed", type=_positive_int, default=1)
     plot.set_defaults(run=_run_plot)
 
+    phrases = commands.add_parser("phrases", help="find frequent collocations (peanut butter, green tea)")
+    phrases.add_argument("corpus", nargs="*", metavar="CORPUS", help="as for train; the review sample if omitted")
+    phrases.add_argument("--format", default="auto", choices=["auto", "snap", "csv", "text"])
+    phrases.add_argument("--text-column", help="CSV column holding the text (default: 'Text')")
+    phrases.add_argument("--min-count", type=_positive_int, default=5, help="ignore rarer pairs (default 5)")
+    phrases.add_argument("--threshold", type=_number, default=10.0, help="score to join a pair (default 10)")
+    phrases.add_argument("--passes", type=_positive_int, default=1, help="1 or 2 (default 1)")
+    phrases.add_argument("-n", type=_positive_int, default=30, help="how many to print (default 30)")
+    phrases.add_argument("--out", help="write every phrase and its score to this TSV file")
+    phrases.set_defaults(run=_run_phrases)
+
     download = commands.add_parser("download", help="fetch a dataset into the cache")
     download.add_argument("name", choices=["finefoods"])
     download.add_argument("--cache-dir", help="where to keep it (default: the per-user cache)")
@@ -106,6 +119,7 @@ def _run_train(args) -> int:
                       threads=args.threads, model=args.model)
     result = train(args.corpus, args.out, format=args.format, text_column=args.text_column,
                    include_summary=args.with_summary, engine=args.engine, progress=not args.quiet,
+                   phrases=args.phrases,
                    steps_per_epoch=args.steps_per_epoch, negative_samples=args.negative_samples, **params)
     speed = f", {result.words_per_second:,.0f} words/s" if result.words_per_second else ""
     loss = f", final loss {result.epoch_losses[-1]:.4f}" if result.epoch_losses else ""
@@ -138,6 +152,22 @@ def _run_plot(args) -> int:
     vectors = load_model(args.model, mmap=True).vectors
     path = plot_map(vectors, args.out, top=args.top, perplexity=args.perplexity, seed=args.seed)
     print(f"wrote {path}")
+    return 0
+
+
+def _run_phrases(args) -> int:
+    from ._atomic import atomic_open
+    from .api import learn_phrases
+
+    model = learn_phrases(args.corpus, format=args.format, text_column=args.text_column,
+                          passes=args.passes, min_count=args.min_count, threshold=args.threshold)
+    for phrase, score in model.top(args.n):
+        print(f"{phrase.replace('_', ' '):<30} {score:10.1f}")
+    if args.out:
+        with atomic_open(args.out, "w", encoding="utf-8") as handle:
+            for phrase, score in model.top(len(model.phrases_)):
+                handle.write(f"{phrase}\t{score:.6g}\n")
+    print(f"{len(model.phrases_):,} phrases")
     return 0
 
 

@@ -75,13 +75,17 @@ class _GrowingInts:
         return np.concatenate(self.blocks + [self.current[:self.filled]])
 
 
-def encode_documents(documents: Iterable[str], num_words: int | None = 20000, min_count: int = 1,
+def _words(document) -> list[str]:
+    return tokenize(document) if isinstance(document, str) else list(document)
+
+
+def encode_documents(documents: Iterable, num_words: int | None = 20000, min_count: int = 1,
                      progress=None) -> tuple[Vocabulary, TokenCorpus]:
     """Tokenize documents, build the vocabulary and the token-id array in one pass.
 
     Parameters
     ----------
-    documents : iterable of str
+    documents : iterable of str, or of lists of words (already tokenized)
     num_words : int or None, default=20000
         Keep at most this many words (the most frequent).
     min_count : int, default=1
@@ -92,8 +96,8 @@ def encode_documents(documents: Iterable[str], num_words: int | None = 20000, mi
     first_seen: dict[str, int] = {}
     ids = _GrowingInts(np.int32)
     lengths = _GrowingInts(np.int64)
-    for text in documents:
-        words = tokenize(text)
+    for document in documents:
+        words = _words(document)
         if not words:
             continue
         ids.extend([first_seen.setdefault(w, len(first_seen)) for w in words])
@@ -118,14 +122,14 @@ def encode_documents(documents: Iterable[str], num_words: int | None = 20000, mi
     return vocab, _remap(provisional, lengths.to_array(), remap)
 
 
-def encode_with_vocabulary(documents: Iterable[str], vocab: Vocabulary) -> TokenCorpus:
+def encode_with_vocabulary(documents: Iterable, vocab: Vocabulary) -> TokenCorpus:
     """Encode documents against an existing vocabulary (unknown words are dropped)."""
     lookup = vocab.word_to_id
     ids = _GrowingInts(np.int32)
     lengths = _GrowingInts(np.int64)
     raw = 0
-    for text in documents:
-        words = tokenize(text)
+    for document in documents:
+        words = _words(document)
         raw += len(words)
         rows = [r for r in (lookup.get(w, 0) for w in words) if r > 0]
         ids.extend(rows)
