@@ -31,9 +31,9 @@ def test_same_phrases_and_output_as_gensim(review_sentences, min_count, threshol
 
 def test_two_passes_join_longer_phrases():
     sentences = [["new", "york", "times", "report"]] * 30 + [["new", "car"], ["york", "city"], ["times", "up"]]
-    model = PhraseModel(passes=2, min_count=5, threshold=1.0).fit(lambda: iter(sentences))
+    model = PhraseModel(passes=2, min_count=5, threshold=0.1).fit(lambda: iter(sentences))
     assert model.apply(["new", "york", "times", "report"]) == ["new_york_times_report"]
-    one_pass = PhraseModel(passes=1, min_count=5, threshold=1.0).fit(lambda: iter(sentences))
+    one_pass = PhraseModel(passes=1, min_count=5, threshold=0.1).fit(lambda: iter(sentences))
     assert one_pass.apply(["new", "york", "times", "report"]) == ["new_york", "times_report"]
 
 
