@@ -119,7 +119,7 @@ def encode_documents(documents: Iterable, num_words: int | None = 20000, min_cou
                        [int(freqs.sum() - freqs[order].sum())] + freqs[order].tolist())
     remap = np.zeros(len(first_seen), dtype=np.int32)
     remap[order] = np.arange(1, order.shape[0] + 1, dtype=np.int32)
-    return vocab, _remap(provisional, lengths.to_array(), remap)
+    return vocab, remap_tokens(provisional, lengths.to_array(), remap)
 
 
 def encode_with_vocabulary(documents: Iterable, vocab: Vocabulary) -> TokenCorpus:
@@ -139,7 +139,8 @@ def encode_with_vocabulary(documents: Iterable, vocab: Vocabulary) -> TokenCorpu
     return TokenCorpus(tokens, offsets, raw)
 
 
-def _remap(provisional: np.ndarray, lengths: np.ndarray, remap: np.ndarray) -> TokenCorpus:
+def remap_tokens(provisional: np.ndarray, lengths: np.ndarray, remap: np.ndarray) -> TokenCorpus:
+    """Map ids through ``remap`` and drop those mapped to 0; ``lengths`` are the documents' sizes."""
     rows = remap[provisional]
     kept = rows > 0
     starts = np.concatenate([[0], np.cumsum(lengths)])

@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from . import _kernels as K
-from .encode import TokenCorpus, encode_documents
+from .encode import TokenCorpus, encode_documents, remap_tokens
 from .errors import CorpusError, ParameterError, TrainingError
 from .vectors import Vectors
 from .vocab import Vocabulary
@@ -155,6 +155,73 @@ class Word2Vec:
         self._train(w_in, w_out, corpus, list(callbacks))
         return self
 
+    def update(self, documents: Iterable[str], callbacks: Iterable[Callable] = ()) -> "Word2Vec":
+        """Train further on new text; words of the new text become part of the vocabulary.
+
+        Every word already known stays (with its vector); new words seen at least
+        ``min_count`` times in the new text are added (at most ``num_words`` of
+        them), counts add up, and training runs ``epochs`` passes over the new
+        text. This is what gensim calls ``build_vocab(update=True)`` then ``train``.
+
+        >>> from wordvec.corpus import default_corpus, iter_documents
+        >>> first, second = default_corpus()
+        >>> model = Word2Vec(dim=8, epochs=1, min_count=2, progress=False).fit(iter_documents(first))
+        >>> known = len(model.vectors_)
+        >>> len(model.update(iter_documents(second)).vectors_) > known
+        True
+        """
+        if not hasattr(self, "vocabulary_"):
+            raise ParameterError("update() needs a trained model: call fit() or Word2Vec.load() first")
+        self._validate()
+        reading = _ReadingBar(self.progress)
+        try:
+            new_vocab, new_corpus = encode_documents(documents, num_words=None, min_count=1, progress=reading)
+        finally:
+            reading.close()
+        merged, rows_of_old, rows_of_new = self.vocabulary_.merge(new_vocab, self.min_count, self.num_words)
+        rng = np.random.default_rng([self.seed, len(merged)])
+        w_in = ((rng.random((len(merged), self.dim), dtype=np.float32) - 0.5) / self.dim).astype(np.float32)
+        w_out = np.zeros_like(w_in)
+        w_in[rows_of_old[1:]] = np.asarray(self.vectors_.matrix)[1:]
+        w_out[rows_of_old[1:]] = np.asarray(self.output_weights_)[1:]
+        corpus = remap_tokens(new_corpus.tokens, np.diff(new_corpus.doc_offsets), rows_of_new.astype(np.int32))
+        if corpus.tokens.shape[0] < 2:
+            raise CorpusError("the new text has fewer than 2 words in the vocabulary: nothing to learn")
+        self.vocabulary_ = merged
+        self._train(w_in, w_out, corpus, list(callbacks))
+        return self
+
+    # -- persistence --------------------------------------------------------
+    def save(self, directory) -> None:
+        """Write the model directory (vectors, vocabulary, output weights, parameters)."""
+        from .io import save_model
+
+        info = {"epoch_losses": getattr(self, "epoch_losses_", []),
+                "raw_words": getattr(self, "raw_word_count_", None)}
+        save_model(directory, self.vectors_, params=self.get_params(), engine="native",
+                   output_weights=self.output_weights_, info=info)
+
+    @classmethod
+    def load(cls, directory, **overrides) -> "Word2Vec":
+        """A trained estimator from a model directory, ready for :meth:`update`.
+
+        ``overrides`` replace saved parameters (``epochs=2``, ``progress=False``...).
+        """
+        from .errors import ModelFormatError
+        from .io import load_model
+
+        saved = load_model(directory)
+        if saved.engine != "native" or saved.output_weights is None:
+            raise ModelFormatError(f"{directory}: a {saved.engine} model without output weights "
+                                   "cannot be trained further by the native engine")
+        names = cls().get_params()
+        params = {k: v for k, v in saved.params.items() if k in names}
+        model = cls(**{**params, **overrides})
+        model.vocabulary_ = Vocabulary(saved.vectors.words, saved.vectors.counts)
+        model._publish(np.array(saved.vectors.matrix), np.array(saved.output_weights))
+        model.epoch_losses_ = list(saved.info.get("epoch_losses", []))
+        return model
+
     def _train(self, w_in, w_out, corpus: TokenCorpus, callbacks) -> None:
         vocab = self.vocabulary_
         threads = _set_threads(self.threads)
@@ -207,6 +274,24 @@ class Word2Vec:
         matrix[0] = 0.0
         self.vectors_ = Vectors(self.vocabulary_.words, matrix, counts=self.vocabulary_.counts, unknown="UNK")
         self.output_weights_ = w_out
+
+
+class Checkpoint:
+    """A callback that saves the model every ``every`` epochs.
+
+    >>> model = Word2Vec(epochs=4, progress=False)                         # doctest: +SKIP
+    >>> model.fit(documents, callbacks=[Checkpoint("ckpt", every=2)])     # doctest: +SKIP
+    """
+
+    def __init__(self, directory, every: int = 1):
+        if not isinstance(every, int) or every < 1:
+            raise ParameterError.out_of_range("every", every, "an integer of at least 1")
+        self.directory = directory
+        self.every = every
+
+    def __call__(self, model: "Word2Vec", epoch: int, loss: float) -> None:
+        if epoch % self.every == 0:
+            model.save(self.directory)
 
 
 class _LinearDecay:

@@ -61,6 +61,33 @@ class Vocabulary:
         dropped = int(freqs.sum() - freqs[order].sum())
         return cls([UNKNOWN] + [words[i] for i in order], [dropped] + freqs[order].tolist())
 
+    def merge(self, new: "Vocabulary", min_count: int = 1, max_new: int | None = None):
+        """Grow this vocabulary with the words of ``new`` (counted on new text).
+
+        Every current word stays; new words seen at least ``min_count`` times
+        are added (at most ``max_new`` of them, the most frequent); counts add up
+        and rows are re-sorted by the merged counts.
+
+        Returns ``(merged, rows_of_old, rows_of_new)``: the merged vocabulary and,
+        for each row of ``self`` and of ``new``, its row in it (0 for a word left out).
+        """
+        added = [i for i in select_words(new.counts[1:], None, min_count) + 1 if new.words[i] not in self.word_to_id]
+        if max_new is not None:
+            added = added[:max_new]
+        words = self.words[1:] + [new.words[i] for i in added]
+        counts = np.concatenate([self.counts[1:], new.counts[added]]).astype(np.int64)
+        for i, word in enumerate(new.words[1:], 1):
+            row = self.word_to_id.get(word)
+            if row is not None:
+                counts[row - 1] += new.counts[i]
+        order = np.argsort(-counts, kind="stable")
+        unknown = self.total_words + new.total_words - int(counts.sum())
+        merged = Vocabulary([UNKNOWN] + [words[i] for i in order], [unknown] + counts[order].tolist())
+        rows_of_old = np.array([merged.word_to_id[w] if i else 0 for i, w in enumerate(self.words)], dtype=np.int64)
+        rows_of_new = np.array([merged.word_to_id.get(w, 0) if i else 0 for i, w in enumerate(new.words)],
+                               dtype=np.int64)
+        return merged, rows_of_old, rows_of_new
+
     @property
     def total_words(self) -> int:
         """Number of tokens in the corpus, kept or not."""
