@@ -188,11 +188,14 @@ def main(argv=None) -> int:
     except WordvecError as err:
         print(f"wordvec: error: {err}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        return 0
+    except OSError as err:
+        print(f"wordvec: error: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("wordvec: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

@@ -14,8 +14,9 @@ vocabulary rows and drops the words left out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -24,6 +25,8 @@ from .text import tokenize
 from .vocab import Vocabulary, select_words
 
 _BLOCK = 1 << 20
+_PIECE = 1 << 20
+_WHITESPACE = re.compile(r"\s")
 
 
 @dataclass
@@ -75,8 +78,20 @@ class _GrowingInts:
         return np.concatenate(self.blocks + [self.current[:self.filled]])
 
 
-def _words(document) -> list[str]:
-    return tokenize(document) if isinstance(document, str) else list(document)
+def _word_pieces(document) -> Iterator[list[str]]:
+    """The words of a document, in pieces of about a million characters each, so a
+    single huge line is tokenized in bounded memory and linear time."""
+    if not isinstance(document, str):
+        yield list(document)
+        return
+    start, size = 0, len(document)
+    while start < size:
+        end = start + _PIECE
+        if end < size:
+            space = _WHITESPACE.search(document, end)
+            end = size if space is None else space.start()
+        yield tokenize(document[start:end])
+        start = end
 
 
 def encode_documents(documents: Iterable, num_words: int | None = 20000, min_count: int = 1,
@@ -97,13 +112,15 @@ def encode_documents(documents: Iterable, num_words: int | None = 20000, min_cou
     ids = _GrowingInts(np.int32)
     lengths = _GrowingInts(np.int64)
     for document in documents:
-        words = _words(document)
-        if not words:
+        length = 0
+        for words in _word_pieces(document):
+            ids.extend([first_seen.setdefault(w, len(first_seen)) for w in words])
+            length += len(words)
+        if not length:
             continue
-        ids.extend([first_seen.setdefault(w, len(first_seen)) for w in words])
-        lengths.extend([len(words)])
+        lengths.extend([length])
         if progress is not None:
-            progress(len(words))
+            progress(length)
     provisional = ids.to_array()
     if provisional.shape[0] == 0:
         raise CorpusError("the corpus is empty: no words found in the input")
@@ -120,23 +137,6 @@ def encode_documents(documents: Iterable, num_words: int | None = 20000, min_cou
     remap = np.zeros(len(first_seen), dtype=np.int32)
     remap[order] = np.arange(1, order.shape[0] + 1, dtype=np.int32)
     return vocab, remap_tokens(provisional, lengths.to_array(), remap)
-
-
-def encode_with_vocabulary(documents: Iterable, vocab: Vocabulary) -> TokenCorpus:
-    """Encode documents against an existing vocabulary (unknown words are dropped)."""
-    lookup = vocab.word_to_id
-    ids = _GrowingInts(np.int32)
-    lengths = _GrowingInts(np.int64)
-    raw = 0
-    for document in documents:
-        words = _words(document)
-        raw += len(words)
-        rows = [r for r in (lookup.get(w, 0) for w in words) if r > 0]
-        ids.extend(rows)
-        lengths.extend([len(rows)])
-    tokens = ids.to_array()
-    offsets = np.concatenate([[0], np.cumsum(lengths.to_array())]).astype(np.int64)
-    return TokenCorpus(tokens, offsets, raw)
 
 
 def remap_tokens(provisional: np.ndarray, lengths: np.ndarray, remap: np.ndarray) -> TokenCorpus:
