@@ -352,23 +352,31 @@ def _training_bar(enabled: bool, total: int):
 
 
 class _ReadingBar:
-    """Counts words while the corpus is read; call it per document, close it at the end."""
+    """Counts words while the corpus is read; call it per document, close it at the end.
+
+    The bar appears with the first words read, so an input rejected up front
+    prints nothing but its error.
+    """
 
     def __init__(self, enabled: bool):
+        self.enabled = enabled
         self.bar = None
         self.pending = 0
-        if enabled:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(unit="word", unit_scale=True, desc="reading", dynamic_ncols=True, mininterval=0.5)
 
     def __call__(self, n_words: int) -> None:
         self.pending += n_words
-        if self.pending >= 50_000 and self.bar is not None:
-            self.bar.update(self.pending)
-            self.pending = 0
+        if self.enabled and self.pending >= 50_000:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.bar is None:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(unit="word", unit_scale=True, desc="reading", dynamic_ncols=True, mininterval=0.5)
+        self.bar.update(self.pending)
+        self.pending = 0
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.update(self.pending)
+        if self.enabled and (self.bar is not None or self.pending):
+            self._flush()
             self.bar.close()
