@@ -14,7 +14,7 @@ from .errors import WordvecError
 _MODEL_HELP = "a model directory written by 'wordvec train'"
 
 
-def _positive_int(text: str) -> int:
+def _integer(text: str) -> int:
     try:
         return int(text)
     except ValueError:
@@ -28,8 +28,14 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
 
 
+def _dataset_names() -> list[str]:
+    from .download import DATASETS
+
+    return sorted(DATASETS)
+
+
 def _num_words(text: str):
-    return None if text.lower() in ("0", "none", "all") else _positive_int(text)
+    return None if text.lower() in ("0", "none", "all") else _integer(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,18 +56,18 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--with-summary", action="store_true", help="put each review's summary before its text")
     train.add_argument("--engine", default="native", choices=["native", "keras"])
     train.add_argument("--model", default="skipgram", choices=["skipgram", "cbow"])
-    train.add_argument("--dim", type=_positive_int, default=128, help="vector dimension (default 128)")
-    train.add_argument("--window", type=_positive_int, default=5, help="context window (default 5)")
-    train.add_argument("--negative", type=_positive_int, default=5, help="negative samples (default 5)")
-    train.add_argument("--epochs", type=_positive_int, default=5, help="passes over the corpus (default 5)")
-    train.add_argument("--min-count", type=_positive_int, default=5, help="ignore rarer words (default 5)")
+    train.add_argument("--dim", type=_integer, default=128, help="vector dimension (default 128)")
+    train.add_argument("--window", type=_integer, default=5, help="context window (default 5)")
+    train.add_argument("--negative", type=_integer, default=5, help="negative samples (default 5)")
+    train.add_argument("--epochs", type=_integer, default=5, help="passes over the corpus (default 5)")
+    train.add_argument("--min-count", type=_integer, default=5, help="ignore rarer words (default 5)")
     train.add_argument("--num-words", type=_num_words, default=20000,
                        help="keep the N most frequent words; 0 for no limit (default 20000)")
     train.add_argument("--sample", type=_number, default=1e-3, help="frequent-word subsampling (default 1e-3)")
     train.add_argument("--lr", type=_number, default=None, help="initial learning rate (default 0.025, CBOW 0.05)")
-    train.add_argument("--threads", type=_positive_int, default=None, help="worker threads (default: all cores)")
-    train.add_argument("--seed", type=_positive_int, default=1, help="random seed (default 1)")
-    train.add_argument("--steps-per-epoch", type=_positive_int, default=None,
+    train.add_argument("--threads", type=_integer, default=None, help="worker threads (default: all cores)")
+    train.add_argument("--seed", type=_integer, default=1, help="random seed (default 1)")
+    train.add_argument("--steps-per-epoch", type=_integer, default=None,
                        help="keras engine: reviews per epoch (default: all)")
     train.add_argument("--negative-samples", type=_number, default=1.0,
                        help="keras engine: negatives per positive couple (default 1.0)")
@@ -73,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     similar = commands.add_parser("similar", help="nearest words by cosine similarity")
     similar.add_argument("model", help=_MODEL_HELP)
     similar.add_argument("words", nargs="+", metavar="WORD")
-    similar.add_argument("-n", type=_positive_int, default=5, help="how many neighbours (default 5)")
+    similar.add_argument("-n", type=_integer, default=5, help="how many neighbours (default 5)")
     similar.set_defaults(run=_run_similar)
 
     export = commands.add_parser("export", help="write vectors as word2vec text/binary or TSV")
@@ -84,25 +90,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     plot = commands.add_parser("plot", help="t-SNE map of the most frequent words, as PNG or SVG")
     plot.add_argument("model", help=_MODEL_HELP)
-    plot.add_argument("--top", type=_positive_int, default=500, help="how many words (default 500)")
+    plot.add_argument("--top", type=_integer, default=500, help="how many words (default 500)")
     plot.add_argument("--out", required=True, help="image to write (.png or .svg)")
     plot.add_argument("--perplexity", type=_number, default=30.0)
-    plot.add_argument("--seed", type=_positive_int, default=1)
+    plot.add_argument("--seed", type=_integer, default=1)
     plot.set_defaults(run=_run_plot)
 
     phrases = commands.add_parser("phrases", help="find frequent collocations (peanut butter, green tea)")
     phrases.add_argument("corpus", nargs="*", metavar="CORPUS", help="as for train; the review sample if omitted")
     phrases.add_argument("--format", default="auto", choices=["auto", "snap", "csv", "text"])
     phrases.add_argument("--text-column", help="CSV column holding the text (default: 'Text')")
-    phrases.add_argument("--min-count", type=_positive_int, default=5, help="ignore rarer pairs (default 5)")
+    phrases.add_argument("--min-count", type=_integer, default=5, help="ignore rarer pairs (default 5)")
     phrases.add_argument("--threshold", type=_number, default=10.0, help="score to join a pair (default 10)")
-    phrases.add_argument("--passes", type=_positive_int, default=1, help="1 or 2 (default 1)")
-    phrases.add_argument("-n", type=_positive_int, default=30, help="how many to print (default 30)")
+    phrases.add_argument("--passes", type=_integer, default=1, help="1 or 2 (default 1)")
+    phrases.add_argument("-n", type=_integer, default=30, help="how many to print (default 30)")
     phrases.add_argument("--out", help="write every phrase and its score to this TSV file")
     phrases.set_defaults(run=_run_phrases)
 
     download = commands.add_parser("download", help="fetch a dataset into the cache")
-    download.add_argument("name", choices=["finefoods"])
+    download.add_argument("name", choices=_dataset_names())
     download.add_argument("--cache-dir", help="where to keep it (default: the per-user cache)")
     download.add_argument("--url", help="fetch from this address instead (a mirror)")
     download.set_defaults(run=_run_download)

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._atomic import atomic_open
+from ._atomic import atomic_open, current_umask
 from .errors import ModelFormatError, ParameterError
 from .vectors import Vectors
 
@@ -92,6 +92,7 @@ def save_model(directory, vectors: Vectors, *, params: dict | None = None, engin
         }
         with open(staging / "model.json", "w", encoding="utf-8") as handle:
             json.dump(meta, handle, indent=2, default=_json_default)
+        os.chmod(staging, 0o777 & ~current_umask())
         _swap_in(staging, directory)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Training engines other than the native Numba one."""

@@ -1,0 +1,259 @@
+"""The tutorial's Keras skip-gram model ("Word Embeddings with Keras"), trained on reviews.
+
+Two one-word inputs (a target and a context) look up ONE shared
+``Embedding(num_words + 1, dim)``; the dot product of the two vectors goes
+through ``Dense(1, activation="sigmoid")`` and the model learns, with binary
+cross-entropy and Adam, whether the context really occurred near the target
+(label 1) or was drawn at random (label 0). Each training step is the
+skip-gram couples of one review, the reviews taken in shuffled order.
+
+Keras 3 runs on its PyTorch backend and is imported only when used; without it
+(or without torch) :class:`~wordvec.errors.MissingDependencyError` is raised.
+
+>>> result = train_keras(["good tea", "good coffee"] * 10, num_words=10, dim=4,
+...                      epochs=1, verbose=0)              # doctest: +SKIP
+>>> result.vectors.words                                   # doctest: +SKIP
+['UNK', 'good', 'tea', 'coffee']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import numbers
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+
+from ..errors import CorpusError, MissingDependencyError, ParameterError
+from ..preprocessing import Tokenizer, skipgrams
+from ..vectors import Vectors
+
+__all__ = ["KerasResult", "build_model", "train_keras", "UNKNOWN"]
+
+#: The word of row 0 (index 0 is never a word).
+UNKNOWN = "UNK"
+
+_MISSING = 'the Keras engine needs the keras extra: pip install "wordvec[keras]" (and torch)'
+
+
+@dataclass
+class KerasResult:
+    """What :func:`train_keras` produced.
+
+    Attributes
+    ----------
+    vectors : Vectors
+        Row 0 is ``"UNK"``, row ``i`` the word of tokenizer index ``i``.
+    history : list of float
+        Mean training loss of each epoch.
+    model : keras.Model
+        The trained model.
+    tokenizer : wordvec.preprocessing.Tokenizer
+        The tokenizer fitted on the texts.
+    """
+
+    vectors: Vectors
+    history: list = field(default_factory=list)
+    model: Any = None
+    tokenizer: Tokenizer | None = None
+
+
+def _import_keras():
+    """Import Keras 3 on the PyTorch backend, or raise MissingDependencyError."""
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    try:
+        import torch  # noqa: F401  (the backend must be importable)
+        import keras
+    except ImportError as err:
+        raise MissingDependencyError(_MISSING) from err
+    if int(str(keras.__version__).split(".")[0]) < 3:
+        raise MissingDependencyError(f"{_MISSING}; found Keras {keras.__version__}, Keras 3 is needed")
+    if keras.backend.backend() != "torch":
+        raise MissingDependencyError(
+            f"the Keras engine runs on the torch backend, but Keras was loaded with "
+            f"{keras.backend.backend()!r}: set KERAS_BACKEND=torch before importing keras")
+    return keras
+
+
+def _check_int(name: str, value, low: int, allow_none: bool = False):
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
+        valid = f"an integer >= {low}" + (" or None" if allow_none else "")
+        raise ParameterError.out_of_range(name, value, valid)
+    return int(value)
+
+
+def build_model(num_words: int = 20000, dim: int = 128, seed: int | None = 1):
+    """The tutorial's skip-gram model, compiled (binary cross-entropy, Adam).
+
+    Parameters
+    ----------
+    num_words : int, default=20000
+        Vocabulary size; the embedding has ``num_words + 1`` rows (row 0 unused).
+    dim : int, default=128
+        Embedding size.
+    seed : int or None, default=1
+        Seed of the initial weights.
+
+    Returns
+    -------
+    keras.Model
+        Inputs ``[target, context]`` of shape ``(batch, 1)``, output ``(batch, 1)``.
+
+    Examples
+    --------
+    >>> build_model(20000, 128).count_params()             # doctest: +SKIP
+    2560130
+    """
+    num_words = _check_int("num_words", num_words, 1)
+    dim = _check_int("dim", dim, 1)
+    seed = _check_int("seed", seed, 0, allow_none=True)
+    keras = _import_keras()
+    layers = keras.layers
+    target_in = keras.Input(shape=(1,), dtype="int32", name="target")
+    context_in = keras.Input(shape=(1,), dtype="int32", name="context")
+    embedding = layers.Embedding(
+        num_words + 1, dim, name="embedding",
+        embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=seed))
+    target_vector = layers.Flatten(name="target_vector")(embedding(target_in))
+    context_vector = layers.Flatten(name="context_vector")(embedding(context_in))
+    dot_product = layers.Dot(axes=1, name="dot_product")([target_vector, context_vector])
+    output = layers.Dense(1, activation="sigmoid", name="output",
+                          kernel_initializer=keras.initializers.GlorotUniform(seed=seed))(dot_product)
+    model = keras.Model([target_in, context_in], output, name="skipgram")
+    model.compile(loss="binary_crossentropy", optimizer="adam")
+    return model
+
+
+@contextlib.contextmanager
+def _torch_threads(threads: int | None):
+    """Run a block with ``threads`` PyTorch CPU threads, then restore the previous number."""
+    if threads is None:
+        yield
+        return
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _skipgram_batches(sequences: list, vocabulary_size: int, window: int, negative_samples: float,
+                      rng: np.random.Generator) -> Iterator:
+    """Endless batches: the skip-grams of one review per step, reviews in shuffled order."""
+    while True:
+        for k in rng.permutation(len(sequences)):
+            couples, labels = skipgrams(sequences[k], vocabulary_size, window_size=window,
+                                        negative_samples=negative_samples, seed=rng)
+            pairs = np.asarray(couples, dtype=np.int32).reshape(-1, 2)
+            y = np.asarray(labels, dtype=np.float32).reshape(-1, 1)
+            yield (pairs[:, :1], pairs[:, 1:]), y
+
+
+def train_keras(texts: Iterable[str], *, num_words: int = 20000, dim: int = 128, window: int = 5,
+                negative_samples: float = 1.0, epochs: int = 1, steps_per_epoch: int | None = None,
+                seed: int | None = 1, verbose: int = 1, threads: int | None = 1) -> KerasResult:
+    """Train the tutorial's Keras skip-gram model on review texts.
+
+    Fits a :class:`~wordvec.preprocessing.Tokenizer` (``num_words``) on the
+    texts, then trains :func:`build_model` from a generator that yields, per
+    step, the :func:`~wordvec.preprocessing.skipgrams` of one review
+    (``vocabulary_size=num_words + 1``), reviews in shuffled order, reshuffled
+    on each pass. Reviews with fewer than 2 kept tokens give no couples and are
+    skipped. Keras shows its progress bar and the loss of each epoch.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        The reviews, one string each.
+    num_words : int, default=20000
+        Tokenizer vocabulary limit; the embedding has ``num_words + 1`` rows.
+    dim : int, default=128
+        Embedding size.
+    window : int, default=5
+        Skip-gram half-window.
+    negative_samples : float, default=1.0
+        Negative couples per positive couple.
+    epochs : int, default=1
+    steps_per_epoch : int or None, default=None
+        Reviews per epoch; ``None`` for one pass over all usable reviews.
+    seed : int or None, default=1
+        Seeds the initial weights, the review order and the skip-gram draws.
+    verbose : {0, 1, 2}, default=1
+        Keras's ``fit`` verbosity (1: progress bar).
+    threads : int or None, default=1
+        PyTorch CPU threads while fitting (restored afterwards); ``None`` keeps
+        torch's setting. One step is one review's few hundred couples, too small
+        for threads to pay: two threads gain ~25% on an idle machine but are
+        several times slower when other processes share the cores.
+
+    Returns
+    -------
+    KerasResult
+        ``.vectors`` (words ``["UNK"] + the num_words most frequent``, row ``i`` =
+        word index ``i``, trimmed if the texts have fewer words), ``.history``
+        (loss per epoch), ``.model``, ``.tokenizer``.
+
+    Raises
+    ------
+    ParameterError
+        A parameter is out of range.
+    CorpusError
+        No review has two words to pair.
+    MissingDependencyError
+        Keras or torch is not installed.
+
+    Examples
+    --------
+    >>> result = train_keras(["good tea", "good coffee"] * 10, num_words=10, dim=4,
+    ...                      epochs=2, verbose=0)           # doctest: +SKIP
+    >>> len(result.history), result.vectors.words[0]       # doctest: +SKIP
+    (2, 'UNK')
+    """
+    if isinstance(texts, (str, bytes)):
+        raise ParameterError("texts must be an iterable of review strings, not a single string")
+    num_words = _check_int("num_words", num_words, 1)
+    dim = _check_int("dim", dim, 1)
+    window = _check_int("window", window, 1)
+    epochs = _check_int("epochs", epochs, 1)
+    steps_per_epoch = _check_int("steps_per_epoch", steps_per_epoch, 1, allow_none=True)
+    seed = _check_int("seed", seed, 0, allow_none=True)
+    if (not isinstance(negative_samples, numbers.Real) or isinstance(negative_samples, bool)
+            or not math.isfinite(negative_samples) or negative_samples < 0):
+        raise ParameterError.out_of_range("negative_samples", negative_samples, "a finite number >= 0")
+    if verbose not in (0, 1, 2):
+        raise ParameterError.out_of_range("verbose", verbose, "0, 1 or 2")
+    threads = _check_int("threads", threads, 1, allow_none=True)
+    _import_keras()  # fail early, before the tokenizing work
+
+    texts = list(texts)
+    tokenizer = Tokenizer(num_words=num_words)
+    tokenizer.fit_on_texts(texts)
+    sequences = [seq for seq in tokenizer.texts_to_sequences_generator(texts) if len(seq) >= 2]
+    if not sequences:
+        raise CorpusError("no review has two words in the vocabulary: nothing to train on")
+
+    model = build_model(num_words, dim, seed=seed)
+    if verbose:
+        model.summary()
+    rng = np.random.default_rng(seed)
+    batches = _skipgram_batches(sequences, num_words + 1, window, float(negative_samples), rng)
+    with _torch_threads(threads):
+        history = model.fit(batches, epochs=epochs, steps_per_epoch=steps_per_epoch or len(sequences),
+                            shuffle=False, verbose=verbose)
+    losses = [float(x) for x in history.history.get("loss", [])]
+
+    n_rows = min(num_words, len(tokenizer.word_index)) + 1
+    words = [UNKNOWN] + [tokenizer.index_word[i] for i in range(1, n_rows)]
+    counts = [tokenizer.word_counts.get(w, 0) for w in words[1:]]
+    counts.insert(0, sum(tokenizer.word_counts.values()) - sum(counts))
+    weights = model.get_layer("embedding").get_weights()[0]
+    matrix = np.array(weights[:n_rows], dtype=np.float32)
+    return KerasResult(Vectors(words, matrix, counts=counts, unknown=UNKNOWN), losses, model, tokenizer)

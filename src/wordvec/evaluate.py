@@ -1,0 +1,490 @@
+"""Intrinsic evaluation: word-pair similarity and word analogies.
+
+The numbers are those gensim's ``KeyedVectors.evaluate_word_pairs`` and
+``KeyedVectors.evaluate_word_analogies`` report for the same vectors (with
+their default ``dummy4unknown=False``), so results can be compared with
+published gensim figures; the analogy search is batched into matrix products,
+which makes the whole Google set a matter of seconds.
+
+>>> import numpy as np
+>>> from wordvec.vectors import Vectors
+>>> rng = np.random.default_rng(0)
+>>> vecs = Vectors([f"w{i}" for i in range(50)], rng.normal(size=(50, 8)).astype(np.float32))
+>>> result = evaluate(vecs)                       # the packaged sets
+>>> sorted(result["similarity"]), sorted(result["analogies"])
+(['simlex999', 'wordsim353'], ['questions-words'])
+>>> result["analogies"]["questions-words"]["oov"]  # none of these words are in w0..w49
+1.0
+
+Semantics, as in gensim
+-----------------------
+* ``restrict_vocab=N`` keeps the first ``N`` rows (the most frequent words in a
+  model trained by wordvec): a pair or question with a word outside them is
+  out of vocabulary, and only those rows are searched for analogy answers.
+* ``case_insensitive=True`` upper-cases the words of the file and of the
+  vocabulary; where several vocabulary words share an upper-case form the
+  first (most frequent) row stands for all of them.
+* Pairs and questions with an out-of-vocabulary word are skipped and counted in
+  ``oov`` (gensim's ``dummy4unknown=False``); they do not count in ``total``.
+* 3CosAdd answers ``a : b :: c : ?`` with the row nearest to ``b + c - a``
+  (unit vectors), never ``a``, ``b`` or ``c`` themselves. Among gensim's five
+  best candidates the first whose (upper-cased) word is not a question word is
+  the prediction; if all five are case variants of question words the fifth
+  one is.
+* Rows of all zeros (the ``UNK`` row of a model trained by wordvec) have a
+  cosine of 0 with every word in similarity pairs and are never an analogy
+  answer (gensim computes 0/0 = NaN for them and so never ranks them). Any
+  other row, a trained ``unknown`` placeholder included, is treated like every
+  other word, as gensim would, and ``unknown`` gets no special treatment.
+
+Where wordvec differs from gensim
+---------------------------------
+* A line that does not parse (not three fields, a score that is not a number,
+  not four words in an analogy question) raises
+  :class:`~wordvec.errors.ModelFormatError` naming the file and line, where
+  gensim skips it with a log message. Blank lines are skipped.
+* A similarity file in which no pair can be scored gives NaN correlations with
+  ``pairs=0`` (gensim raises ``ValueError``), so :func:`evaluate` still reports
+  the other sets; fewer than two pairs also give NaN.
+* ``method="3cosmul"`` (not in gensim's evaluation) uses the formula of
+  gensim's ``most_similar_cosmul`` but, like 3CosAdd, searches only the first
+  ``restrict_vocab`` rows (``most_similar_cosmul`` ignores ``restrict_vocab``).
+* Sections of an analogy file that share a name are merged.
+* Scores are computed in float32 matrix products; two candidates whose scores
+  differ by less than float32 rounding (about 1e-7) may be ordered differently
+  than gensim orders them, as may exact ties.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.resources
+import os
+import warnings
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from .errors import ModelFormatError, ParameterError
+
+__all__ = ["evaluate", "evaluate_word_pairs", "evaluate_analogies", "packaged_eval_sets"]
+
+_METHODS = ("3cosadd", "3cosmul")
+# Scores computed at once: about 64 MB of float32 per block of questions.
+_BLOCK_ELEMENTS = 1 << 24
+# gensim asks most_similar for this many candidates per analogy question.
+_TOPN = 5
+
+
+# -- files ------------------------------------------------------------------
+
+def packaged_eval_sets() -> dict[str, dict[str, Path]]:
+    """The evaluation sets shipped with wordvec.
+
+    Returns
+    -------
+    dict
+        ``{"similarity": {name: path}, "analogies": {name: path}}``: WordSim-353
+        (``wordsim353``) and SimLex-999 (``simlex999``) word pairs, and Google's
+        analogy questions (``questions-words``). Attribution and licences are in
+        ``wordvec/data/eval/README.md``.
+
+    Examples
+    --------
+    >>> sets = packaged_eval_sets()
+    >>> sorted(sets["similarity"]), sorted(sets["analogies"])
+    (['simlex999', 'wordsim353'], ['questions-words'])
+    """
+    root = importlib.resources.files("wordvec") / "data" / "eval"
+    return {
+        "similarity": {"wordsim353": root / "wordsim353.tsv", "simlex999": root / "simlex999.txt"},
+        "analogies": {"questions-words": root / "questions-words.txt"},
+    }
+
+
+def _set_name(path) -> str:
+    """File name without its extension (and without ``.gz``)."""
+    name = os.fspath(path) if not hasattr(path, "name") else path.name
+    name = os.path.basename(name)
+    if name.endswith(".gz"):
+        name = name[:-3]
+    stem, dot, _ = name.rpartition(".")
+    return stem if dot and stem else name
+
+
+def _lines(path) -> Iterator[tuple[int, str]]:
+    """(1-based line number, text without its line ending) for each line of a UTF-8 file.
+
+    Lines end at ``\\n`` only, as in gensim's binary reading; a trailing ``\\r`` is dropped.
+    ``path`` may be a path or an :mod:`importlib.resources` traversable; ``.gz`` is unpacked.
+    """
+    try:
+        if hasattr(path, "read_bytes") and not isinstance(path, (str, bytes, os.PathLike)):
+            data = path.read_bytes()          # a Traversable from importlib.resources
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        if str(getattr(path, "name", path)).endswith(".gz"):
+            data = gzip.decompress(data)
+    except FileNotFoundError:
+        raise ModelFormatError(f"evaluation file not found: {path}") from None
+    except (OSError, EOFError) as err:
+        raise ModelFormatError(f"cannot read evaluation file {path}: {err}") from None
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ModelFormatError(f"{path}, line {number}: not UTF-8 text") from None
+        yield number, line[:-1] if line.endswith("\r") else line
+
+
+def _check_restrict(restrict_vocab) -> None:
+    if restrict_vocab is not None and (
+        isinstance(restrict_vocab, bool) or not isinstance(restrict_vocab, (int, np.integer)) or restrict_vocab < 1
+    ):
+        raise ParameterError.out_of_range("restrict_vocab", restrict_vocab, "a positive integer or None")
+
+
+def _lookup(vectors, restrict_vocab, case_insensitive: bool) -> tuple[dict[str, int], np.ndarray]:
+    """gensim's restricted vocabulary and, for each kept row, the row that stands for its key.
+
+    ``lookup`` maps a (possibly upper-cased) key to the first of the first ``restrict_vocab``
+    rows that has it; ``canon[r]`` is ``lookup[key of row r]`` (``r`` itself unless an earlier
+    row has the same upper-case form).
+    """
+    words = vectors.words if restrict_vocab is None else vectors.words[:restrict_vocab]
+    lookup: dict[str, int] = {}
+    canon = np.empty(len(words), dtype=np.int64)
+    if case_insensitive:
+        for row, word in enumerate(words):
+            canon[row] = lookup.setdefault(word.upper(), row)
+    else:
+        lookup = {word: row for row, word in enumerate(words)}
+        canon[:] = np.arange(len(words))
+    return lookup, canon
+
+
+# -- word pairs -------------------------------------------------------------
+
+def evaluate_word_pairs(vectors, path, *, restrict_vocab: int | None = 300000,
+                        case_insensitive: bool = True, delimiter: str = "\t") -> dict:
+    """Correlation of cosine similarities with human judgements of word pairs.
+
+    Gives the numbers of gensim's ``KeyedVectors.evaluate_word_pairs`` (with
+    ``dummy4unknown=False``); see the module notes for the rules.
+
+    Parameters
+    ----------
+    vectors : Vectors
+        The word vectors (rows ordered by frequency, most frequent first).
+    path : str or path-like
+        A UTF-8 file of ``word1<delimiter>word2<delimiter>score`` lines; lines
+        starting with ``#`` and blank lines are skipped. ``.gz`` is unpacked.
+    restrict_vocab : int or None, default=300000
+        Only the first ``restrict_vocab`` rows count as known words (None: all).
+    case_insensitive : bool, default=True
+        Compare upper-cased forms of the words; the most frequent case variant
+        stands for a word.
+    delimiter : str, default="\\t"
+
+    Returns
+    -------
+    dict
+        ``spearman`` and ``pearson`` (correlation coefficients; NaN when fewer
+        than two pairs could be scored), ``oov`` (the fraction of pairs skipped
+        for an out-of-vocabulary word, 0..1) and ``pairs`` (pairs scored).
+
+    Raises
+    ------
+    ModelFormatError
+        The file is missing, not UTF-8, holds no pairs, or a line does not parse.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wordvec.vectors import Vectors
+    >>> vecs = Vectors(["cat", "tiger", "car"], np.array([[1, 0.2], [1, 0.4], [0, 1]], dtype=np.float32))
+    >>> r = evaluate_word_pairs(vecs, packaged_eval_sets()["similarity"]["wordsim353"])
+    >>> r["pairs"], round(r["oov"], 3)     # only tiger-cat and tiger-tiger are known
+    (2, 0.994)
+    """
+    _check_restrict(restrict_vocab)
+    lookup, _ = _lookup(vectors, restrict_vocab, case_insensitive)
+    gold: list[float] = []
+    rows_a: list[int] = []
+    rows_b: list[int] = []
+    oov = 0
+    for number, line in _lines(path):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = line.split(delimiter)
+        if len(fields) != 3:
+            raise ModelFormatError(
+                f"{path}, line {number}: expected word1{delimiter!r}word2{delimiter!r}score, got {line!r}"
+            )
+        a, b, score = fields
+        try:
+            score = float(score)
+        except ValueError:
+            raise ModelFormatError(f"{path}, line {number}: score {score.strip()!r} is not a number") from None
+        if case_insensitive:
+            a, b = a.upper(), b.upper()
+        if a not in lookup or b not in lookup:
+            oov += 1
+            continue
+        gold.append(score)
+        rows_a.append(lookup[a])
+        rows_b.append(lookup[b])
+    if not gold and not oov:
+        raise ModelFormatError(f"{path}: no word pairs found")
+    unit = vectors.unit_matrix
+    model = np.einsum("ij,ij->i", unit[rows_a].astype(np.float64), unit[rows_b].astype(np.float64))
+    spearman = pearson = float("nan")
+    if len(gold) >= 2:
+        from scipy import stats
+
+        with warnings.catch_warnings():  # constant input: NaN, as gensim gets it
+            warnings.simplefilter("ignore")
+            spearman = float(stats.spearmanr(gold, model)[0])
+            pearson = float(stats.pearsonr(gold, model)[0])
+    return {"spearman": spearman, "pearson": pearson, "oov": oov / (len(gold) + oov), "pairs": len(gold)}
+
+
+# -- analogies --------------------------------------------------------------
+
+def _read_questions(path) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
+    """Sections in file order, each with its questions (sections of one name merged)."""
+    sections: dict[str, list] = {}
+    current = None
+    for number, line in _lines(path):
+        if line.startswith(": "):
+            current = sections.setdefault(line.lstrip(": ").strip(), [])
+            continue
+        if not line.strip():
+            continue
+        if current is None:
+            raise ModelFormatError(f"{path}, line {number}: question before the first ': section' line")
+        words = line.split()
+        if len(words) != 4:
+            raise ModelFormatError(f"{path}, line {number}: expected 4 words 'a b c d', got {line!r}")
+        current.append(tuple(words))
+    if not any(sections.values()):
+        raise ModelFormatError(f"{path}: no analogy questions found")
+    return list(sections.items())
+
+
+def _predict(unit: np.ndarray, usable: np.ndarray, canon: np.ndarray, variants: dict[int, np.ndarray],
+             qa: np.ndarray, qb: np.ndarray, qc: np.ndarray, method: str) -> np.ndarray:
+    """gensim's prediction (a row's canonical row, or -1 for none) for each question.
+
+    ``unit`` holds the searchable rows; ``usable`` is False for rows never ranked (zeros);
+    ``variants[r]`` lists the rows other than ``r`` whose canonical row is ``r``.
+    """
+    n_rows = unit.shape[0]
+    block = max(1, _BLOCK_ELEMENTS // max(n_rows, 1))
+    predicted = np.full(len(qa), -1, dtype=np.int64)
+    blocked = np.flatnonzero(~usable)
+    unit_t = unit.T
+    for start in range(0, len(qa), block):
+        a, b, c = qa[start:start + block], qb[start:start + block], qc[start:start + block]
+        # Questions next to each other share words: one product per distinct word in the block.
+        distinct, where = np.unique(np.concatenate([a, b, c]), return_inverse=True)
+        wa, wb, wc = np.split(where, 3)
+        cosines = unit[distinct] @ unit_t
+        if method == "3cosadd":
+            # cos(row, b + c - a) up to the positive factor 1 / |b + c - a|, which leaves the
+            # order of the rows (all that matters here) as it is
+            scores = cosines[wb]
+            scores += cosines[wc]
+            scores -= cosines[wa]
+        else:  # 3cosmul, with cosines shifted to [0, 1] as in gensim's most_similar_cosmul
+            cosines += 1.0
+            cosines *= 0.5
+            scores = cosines[wb]
+            scores *= cosines[wc]
+            scores /= cosines[wa] + np.float32(1e-6)
+        del cosines
+        local = np.arange(len(a))
+        scores[:, blocked] = -np.inf
+        for rows in (a, b, c):  # gensim never returns the question words' own rows
+            scores[local, rows] = -np.inf
+        # Case variants of the question words: gensim skips them when they come first among its
+        # five best candidates. Take them out here and put them back where they would have won.
+        hidden = {}
+        if variants:
+            for j in range(len(a)):
+                rows = [variants[r] for r in {a[j], b[j], c[j]} if r in variants]
+                if rows:
+                    rows = np.concatenate(rows)
+                    hidden[j] = (rows, scores[j, rows].copy())
+                    scores[j, rows] = -np.inf
+        best = np.argmax(scores, axis=1)
+        best_score = scores[local, best]
+        found = np.isfinite(best_score)
+        predicted[start:start + block] = np.where(found, canon[best], -1)
+        for j, (rows, values) in hidden.items():
+            keep = np.isfinite(values)
+            rows, values = rows[keep], values[keep]
+            above = values > best_score[j] if found[j] else np.ones(len(values), dtype=bool)
+            if found[j] and above.sum() < _TOPN:
+                continue
+            # all of gensim's candidates are variants of question words: it predicts the last
+            order = np.argsort(-values[above], kind="stable")[:_TOPN]
+            if len(order):
+                predicted[start + j] = canon[rows[above][order[-1]]]
+    return predicted
+
+
+def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
+                       case_insensitive: bool = True, method: str = "3cosadd") -> dict:
+    """Accuracy on analogy questions ``a b c d`` (``a`` is to ``b`` as ``c`` is to ``d``).
+
+    Gives the numbers of gensim's ``KeyedVectors.evaluate_word_analogies``
+    (with ``dummy4unknown=False``); see the module notes for the rules.
+
+    Parameters
+    ----------
+    vectors : Vectors
+        The word vectors (rows ordered by frequency, most frequent first).
+    path : str or path-like
+        A UTF-8 file of ``: section`` lines, each followed by questions of four
+        words; blank lines are skipped. ``.gz`` is unpacked.
+    restrict_vocab : int or None, default=300000
+        Only the first ``restrict_vocab`` rows count as known words and are
+        searched for answers (None: all).
+    case_insensitive : bool, default=True
+        Compare upper-cased forms of the words.
+    method : {"3cosadd", "3cosmul"}, default="3cosadd"
+        3CosAdd (nearest to ``b - a + c``, as gensim) or 3CosMul (Levy &
+        Goldberg, 2014, as gensim's ``most_similar_cosmul`` scores it).
+
+    Returns
+    -------
+    dict
+        ``accuracy`` (``correct / total``, 0.0 when ``total`` is 0), ``correct``,
+        ``total`` (questions without out-of-vocabulary words; gensim's
+        "Total accuracy"), ``oov`` (fraction of questions skipped for an
+        out-of-vocabulary word, 0..1) and ``sections``:
+        ``{name: {"accuracy", "correct", "total"}}`` in file order, sections
+        without a known question included.
+
+    Raises
+    ------
+    ModelFormatError
+        The file is missing, not UTF-8, holds no questions, or a line does not parse.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wordvec.vectors import Vectors
+    >>> words = ["man", "king", "woman", "queen", "apple"]
+    >>> m = np.array([[1, 0, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1], [1, -1, 1]], dtype=np.float32)
+    >>> r = evaluate_analogies(Vectors(words, m), packaged_eval_sets()["analogies"]["questions-words"])
+    >>> r["correct"], r["total"], r["sections"]["family"]["accuracy"]   # king-queen, man-woman
+    (2, 2, 1.0)
+    """
+    _check_restrict(restrict_vocab)
+    if method not in _METHODS:
+        raise ParameterError.out_of_range("method", method, "'3cosadd' or '3cosmul'")
+    sections = _read_questions(path)
+    lookup, canon = _lookup(vectors, restrict_vocab, case_insensitive)
+
+    ids: list[tuple[int, int, int, int]] = []
+    section_of: list[int] = []
+    n_questions = 0
+    for s, (_, questions) in enumerate(sections):
+        for question in questions:
+            n_questions += 1
+            if case_insensitive:
+                question = tuple(w.upper() for w in question)
+            rows = tuple(lookup.get(w, -1) for w in question)
+            if min(rows) < 0:
+                continue
+            ids.append(rows)
+            section_of.append(s)
+    if ids:
+        q = np.array(ids, dtype=np.int64)
+        unit = vectors.unit_matrix[: len(canon)]
+        usable = np.linalg.norm(unit, axis=1) > 0
+        variants = {}
+        if case_insensitive:
+            shared = np.flatnonzero(canon != np.arange(len(canon)))
+            for row in shared:
+                variants.setdefault(int(canon[row]), []).append(row)
+            variants = {r: np.array(v, dtype=np.int64) for r, v in variants.items()}
+        predicted = _predict(unit, usable, canon, variants, q[:, 0], q[:, 1], q[:, 2], method)
+        hits = predicted == q[:, 3]
+    else:
+        hits = np.zeros(0, dtype=bool)
+    section_of = np.array(section_of, dtype=np.int64)
+    correct = np.bincount(section_of, weights=hits, minlength=len(sections)).astype(np.int64)
+    total = np.bincount(section_of, minlength=len(sections)).astype(np.int64)
+
+    def score(c, t):
+        c, t = int(c), int(t)
+        return {"accuracy": c / t if t else 0.0, "correct": c, "total": t}
+
+    result = score(correct.sum(), total.sum())
+    result["oov"] = (n_questions - len(ids)) / n_questions
+    result["sections"] = {name: score(correct[s], total[s]) for s, (name, _) in enumerate(sections)}
+    return result
+
+
+# -- both -------------------------------------------------------------------
+
+def _named(paths) -> dict[str, object]:
+    if paths is None:
+        return {}
+    if isinstance(paths, (str, bytes, os.PathLike)) or hasattr(paths, "read_bytes"):
+        paths = [paths]
+    named: dict[str, object] = {}
+    for path in paths:
+        name = _set_name(path)
+        named[name if name not in named else os.fspath(path)] = path
+    return named
+
+
+def evaluate(vectors, similarity=None, analogies=None, restrict_vocab: int | None = 300000,
+             method: str = "3cosadd") -> dict:
+    """Evaluate on several sets at once, by default on the packaged ones.
+
+    Parameters
+    ----------
+    vectors : Vectors
+    similarity : path or list of paths, optional
+        Word-pair files for :func:`evaluate_word_pairs`.
+    analogies : path or list of paths, optional
+        Analogy files for :func:`evaluate_analogies`.
+        With neither given, the sets of :func:`packaged_eval_sets` are used.
+    restrict_vocab : int or None, default=300000
+    method : {"3cosadd", "3cosmul"}, default="3cosadd"
+
+    Returns
+    -------
+    dict
+        ``{"similarity": {name: result}, "analogies": {name: result}}`` where
+        ``name`` is the file name without its extension.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wordvec.vectors import Vectors
+    >>> vecs = Vectors(["cat", "tiger", "car"], np.array([[1, 0.2], [1, 0.4], [0, 1]], dtype=np.float32))
+    >>> evaluate(vecs)["similarity"]["wordsim353"]["pairs"]
+    2
+    """
+    _check_restrict(restrict_vocab)
+    if method not in _METHODS:
+        raise ParameterError.out_of_range("method", method, "'3cosadd' or '3cosmul'")
+    if similarity is None and analogies is None:
+        packaged = packaged_eval_sets()
+        pair_sets, analogy_sets = packaged["similarity"], packaged["analogies"]
+    else:
+        pair_sets, analogy_sets = _named(similarity), _named(analogies)
+    return {
+        "similarity": {name: evaluate_word_pairs(vectors, path, restrict_vocab=restrict_vocab)
+                       for name, path in pair_sets.items()},
+        "analogies": {name: evaluate_analogies(vectors, path, restrict_vocab=restrict_vocab, method=method)
+                      for name, path in analogy_sets.items()},
+    }

@@ -1,0 +1,337 @@
+"""wordvec.evaluate against gensim's own evaluation, on the same vectors.
+
+The vectors are random but structured: the pairs of each analogy section share
+an offset, and human similarity scores pull pair words together, so the
+accuracies and correlations are neither zero nor perfect.
+"""
+
+from __future__ import annotations
+
+import gzip
+import time
+
+import numpy as np
+import pytest
+
+from wordvec.errors import ModelFormatError, ParameterError, WordvecError
+from wordvec.evaluate import (
+    _read_questions,
+    evaluate,
+    evaluate_analogies,
+    evaluate_word_pairs,
+    packaged_eval_sets,
+)
+from wordvec.vectors import Vectors
+
+gensim_kv = pytest.importorskip("gensim.models.keyedvectors")
+
+SETS = packaged_eval_sets()
+PAIR_FILES = SETS["similarity"]
+QUESTIONS = SETS["analogies"]["questions-words"]
+DIM = 24
+
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::RuntimeWarning"),  # gensim's 0/0 on the UNK row
+    pytest.mark.filterwarnings("ignore:Call to deprecated:DeprecationWarning"),  # gensim's init_sims
+]
+
+
+def _pairs(path):
+    out = []
+    for line in path.read_text().splitlines():
+        if line and not line.startswith("#"):
+            a, b, score = line.split("\t")
+            out.append((a, b, float(score)))
+    return out
+
+
+def _structured(mixed_case: bool, seed: int = 0):
+    """Words of the three sets plus filler, in a shuffled 'frequency' order, UNK (zeros) first."""
+    rng = np.random.default_rng(seed)
+    sections = _read_questions(QUESTIONS)
+    pairs = [p for path in PAIR_FILES.values() for p in _pairs(path)]
+    words = {w for _, qs in sections for q in qs for w in q} | {w for a, b, _ in pairs for w in (a, b)}
+    words = sorted(words) + [f"filler{i}" for i in range(1500)]
+    vec = {w: rng.normal(size=DIM) for w in words}
+    derived = set()
+    for _, questions in sections:  # b = a + offset: every section shares one relation
+        offset = rng.normal(size=DIM) * 1.2
+        for a, b, c, d in questions:
+            for x, y in ((a, b), (c, d)):
+                if y not in derived and x != y:
+                    vec[y] = vec[x] + offset + rng.normal(size=DIM) * 0.5
+                    derived.add(y)
+    for a, b, score in pairs:  # similar pairs closer together
+        if b not in derived:
+            vec[b] = vec[b] + (score / 10.0) * vec[a]
+    order = list(rng.permutation(words))
+    if mixed_case:
+        # Case variants, some ranked before the word itself (then they stand for it): variants of
+        # question words sit where the answers are, so gensim's ignore rule matters.
+        extra = {}
+        for _, questions in sections:
+            for a, b, c, d in questions[::7]:
+                for w, target in ((c, vec[d]), (b, vec[b] + vec[c] - vec[a])):
+                    for variant in {w.upper(), w.lower(), w.capitalize()} - {w}:
+                        extra.setdefault(variant, target + rng.normal(size=DIM) * 0.05)
+        for a, b, _ in pairs[::3]:
+            extra.setdefault(a.capitalize(), rng.normal(size=DIM))
+            extra.setdefault(b.upper(), vec[a] + rng.normal(size=DIM) * 0.3)
+        for w, v in extra.items():
+            if w not in vec:
+                vec[w] = v
+                order.insert(int(rng.integers(0, len(order) + 1)), w)
+    order = ["UNK"] + order
+    matrix = np.array([np.zeros(DIM)] + [vec[w] for w in order[1:]], dtype=np.float32)
+    return order, matrix
+
+
+def _both(words, matrix):
+    kv = gensim_kv.KeyedVectors(matrix.shape[1])
+    kv.add_vectors(list(words), matrix.copy())
+    return kv, Vectors(words, matrix, unknown="UNK")
+
+
+@pytest.fixture(scope="module")
+def plain():
+    return _both(*_structured(mixed_case=False))
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    return _both(*_structured(mixed_case=True, seed=1))
+
+
+def _gensim_analogies(kv, path, **kw):
+    score, sections = kv.evaluate_word_analogies(str(path), **kw)
+    assert sections[-1]["section"] == "Total accuracy"
+    per = {}
+    for s in sections[:-1]:
+        c, i = len(s["correct"]), len(s["incorrect"])
+        per.setdefault(s["section"], [0, 0])
+        per[s["section"]][0] += c
+        per[s["section"]][1] += c + i
+    total = sections[-1]
+    return score, len(total["correct"]), len(total["correct"]) + len(total["incorrect"]), per
+
+
+def _assert_analogies_equal(ours, kv, path, **kw):
+    score, correct, total, per = _gensim_analogies(kv, path, **kw)
+    assert (ours["correct"], ours["total"]) == (correct, total)
+    assert ours["accuracy"] == pytest.approx(score, abs=1e-12)
+    assert list(ours["sections"]) == list(per)
+    for name, (c, t) in per.items():
+        got = ours["sections"][name]
+        assert (got["correct"], got["total"]) == (c, t), name
+        assert got["accuracy"] == pytest.approx(c / t if t else 0.0, abs=1e-12)
+
+
+def _assert_pairs_equal(ours, kv, path, **kw):
+    pearson, spearman, oov_percent = kv.evaluate_word_pairs(str(path), **kw)
+    assert ours["pearson"] == pytest.approx(pearson[0], abs=1e-6)
+    assert ours["spearman"] == pytest.approx(spearman[0], abs=1e-6)
+    assert ours["oov"] == pytest.approx(oov_percent / 100, abs=1e-12)
+    n_lines = len(_pairs(path))
+    assert ours["pairs"] == round(n_lines * (1 - oov_percent / 100))
+
+
+@pytest.mark.parametrize("restrict_vocab", [300000, 500])
+@pytest.mark.parametrize("case_insensitive", [True, False])
+def test_word_pairs_match_gensim(plain, mixed, restrict_vocab, case_insensitive):
+    for kv, vecs in (plain, mixed):
+        for path in PAIR_FILES.values():
+            kw = dict(restrict_vocab=restrict_vocab, case_insensitive=case_insensitive)
+            ours = evaluate_word_pairs(vecs, path, **kw)
+            _assert_pairs_equal(ours, kv, path, **kw)
+            if restrict_vocab == 300000 and case_insensitive:
+                assert ours["spearman"] > 0.1 and ours["oov"] < 0.05  # structured, not noise
+
+
+@pytest.mark.parametrize("restrict_vocab", [300000, 500])
+def test_analogies_match_gensim(plain, restrict_vocab):
+    kv, vecs = plain
+    ours = evaluate_analogies(vecs, QUESTIONS, restrict_vocab=restrict_vocab)
+    _assert_analogies_equal(ours, kv, QUESTIONS, restrict_vocab=restrict_vocab)
+    assert 0 < ours["correct"] < ours["total"]
+    if restrict_vocab == 500:
+        assert 0 < ours["oov"] < 1
+
+
+def test_analogies_match_gensim_case_sensitive(plain):
+    kv, vecs = plain
+    ours = evaluate_analogies(vecs, QUESTIONS, restrict_vocab=2000, case_insensitive=False)
+    _assert_analogies_equal(ours, kv, QUESTIONS, restrict_vocab=2000, case_insensitive=False)
+
+
+@pytest.mark.parametrize("restrict_vocab", [300000, 1500])
+def test_analogies_match_gensim_mixed_case(mixed, restrict_vocab):
+    kv, vecs = mixed
+    lowered = {w.upper() for w in vecs.words if w != w.upper()}
+    assert sum(w in vecs for w in lowered) > 100  # many words really have case variants
+    ours = evaluate_analogies(vecs, QUESTIONS, restrict_vocab=restrict_vocab)
+    _assert_analogies_equal(ours, kv, QUESTIONS, restrict_vocab=restrict_vocab)
+    assert 0 < ours["correct"] < ours["total"]
+
+
+def test_gensim_fallback_when_all_five_candidates_are_question_word_variants(tmp_path):
+    """gensim predicts the 5th candidate when its 5 best are all case variants of question words."""
+    rng = np.random.default_rng(3)
+    variants = ["Cat", "cAt", "caT", "CAt", "CaT", "cAT", "CAT"]
+    words = ["UNK", "man", "king", "cat", "kitten", "dog"] + variants + [f"x{i}" for i in range(20)]
+    matrix = rng.normal(size=(len(words), 8)).astype(np.float32)
+    matrix[0] = 0
+    target = matrix[2] - matrix[1] + matrix[3]
+    for i, w in enumerate(words):
+        if w in variants:
+            matrix[i] = target + rng.normal(size=8) * 0.01
+    path = tmp_path / "q.txt"
+    path.write_text(": odd\nman king cat kitten\nman king cat cat\nman king dog Cat\n"
+                    ": other\nking man kitten dog\n")
+    kv, vecs = _both(words, matrix)
+    for restrict in (300000, 9, 4):
+        for case_insensitive in (True, False):
+            kw = dict(restrict_vocab=restrict, case_insensitive=case_insensitive)
+            _assert_analogies_equal(evaluate_analogies(vecs, path, **kw), kv, path, **kw)
+    assert evaluate_analogies(vecs, path)["sections"]["odd"]["correct"] == 1  # "cat cat"
+
+
+def _cosmul_expectation(kv, questions, case_insensitive):
+    """gensim's evaluation loop with most_similar_cosmul in place of most_similar."""
+    ok = {}
+    for i, w in enumerate(kv.index_to_key):
+        ok.setdefault(w.upper() if case_insensitive else w, i)
+    correct = total = 0
+    for q in questions:
+        keys = [w.upper() for w in q] if case_insensitive else list(q)
+        if any(k not in ok for k in keys):
+            continue
+        a, b, c, expected = keys
+        original, kv.key_to_index = kv.key_to_index, ok
+        try:
+            sims = kv.most_similar_cosmul(positive=[b, c], negative=[a], topn=5)
+        finally:
+            kv.key_to_index = original
+        predicted = None
+        for word, _ in sims:
+            predicted = word.upper() if case_insensitive else word
+            if predicted not in {a, b, c}:
+                break
+        total += 1
+        correct += predicted == expected
+    return correct, total
+
+
+@pytest.mark.parametrize("case_insensitive", [True, False])
+def test_3cosmul_matches_gensim_most_similar_cosmul(mixed, tmp_path, case_insensitive):
+    kv, vecs = mixed
+    sections = _read_questions(QUESTIONS)
+    questions = [q for _, qs in sections for q in qs[::40]]
+    path = tmp_path / "sample.txt"
+    path.write_text(": sample\n" + "".join(" ".join(q) + "\n" for q in questions))
+    ours = evaluate_analogies(vecs, path, method="3cosmul", restrict_vocab=None,
+                              case_insensitive=case_insensitive)
+    correct, total = _cosmul_expectation(kv, questions, case_insensitive)
+    assert (ours["correct"], ours["total"]) == (correct, total)
+    assert 0 < correct < total
+    # restrict_vocab: gensim's most_similar_cosmul ignores it, so compare with the first rows alone
+    n = 1500
+    small = gensim_kv.KeyedVectors(DIM)
+    small.add_vectors(vecs.words[:n], vecs.matrix[:n].copy())
+    ours = evaluate_analogies(vecs, path, method="3cosmul", restrict_vocab=n,
+                              case_insensitive=case_insensitive)
+    assert (ours["correct"], ours["total"]) == _cosmul_expectation(small, questions, case_insensitive)
+
+
+def test_full_google_set_is_fast():
+    rng = np.random.default_rng(0)
+    sections = _read_questions(QUESTIONS)
+    words = sorted({w for _, qs in sections for q in qs for w in q})
+    words += [f"filler{i}" for i in range(30000 - len(words))]
+    vecs = Vectors(words, rng.normal(size=(len(words), 100)).astype(np.float32))
+    vecs.unit_matrix
+    for method in ("3cosadd", "3cosmul"):
+        start = time.perf_counter()
+        result = evaluate_analogies(vecs, QUESTIONS, method=method)
+        assert result["total"] == 19544 and result["oov"] == 0
+        assert time.perf_counter() - start < 20
+
+
+def test_packaged_sets_are_found_and_complete(shared_data):
+    names = {kind: sorted(paths) for kind, paths in SETS.items()}
+    assert names == {"similarity": ["simlex999", "wordsim353"], "analogies": ["questions-words"]}
+    for kind in SETS.values():
+        for path in kind.values():
+            assert path.read_bytes() == (shared_data / "eval" / path.name).read_bytes()
+    readme = (QUESTIONS.parent / "README.md").read_text()
+    for credit in ("Finkelstein", "Hill", "Mikolov", "Apache"):
+        assert credit in readme
+    assert len(_pairs(PAIR_FILES["wordsim353"])) == 353
+    assert len(_pairs(PAIR_FILES["simlex999"])) == 999
+    assert sum(len(q) for _, q in _read_questions(QUESTIONS)) == 19544
+
+
+def test_evaluate_defaults_and_named_files(plain, tmp_path):
+    _, vecs = plain
+    result = evaluate(vecs)
+    assert sorted(result["similarity"]) == ["simlex999", "wordsim353"]
+    assert list(result["analogies"]) == ["questions-words"]
+    assert result["similarity"]["wordsim353"] == evaluate_word_pairs(vecs, PAIR_FILES["wordsim353"])
+    gz = tmp_path / "ws.tsv.gz"
+    gz.write_bytes(gzip.compress(PAIR_FILES["wordsim353"].read_bytes()))
+    only = evaluate(vecs, similarity=[gz], restrict_vocab=500)
+    assert only == {"similarity": {"ws": evaluate_word_pairs(vecs, PAIR_FILES["wordsim353"], restrict_vocab=500)},
+                    "analogies": {}}
+    cosmul = evaluate(vecs, analogies=str(QUESTIONS), method="3cosmul")
+    assert cosmul["analogies"]["questions-words"]["total"] == 19544
+
+
+def test_nothing_in_vocabulary(tmp_path):
+    vecs = Vectors(["UNK", "zzz"], np.eye(2, dtype=np.float32), unknown="UNK")
+    pairs = evaluate_word_pairs(vecs, PAIR_FILES["simlex999"])
+    assert pairs["pairs"] == 0 and pairs["oov"] == 1.0 and np.isnan(pairs["spearman"])
+    analogies = evaluate_analogies(vecs, QUESTIONS)
+    assert (analogies["accuracy"], analogies["correct"], analogies["total"], analogies["oov"]) == (0.0, 0, 0, 1.0)
+    assert all(s == {"accuracy": 0.0, "correct": 0, "total": 0} for s in analogies["sections"].values())
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ("# comment\na\tb\t1.0\nc\td\n", "line 3"),
+    ("a\tb\t1.0\n\na\tb\tlots\n", "line 3: score 'lots' is not a number"),
+    ("a b 1.0\n", "line 1"),
+    ("# only comments\n", "no word pairs"),
+    (b"a\tb\t1\n\xff\tb\t2\n", "line 2: not UTF-8"),
+])
+def test_malformed_pair_files(tmp_path, content, fragment):
+    path = tmp_path / "bad.tsv"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    vecs = Vectors(["a", "b"], np.eye(2, dtype=np.float32))
+    with pytest.raises(ModelFormatError) as err:
+        evaluate_word_pairs(vecs, path)
+    message = str(err.value)
+    assert str(path) in message and fragment in message and "\n" not in message
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ("a b c d\n", "line 1: question before the first ': section' line"),
+    (": s\na b c d\n\na b c\n", "line 4: expected 4 words"),
+    (": s\n: t\n", "no analogy questions"),
+])
+def test_malformed_analogy_files(tmp_path, content, fragment):
+    path = tmp_path / "bad.txt"
+    path.write_text(content)
+    vecs = Vectors(["a", "b"], np.eye(2, dtype=np.float32))
+    with pytest.raises(ModelFormatError) as err:
+        evaluate_analogies(vecs, path)
+    assert str(path) in str(err.value) and fragment in str(err.value)
+
+
+def test_missing_file_and_bad_parameters(tmp_path):
+    vecs = Vectors(["a", "b"], np.eye(2, dtype=np.float32))
+    missing = tmp_path / "nope.txt"
+    for call in (evaluate_word_pairs, evaluate_analogies):
+        with pytest.raises(WordvecError, match="nope.txt"):
+            call(vecs, missing)
+    with pytest.raises(ParameterError, match="method"):
+        evaluate_analogies(vecs, QUESTIONS, method="3cosavg")
+    with pytest.raises(ParameterError, match="restrict_vocab"):
+        evaluate_word_pairs(vecs, PAIR_FILES["wordsim353"], restrict_vocab=0)

@@ -1,0 +1,36 @@
+"""examples/tutorial.py runs top to bottom with small settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "tutorial.py"
+
+
+def test_tutorial_runs_and_draws_the_map(tmp_path):
+    """With its default settings: the full tutorial model on the embedded reviews."""
+    pytest.importorskip("torch")
+    pytest.importorskip("keras")
+    pytest.importorskip("sklearn")
+    out_dir = tmp_path / "out"
+    env = {**os.environ, "KERAS_BACKEND": "torch", "MPLBACKEND": "Agg"}
+    proc = subprocess.run(
+        [sys.executable, str(EXAMPLE), "--verbose", "2", "--out-dir", str(out_dir)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    out = proc.stdout
+    assert "2000 reviews" in out
+    assert "Total params: 2,560,130" in out          # (20000 + 1) * 128 + 2, as in the tutorial
+    assert "epoch 1: loss" in out and "epoch 3: loss" in out
+    assert "x 128 columns" in out
+    for word in ("2", "little", "delicious", "cats"):
+        assert f"\n{word}: " in out
+    png = out_dir / "tsne.png"
+    assert png.is_file() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
