@@ -73,3 +73,30 @@ def test_every_command_has_help(command, capsys):
         main([command, "--help"])
     assert exit_info.value.code == 0
     assert "usage: wordvec" in capsys.readouterr().out
+
+
+def test_evaluate_prints_json_in_the_documented_shape(model_dir, capsys):
+    import json
+
+    assert main(["evaluate", str(model_dir), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result["similarity"]) == {"wordsim353", "simlex999"}
+    assert set(result["similarity"]["wordsim353"]) == {"spearman", "pearson", "oov", "pairs"}
+    analogies = result["analogies"]["questions-words"]
+    assert {"accuracy", "correct", "total", "sections"} <= set(analogies)
+
+
+def test_evaluate_table_with_given_files(model_dir, tmp_path, capsys):
+    pairs = tmp_path / "food.tsv"
+    pairs.write_text("# mine\ncoffee\ttea\t9\ncoffee\tdog\t1\ndog\tcat\t8\ntea\tcat\t2\n")
+    assert main(["evaluate", str(model_dir), "--similarity", str(pairs)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("food ") and "spearman" in out and "pairs 4" in out
+
+
+def test_phrases_command(tmp_path, capsys):
+    out = tmp_path / "phrases.tsv"
+    assert main(["phrases", "-n", "5", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert len(printed.splitlines()) == 6 and printed.rstrip().endswith("phrases")
+    assert "peanut_butter\t" in out.read_text()

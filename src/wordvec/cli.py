@@ -96,6 +96,19 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--seed", type=_integer, default=1)
     plot.set_defaults(run=_run_plot)
 
+    evaluate = commands.add_parser("evaluate", help="word-similarity and analogy benchmarks",
+                                   description="Score vectors on word-pair similarity sets (Spearman, Pearson) "
+                                               "and analogy sets (accuracy). With no files: WordSim-353, "
+                                               "SimLex-999 and Google's analogy questions, shipped with wordvec.")
+    evaluate.add_argument("model", help=_MODEL_HELP + ", or a word2vec text/binary file")
+    evaluate.add_argument("--similarity", nargs="+", metavar="FILE", help="word1<TAB>word2<TAB>score files")
+    evaluate.add_argument("--analogies", nargs="+", metavar="FILE", help="': section' then 'a b c d' files")
+    evaluate.add_argument("--restrict-vocab", type=_integer, default=300000,
+                          help="answer analogies among the N most frequent words (default 300000)")
+    evaluate.add_argument("--method", default="3cosadd", choices=["3cosadd", "3cosmul"])
+    evaluate.add_argument("--json", action="store_true", help="print JSON")
+    evaluate.set_defaults(run=_run_evaluate)
+
     phrases = commands.add_parser("phrases", help="find frequent collocations (peanut butter, green tea)")
     phrases.add_argument("corpus", nargs="*", metavar="CORPUS", help="as for train; the review sample if omitted")
     phrases.add_argument("--format", default="auto", choices=["auto", "snap", "csv", "text"])
@@ -158,6 +171,28 @@ def _run_plot(args) -> int:
     vectors = load_model(args.model, mmap=True).vectors
     path = plot_map(vectors, args.out, top=args.top, perplexity=args.perplexity, seed=args.seed)
     print(f"wrote {path}")
+    return 0
+
+
+def _run_evaluate(args) -> int:
+    import json
+
+    from .evaluate import evaluate
+    from .io import load_vectors
+
+    vectors = load_vectors(args.model, mmap=True)
+    results = evaluate(vectors, similarity=args.similarity, analogies=args.analogies,
+                       restrict_vocab=args.restrict_vocab, method=args.method)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    for name, r in results.get("similarity", {}).items():
+        print(f"{name:<20} spearman {r['spearman']:.4f}  pearson {r['pearson']:.4f}  "
+              f"pairs {r['pairs']}  oov {r['oov']:.1%}")
+    for name, r in results.get("analogies", {}).items():
+        print(f"{name:<20} accuracy {r['accuracy']:.4f}  ({r['correct']}/{r['total']}, {args.method})")
+        for section, sr in r["sections"].items():
+            print(f"  {section:<28} {sr['accuracy']:.4f}  ({sr['correct']}/{sr['total']})")
     return 0
 
 
