@@ -11,6 +11,7 @@ import random
 import re
 import socket
 import threading
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -312,3 +313,33 @@ def test_registry_has_finefoods(tmp_path):
     assert finefoods.url == "https://snap.stanford.edu/data/finefoods.txt.gz"
     assert finefoods.filename == "finefoods.txt.gz"
     assert download.cached_path("finefoods", cache_dir=tmp_path) is None
+
+
+def test_cli_download_then_train_uses_the_cached_copy(tmp_path, monkeypatch, capsys):
+    """`wordvec download finefoods` from a loopback mirror, then `wordvec train finefoods` offline."""
+    from wordvec.cli import main
+
+    sample = Path(__file__).resolve().parents[1] / "src" / "wordvec" / "data" / "finefoods" / "finefoods_sample.txt.gz"
+    state = FileServer({"finefoods.txt.gz": sample.read_bytes()})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(state))
+    state.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("WORDVEC_CACHE", str(cache))
+    try:
+        assert main(["download", "finefoods", "--url", state.url("finefoods.txt.gz")]) == 0
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+    cached = Path(capsys.readouterr().out.strip())
+    assert cached.read_bytes() == sample.read_bytes()
+    out = tmp_path / "model"
+    assert main(["train", "finefoods", "--out", str(out), "--dim", "8", "--epochs", "1", "--quiet"]) == 0
+    from wordvec.io import load_model
+
+    assert load_model(out).info["corpus"] == [str(cached)]
+    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "empty-cache"))
+    assert main(["download", "finefoods", "--url", _closed_port_url()]) == 1
+    assert capsys.readouterr().err.startswith("wordvec: error: cannot download finefoods")
