@@ -192,12 +192,19 @@ class Word2Vec:
         return self
 
     # -- persistence --------------------------------------------------------
-    def save(self, directory) -> None:
-        """Write the model directory (vectors, vocabulary, output weights, parameters)."""
+    def save(self, directory, extra_info: dict | None = None, live: bool = False) -> None:
+        """Write the model directory (vectors, vocabulary, output weights, parameters).
+
+        ``live`` saves the weights as they are right now, mid-epoch (for a
+        checkpoint on interruption) instead of as of the last finished epoch.
+        """
         from .io import save_model
 
+        if live and hasattr(self, "_live_weights"):
+            self._publish(*self._live_weights)
         info = {"epoch_losses": getattr(self, "epoch_losses_", []),
-                "raw_words": getattr(self, "raw_word_count_", None)}
+                "epochs_done": len(getattr(self, "epoch_losses_", [])),
+                "raw_words": getattr(self, "raw_word_count_", None), **(extra_info or {})}
         save_model(directory, self.vectors_, params=self.get_params(), engine="native",
                    output_weights=self.output_weights_, info=info)
 
@@ -222,7 +229,8 @@ class Word2Vec:
         model.epoch_losses_ = list(saved.info.get("epoch_losses", []))
         return model
 
-    def _train(self, w_in, w_out, corpus: TokenCorpus, callbacks) -> None:
+    def _train(self, w_in, w_out, corpus: TokenCorpus, callbacks, first_epoch: int = 0,
+               previous_losses=()) -> None:
         vocab = self.vocabulary_
         threads = _set_threads(self.threads)
         weights = K.Weights(w_in, w_out)
@@ -232,11 +240,12 @@ class Word2Vec:
         n_tokens = corpus.tokens.shape[0]
         raw_per_token = corpus.raw_word_count / n_tokens
         schedule = _LinearDecay(self.initial_lr, self.min_lr, self.epochs * n_tokens)
-        bar = _training_bar(self.progress, self.epochs * corpus.raw_word_count)
-        self.epoch_losses_ = []
+        bar = _training_bar(self.progress, (self.epochs - first_epoch) * corpus.raw_word_count)
+        self.epoch_losses_ = list(previous_losses)
+        self._live_weights = (w_in, w_out)
         started = time.perf_counter()
         try:
-            for epoch in range(self.epochs):
+            for epoch in range(first_epoch, self.epochs):
                 loss, terms = 0.0, 0
                 recent = _RecentLoss()
                 for call, (start, end) in enumerate(_chunks(n_tokens, threads)):
@@ -254,7 +263,7 @@ class Word2Vec:
                         bar.set_postfix_str(f"loss={recent.mean():.4f}", refresh=False)
                         bar.update(round((end - start) * raw_per_token))
                 mean_loss = loss / max(terms, 1)
-                if not math.isfinite(mean_loss) or not np.isfinite(w_in[1:2]).all():
+                if not math.isfinite(mean_loss) or not np.isfinite(w_in).all():
                     raise TrainingError(
                         f"training diverged in epoch {epoch + 1} (loss {mean_loss}); "
                         f"lower the learning rate (lr={self.initial_lr})")
@@ -266,7 +275,8 @@ class Word2Vec:
             if bar is not None:
                 bar.close()
         self.train_seconds_ = time.perf_counter() - started
-        self.words_per_second_ = self.epochs * corpus.raw_word_count / max(self.train_seconds_, 1e-9)
+        self.words_per_second_ = ((self.epochs - first_epoch) * corpus.raw_word_count
+                                  / max(self.train_seconds_, 1e-9))
         self.raw_word_count_ = corpus.raw_word_count
 
     def _publish(self, w_in, w_out) -> None:
@@ -283,15 +293,16 @@ class Checkpoint:
     >>> model.fit(documents, callbacks=[Checkpoint("ckpt", every=2)])     # doctest: +SKIP
     """
 
-    def __init__(self, directory, every: int = 1):
-        if not isinstance(every, int) or every < 1:
+    def __init__(self, directory, every: int = 1, extra_info: dict | None = None):
+        if not isinstance(every, int) or isinstance(every, bool) or every < 1:
             raise ParameterError.out_of_range("every", every, "an integer of at least 1")
         self.directory = directory
         self.every = every
+        self.extra_info = extra_info
 
     def __call__(self, model: "Word2Vec", epoch: int, loss: float) -> None:
         if epoch % self.every == 0:
-            model.save(self.directory)
+            model.save(self.directory, self.extra_info)
 
 
 class _LinearDecay:
