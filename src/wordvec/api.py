@@ -8,19 +8,23 @@ True
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+
 from .corpus import default_corpus, iter_documents
-from .errors import CorpusError, ParameterError
+from .errors import CorpusError, ModelFormatError, ParameterError, TrainingInterrupted
 from .io import export_vectors, load_model, save_model
-from .model import Word2Vec
+from .model import Checkpoint, Word2Vec
 from .phrases import PhraseModel
 from .text import tokenize
 from .vectors import Vectors
 
 ENGINES = ("native", "keras")
+CHECKPOINT = "checkpoint"
 
 
 @dataclass
@@ -68,7 +72,7 @@ def learn_phrases(corpus: Sequence[str] | None = None, *, format: str = "auto", 
 def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto", text_column: str | None = None,
           include_summary: bool = False, engine: str = "native", progress: bool = True,
           steps_per_epoch: int | None = None, negative_samples: float = 1.0, phrases: int = 0,
-          **params) -> TrainResult:
+          checkpoint_every: int | None = None, **params) -> TrainResult:
     """Read a corpus, train vectors and (if ``out`` is given) save the model directory.
 
     Parameters
@@ -81,6 +85,9 @@ def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto"
         ``keras`` trains the tutorial's Keras model (needs ``wordvec[keras]``).
     phrases : int, default=0
         Join frequent collocations first, in this many passes (0: none).
+    checkpoint_every : int, optional
+        Save a checkpoint in ``out/checkpoint`` every N epochs (and on Ctrl-C);
+        :func:`resume` finishes an interrupted run from it.
     **params
         :class:`~wordvec.model.Word2Vec` parameters (dim, window, negative, epochs, ...).
     """
@@ -98,10 +105,77 @@ def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto"
                        "threshold": phrase_model.threshold, "found": len(phrase_model.phrases_)}
     if engine == "keras":
         return _train_keras(documents, out, sources, progress, steps_per_epoch, negative_samples, params)
-    model = Word2Vec(progress=progress, **params).fit(documents)
+    reading = {"corpus": [str(s) for s in sources], "format": format, "text_column": text_column,
+               "include_summary": include_summary, "phrases": phrases}
+    model = Word2Vec(progress=progress, **params)
+    callbacks = []
+    if checkpoint_every:
+        if out is None:
+            raise ParameterError("checkpoints need an output directory (--out)")
+        callbacks.append(Checkpoint(Path(out) / CHECKPOINT, every=checkpoint_every, extra_info={"reading": reading}))
+    with _checkpoint_on_interrupt(model, out, reading, enabled=bool(checkpoint_every)):
+        model.fit(documents, callbacks=callbacks)
+    return _finish(model, out, sources, phrase_info)
+
+
+def resume(out, *, progress: bool = True, threads: int | None = None) -> TrainResult:
+    """Finish an interrupted ``train(..., checkpoint_every=N)`` from ``out/checkpoint``.
+
+    The corpus is read again with the same options; training goes on from the
+    last finished epoch with the checkpoint's weights, and the final model
+    replaces ``out`` (the checkpoint with it).
+    """
+    from .encode import encode_documents
+
+    checkpoint = Path(out) / CHECKPOINT
+    try:
+        saved = load_model(checkpoint)
+    except ModelFormatError as err:
+        raise ModelFormatError(f"no checkpoint to resume in {out}: {err}") from None
+    reading = saved.info.get("reading")
+    if not reading:
+        raise CorpusError(f"{checkpoint} does not say which corpus it was trained on")
+    params = {**saved.params, "threads": threads if threads is not None else saved.params.get("threads")}
+    model = Word2Vec(progress=progress, **params)
+    model._validate()
+    documents = iter_documents(reading["corpus"], format=reading["format"], text_column=reading["text_column"],
+                               include_summary=reading["include_summary"])
+    if reading.get("phrases"):
+        phrase_model = learn_phrases(reading["corpus"], format=reading["format"],
+                                     text_column=reading["text_column"],
+                                     include_summary=reading["include_summary"], passes=reading["phrases"])
+        documents = (phrase_model.apply(tokenize(text)) for text in documents)
+    vocab, corpus = encode_documents(documents, num_words=model.num_words, min_count=model.min_count)
+    if vocab.words != saved.vectors.words:
+        raise CorpusError(f"the corpus {reading['corpus']} changed since the checkpoint was written")
+    done = int(saved.info.get("epochs_done", 0))
+    model.vocabulary_ = vocab
+    callbacks = [Checkpoint(checkpoint, every=1, extra_info={"reading": reading})]
+    with _checkpoint_on_interrupt(model, out, reading, enabled=True):
+        model._train(np.array(saved.vectors.matrix), np.array(saved.output_weights), corpus, callbacks,
+                     first_epoch=done, previous_losses=saved.info.get("epoch_losses", [])[:done])
+    return _finish(model, out, [Path(p) for p in reading["corpus"]], saved.info.get("phrases"))
+
+
+@contextlib.contextmanager
+def _checkpoint_on_interrupt(model: Word2Vec, out, reading: dict, enabled: bool):
+    try:
+        yield
+    except KeyboardInterrupt:
+        if not enabled or not hasattr(model, "_live_weights"):
+            raise
+        where = Path(out) / CHECKPOINT
+        model.save(where, {"reading": reading}, live=True)
+        raise TrainingInterrupted(
+            f"interrupted in epoch {len(model.epoch_losses_) + 1}; checkpoint saved in {where}; "
+            f"finish with: wordvec train --resume {out}") from None
+
+
+def _finish(model: Word2Vec, out, sources, phrase_info) -> TrainResult:
     info = {"corpus": [str(s) for s in sources], "raw_words": model.raw_word_count_,
             "epoch_losses": model.epoch_losses_, "train_seconds": model.train_seconds_,
-            "words_per_second": model.words_per_second_, "phrases": phrase_info}
+            "words_per_second": model.words_per_second_, "phrases": phrase_info,
+            "epochs_done": len(model.epoch_losses_)}
     if out is not None:
         save_model(out, model.vectors_, params=model.get_params(), engine="native",
                    output_weights=model.output_weights_, info=info)

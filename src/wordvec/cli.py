@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import WordvecError
+from .errors import ParameterError, TrainingInterrupted, WordvecError
 
 _MODEL_HELP = "a model directory written by 'wordvec train'"
 
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
                                             "sample of 2,000 Amazon Fine Foods reviews.")
     train.add_argument("corpus", nargs="*", metavar="CORPUS",
                        help="files (.txt, .csv, SNAP finefoods.txt, optionally .gz), folders, or 'finefoods'")
-    train.add_argument("--out", required=True, help="model directory to write")
+    train.add_argument("--out", help="model directory to write (required unless --resume)")
     train.add_argument("--format", default="auto", choices=["auto", "snap", "csv", "text"])
     train.add_argument("--text-column", help="CSV column holding the text (default: 'Text')")
     train.add_argument("--with-summary", action="store_true", help="put each review's summary before its text")
@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="keras engine: negatives per positive couple (default 1.0)")
     train.add_argument("--phrases", type=int, nargs="?", const=1, default=0, metavar="PASSES",
                        help="join frequent collocations (peanut_butter) first, in 1 or 2 passes")
+    train.add_argument("--checkpoint-every", type=_integer, default=None, metavar="N",
+                       help="save a checkpoint in OUT/checkpoint every N epochs and on Ctrl-C")
+    train.add_argument("--resume", metavar="DIR",
+                       help="finish an interrupted run from DIR/checkpoint (same corpus, same settings)")
     train.add_argument("--quiet", action="store_true", help="no progress bars")
     train.set_defaults(run=_run_train)
 
@@ -129,7 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_train(args) -> int:
-    from .api import train
+    from .api import resume, train
+
+    if args.resume:
+        result = resume(args.resume, progress=not args.quiet, threads=args.threads)
+        return _report_training(result)
+    if not args.out:
+        raise ParameterError("train needs --out DIR (or --resume DIR)")
 
     params = {"dim": args.dim, "window": args.window, "epochs": args.epochs, "num_words": args.num_words,
               "seed": args.seed}
@@ -138,8 +148,12 @@ def _run_train(args) -> int:
                       threads=args.threads, model=args.model)
     result = train(args.corpus, args.out, format=args.format, text_column=args.text_column,
                    include_summary=args.with_summary, engine=args.engine, progress=not args.quiet,
-                   phrases=args.phrases,
+                   phrases=args.phrases, checkpoint_every=args.checkpoint_every,
                    steps_per_epoch=args.steps_per_epoch, negative_samples=args.negative_samples, **params)
+    return _report_training(result)
+
+
+def _report_training(result) -> int:
     speed = f", {result.words_per_second:,.0f} words/s" if result.words_per_second else ""
     loss = f", final loss {result.epoch_losses[-1]:.4f}" if result.epoch_losses else ""
     print(f"saved {len(result.vectors):,} words x {result.vectors.dim} to {result.out}{loss}{speed}")
@@ -226,6 +240,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except TrainingInterrupted as err:
+        print(f"wordvec: {err}", file=sys.stderr)
+        return 130
     except WordvecError as err:
         print(f"wordvec: error: {err}", file=sys.stderr)
         return 1

@@ -49,6 +49,10 @@ class TrainingError(WordvecError):
     """Training failed, for example the loss diverged to NaN or infinity."""
 
 
+class TrainingInterrupted(WordvecError):
+    """Training was interrupted (Ctrl-C) after a checkpoint was saved."""
+
+
 class DownloadError(WordvecError):
     """A dataset could not be downloaded or failed its integrity check."""
 

@@ -101,6 +101,8 @@ def save_model(directory, vectors: Vectors, *, params: dict | None = None, engin
 
 
 def _swap_in(staging: Path, directory: Path) -> None:
+    """Put ``staging`` in place of ``directory``. Between the two renames a crash
+    leaves the old version as ``.NAME.old.*``; :func:`_recover` puts it back."""
     if not directory.exists():
         os.replace(staging, directory)
         return
@@ -109,6 +111,15 @@ def _swap_in(staging: Path, directory: Path) -> None:
     os.replace(directory, retired)
     os.replace(staging, directory)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _recover(directory: Path) -> None:
+    """Restore the previous version of a model directory whose replacement was cut short."""
+    if directory.exists() or not directory.parent.is_dir():
+        return
+    retired = sorted(directory.parent.glob(f".{directory.name}.old.*"), key=lambda p: p.stat().st_mtime)
+    if retired and (retired[-1] / "model.json").exists():
+        os.replace(retired[-1], directory)
 
 
 def load_model(directory, *, mmap: bool = False, verify: bool = True) -> SavedModel:
@@ -122,6 +133,7 @@ def load_model(directory, *, mmap: bool = False, verify: bool = True) -> SavedMo
         Check each file's SHA-256 against ``model.json``.
     """
     directory = Path(directory)
+    _recover(directory)
     meta_path = directory / "model.json"
     if not directory.is_dir():
         raise ModelFormatError(f"no model directory at {directory}")
