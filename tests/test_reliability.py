@@ -68,3 +68,35 @@ def test_nul_bytes_crlf_and_invalid_utf8_train(tmp_path):
     path.write_bytes(b"tea\x00cup tea cup\r\n" * 50 + b"caf\xe9 tea cup \xff\r\n" * 50)
     model = Word2Vec(dim=4, epochs=1, min_count=1, progress=False).fit(iter_documents(path))
     assert {"tea", "cup", "café"} <= set(model.vectors_.words)
+
+
+def test_unreadable_file_is_one_clear_error(tmp_path, monkeypatch):
+    import wordvec.corpus as corpus
+    from wordvec.errors import CorpusError
+
+    path = tmp_path / "secret.txt"
+    path.write_text("some words\n")
+
+    def refuse(p):
+        raise PermissionError(13, "Permission denied", str(p))
+
+    monkeypatch.setattr(corpus, "_open_binary", refuse)
+    with pytest.raises(CorpusError, match="secret.txt: permission denied"):
+        list(iter_documents(path))
+
+
+def test_pickled_arrays_are_never_loaded(tmp_path):
+    import json
+
+    from wordvec.errors import ModelFormatError
+    from wordvec.io import _sha256
+
+    out = tmp_path / "model"
+    save_model(out, _vectors(3, 1))
+    evil = np.empty((3, 4), dtype=object)
+    np.save(out / "vectors.npy", evil, allow_pickle=True)
+    meta = json.loads((out / "model.json").read_text())
+    meta["arrays"]["vectors"]["sha256"] = _sha256(out / "vectors.npy")
+    (out / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelFormatError, match="unreadable"):
+        load_model(out)
