@@ -57,3 +57,19 @@ def test_alias_table_reproduces_the_distribution():
         implied[slot] += accept[slot] / len(weights)
         implied[alias[slot]] += (1 - accept[slot]) / len(weights)
     np.testing.assert_allclose(implied, weights / weights.sum(), atol=1e-6)
+
+
+def test_block_by_block_encoding_matches_the_whole(monkeypatch):
+    import wordvec.encode as encode
+
+    rng = np.random.default_rng(2)
+    docs = [" ".join(f"w{rng.zipf(1.5) % 40}" for _ in range(rng.integers(0, 12))) for _ in range(300)]
+    whole_vocab, whole = encode_documents(docs, num_words=15)
+    monkeypatch.setattr(encode, "_BLOCK", 7)
+    vocab, blocked = encode_documents(docs, num_words=15)
+    assert vocab.words == whole_vocab.words
+    assert np.array_equal(np.asarray(blocked.tokens), np.asarray(whole.tokens))
+    assert np.array_equal(blocked.doc_offsets, whole.doc_offsets)
+    expected = [[vocab.word_to_id[w] for w in d.split() if w in vocab.word_to_id] for d in docs if d.split()]
+    got = [np.asarray(blocked.tokens[a:b]).tolist() for a, b in zip(blocked.doc_offsets[:-1], blocked.doc_offsets[1:])]
+    assert got == expected

@@ -15,6 +15,7 @@ vocabulary rows and drops the words left out.
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -70,12 +71,42 @@ class _GrowingInts:
             self.filled += take
             start += take
             if self.filled == _BLOCK:
-                self.blocks.append(self.current)
+                self._spill(self.current)
                 self.current = np.empty(_BLOCK, dtype=self.dtype)
                 self.filled = 0
 
+    def _spill(self, block: np.ndarray) -> None:
+        self.blocks.append(block)
+
     def to_array(self) -> np.ndarray:
         return np.concatenate(self.blocks + [self.current[:self.filled]])
+
+
+class _SpooledInts(_GrowingInts):
+    """An append-only int32 array written to an unnamed temporary file and read back
+    memory-mapped, so a corpus larger than memory costs only page cache."""
+
+    def __init__(self):
+        super().__init__(np.int32)
+        self.file = tempfile.TemporaryFile(prefix="wordvec-tokens-")
+        self.count = 0
+
+    def _spill(self, block: np.ndarray) -> None:
+        self.file.write(block.tobytes())
+        self.count += block.shape[0]
+
+    def to_array(self) -> np.ndarray:
+        self._spill(self.current[:self.filled])
+        self.filled = 0
+        self.file.flush()
+        if self.count == 0:
+            return np.empty(0, dtype=np.int32)
+        return np.memmap(self.file, dtype=np.int32, mode="r", shape=(self.count,))
+
+
+def _blocks(n: int):
+    for start in range(0, n, _BLOCK):
+        yield start, min(start + _BLOCK, n)
 
 
 def _word_pieces(document) -> Iterator[list[str]]:
@@ -109,7 +140,7 @@ def encode_documents(documents: Iterable, num_words: int | None = 20000, min_cou
         Called after each document with the number of words it held.
     """
     first_seen: dict[str, int] = {}
-    ids = _GrowingInts(np.int32)
+    ids = _SpooledInts()
     lengths = _GrowingInts(np.int64)
     for document in documents:
         length = 0
@@ -124,7 +155,9 @@ def encode_documents(documents: Iterable, num_words: int | None = 20000, min_cou
     provisional = ids.to_array()
     if provisional.shape[0] == 0:
         raise CorpusError("the corpus is empty: no words found in the input")
-    freqs = np.bincount(provisional, minlength=len(first_seen)).astype(np.int64)
+    freqs = np.zeros(len(first_seen), dtype=np.int64)
+    for start, end in _blocks(provisional.shape[0]):
+        freqs += np.bincount(provisional[start:end], minlength=len(first_seen))
     order = select_words(freqs, num_words, min_count)
     if order.shape[0] == 0:
         raise CorpusError(
@@ -140,10 +173,20 @@ def encode_documents(documents: Iterable, num_words: int | None = 20000, min_cou
 
 
 def remap_tokens(provisional: np.ndarray, lengths: np.ndarray, remap: np.ndarray) -> TokenCorpus:
-    """Map ids through ``remap`` and drop those mapped to 0; ``lengths`` are the documents' sizes."""
-    rows = remap[provisional]
-    kept = rows > 0
-    starts = np.concatenate([[0], np.cumsum(lengths)])
-    kept_before = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])
-    offsets = kept_before[starts].astype(np.int64)
-    return TokenCorpus(rows[kept], offsets, int(provisional.shape[0]))
+    """Map ids through ``remap`` and drop those mapped to 0; ``lengths`` are the documents' sizes.
+
+    Works block by block, so memory stays flat whatever the corpus size.
+    """
+    starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    offsets = np.zeros_like(starts)
+    tokens = _SpooledInts()
+    kept_so_far = 0
+    for start, end in _blocks(provisional.shape[0]):
+        rows = remap[provisional[start:end]]
+        kept = rows > 0
+        kept_before = kept_so_far + np.cumsum(kept, dtype=np.int64)
+        first, last = np.searchsorted(starts, [start + 1, end + 1])
+        offsets[first:last] = kept_before[starts[first:last] - start - 1]
+        tokens.extend(rows[kept])
+        kept_so_far = int(kept_before[-1]) if kept_before.shape[0] else kept_so_far
+    return TokenCorpus(tokens.to_array(), offsets, int(provisional.shape[0]))
