@@ -67,7 +67,7 @@ def test_unknown_format_is_a_usage_error(capsys):
     assert "invalid choice: 'xml'" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["train", "similar", "export", "plot", "download"])
+@pytest.mark.parametrize("command", ["train", "similar", "export", "plot", "download", "evaluate", "phrases", "explore"])
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"])

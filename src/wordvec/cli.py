@@ -95,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     plot = commands.add_parser("plot", help="t-SNE map of the most frequent words, as PNG or SVG")
     plot.add_argument("model", help=_MODEL_HELP)
     plot.add_argument("--top", type=_integer, default=500, help="how many words (default 500)")
-    plot.add_argument("--out", required=True, help="image to write (.png or .svg)")
+    plot.add_argument("--out", help="image to write (.png or .svg)")
+    plot.add_argument("--html", metavar="FILE", help="write a self-contained interactive map (zoom, hover, search)")
     plot.add_argument("--perplexity", type=_number, default=30.0)
     plot.add_argument("--seed", type=_integer, default=1)
     plot.set_defaults(run=_run_plot)
@@ -123,6 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
     phrases.add_argument("-n", type=_integer, default=30, help="how many to print (default 30)")
     phrases.add_argument("--out", help="write every phrase and its score to this TSV file")
     phrases.set_defaults(run=_run_phrases)
+
+    explore = commands.add_parser("explore", help="explore a model in the browser: neighbours, analogies, a word map")
+    explore.add_argument("model", help=_MODEL_HELP)
+    explore.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1: this machine only)")
+    explore.add_argument("--port", type=_integer, default=8000, help="port (default 8000; 0: any free port)")
+    explore.add_argument("--open", action="store_true", help="open the page in the web browser")
+    explore.add_argument("--top", type=_integer, default=2000, help="words on the map (default 2000)")
+    explore.set_defaults(run=_run_explore)
 
     download = commands.add_parser("download", help="fetch a dataset into the cache")
     download.add_argument("name", choices=_dataset_names())
@@ -182,10 +191,24 @@ def _run_plot(args) -> int:
     from .io import load_model
     from .plot import plot_map
 
+    if not args.out and not args.html:
+        raise ParameterError("plot needs --out IMAGE (.png or .svg) and/or --html FILE")
     vectors = load_model(args.model, mmap=True).vectors
-    path = plot_map(vectors, args.out, top=args.top, perplexity=args.perplexity, seed=args.seed)
-    print(f"wrote {path}")
+    if args.out:
+        print(f"wrote {plot_map(vectors, args.out, top=args.top, perplexity=args.perplexity, seed=args.seed)}")
+    if args.html:
+        from .explore import write_html_map
+
+        path = write_html_map(vectors, args.html, top=args.top, perplexity=args.perplexity, seed=args.seed,
+                              progress=True)
+        print(f"wrote {path}")
     return 0
+
+
+def _run_explore(args) -> int:
+    from .explore import serve
+
+    return serve(args.model, host=args.host, port=args.port, open_browser=args.open, top=args.top)
 
 
 def _run_evaluate(args) -> int:
