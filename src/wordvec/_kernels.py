@@ -8,15 +8,42 @@ Skip-gram updates follow pWord2Vec (Ji et al., 2016): all the context words
 of one centre word share one set of negative samples, so the block of
 ``contexts x (centre + negatives)`` dot products is computed at once and
 both sides are updated from the same gradients.
+
+How the kernels are kept fast (``benchmarks/README.md`` has the measurements):
+
+* every loop over the vector dimension reads whole rows (1-D views of C-contiguous
+  rows) and several rows per pass: ``_dot_rows`` scores one row against up to 6
+  rows at once, ``_add_rows`` adds up to 6 scaled rows to one row at once, so the
+  partial sums stay in vector registers (one dot product per pass spends most of
+  its time on loop overhead and scalar remainders);
+* a skip-gram block copies only its target rows (the contexts are read in
+  place and change last), so the scores are all computed from the rows as they
+  were, as the block update is defined;
+* the logistic function is read from an interpolated table (error below 1e-6);
+* the loss (an exp and a log per term) is computed for one centre word in
+  ``LOSS_EVERY``, a fixed subsample: the mean it reports estimates the mean over
+  all updates, and training does not pay for it;
+* the targets of the next centre word are drawn one step ahead and their rows
+  prefetched (``llvm.prefetch``) while the current word trains, across document
+  boundaries, since a task first subsamples its whole range;
+* random numbers come from a counter-based splitmix64 generator; a noise word
+  takes one 64-bit draw (32 bits pick the alias slot, 32 bits decide it);
+* scratch buffers are allocated once per task (once per thread per chunk);
+* tasks run on plain Python threads (the kernel releases the GIL), which
+  spares Numba compiling the whole kernel again for a ``prange`` loop.
 """
 
 from __future__ import annotations
 
 import math
 from collections import namedtuple
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
-from numba import njit, prange
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 #: The two weight matrices: input (the word vectors) and output (the context model).
 Weights = namedtuple("Weights", ["w_in", "w_out"])
@@ -33,8 +60,16 @@ Tasks = namedtuple("Tasks", ["bounds", "seeds", "stats"])
 
 SKIP_GRAM = 0
 CBOW = 1
+#: The loss is computed for one centre word in this many (a fixed subsample).
+LOSS_EVERY = 32
 
-_U1 = np.uint64(1)
+# Counters start from this rather than from a literal 0: a variable first typed as the
+# literal 0 makes Numba compile every function it is passed to twice.
+_ZERO = np.int64(0)
+
+_OPTS = dict(cache=True, error_model="numpy", boundscheck=False)
+_FAST = dict(_OPTS, fastmath=True)
+
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xBF58476D1CE4E5B9)
 _M3 = np.uint64(0x94D049BB133111EB)
@@ -42,34 +77,73 @@ _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S11 = np.uint64(11)
+_S32 = np.uint64(32)
+_LOW32 = np.uint64(0xFFFFFFFF)
 _TO_UNIT = 1.0 / 9007199254740992.0
+_TO_UNIT32 = 1.0 / 4294967296.0
 
 
-@njit(inline="always", cache=True, error_model="numpy")
+@intrinsic
+def _prefetch_row(typingctx, matrix, row):
+    """Ask the CPU to start loading row ``row`` of a C-contiguous 2-D array into cache.
+
+    A hint only (LLVM's ``llvm.prefetch``, one per 64-byte line of the row):
+    nothing is read and nothing can fault.
+    """
+    if not (isinstance(matrix, types.Array) and matrix.ndim == 2 and matrix.layout == "C"
+            and isinstance(row, types.Integer)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        intp = context.get_value_type(types.intp)
+        row_index = context.cast(builder, args[1], signature.args[1], types.intp)
+        row_bytes = builder.mul(builder.extract_value(ary.shape, 1), ary.itemsize)
+        byte = ir.IntType(8)
+        base = builder.gep(builder.bitcast(ary.data, byte.as_pointer()), [builder.mul(row_index, row_bytes)])
+        i32 = ir.IntType(32)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [byte.as_pointer(), i32, i32, i32]), "llvm.prefetch.p0")
+        hint = [ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)]  # read, keep, data
+        with cgutils.for_range_slice(builder, ir.Constant(intp, 0), row_bytes, ir.Constant(intp, 64)) as (offset, _):
+            builder.call(fn, [builder.gep(base, [offset])] + hint)
+        builder.call(fn, [builder.gep(base, [builder.sub(row_bytes, ir.Constant(intp, 1))])] + hint)
+        return context.get_dummy_value()
+
+    return types.void(matrix, row), codegen
+
+
+@njit(inline="always", **_OPTS)
 def _next_state(state):
     return state + _M1
 
 
-@njit(inline="always", cache=True, error_model="numpy")
-def _uniform(state):
-    """splitmix64 output of ``state`` mapped to [0, 1)."""
+@njit(inline="always", **_OPTS)
+def _mix(state):
+    """splitmix64 output for ``state``: 64 random bits."""
     z = state
     z = (z ^ (z >> _S30)) * _M2
     z = (z ^ (z >> _S27)) * _M3
-    z = z ^ (z >> _S31)
-    return float(z >> _S11) * _TO_UNIT
+    return z ^ (z >> _S31)
 
 
-@njit(inline="always", cache=True, error_model="numpy")
+@njit(inline="always", **_OPTS)
+def _uniform(state):
+    """splitmix64 output of ``state`` mapped to [0, 1)."""
+    return float(_mix(state) >> _S11) * _TO_UNIT
+
+
+@njit(inline="always", **_OPTS)
 def _draw_noise(state, accept, alias):
-    u = _uniform(state) * accept.shape[0]
-    slot = int(u)
-    if u - slot < accept[slot]:
+    """A noise word from one 64-bit draw: the high half picks a slot, the low half accepts it."""
+    z = _mix(state)
+    slot = int(((z >> _S32) * np.uint64(accept.shape[0])) >> _S32)
+    if float(z & _LOW32) * _TO_UNIT32 < accept[slot]:
         return slot
     return alias[slot]
 
 
-@njit(fastmath=True, inline="always", cache=True, error_model="numpy")
+@njit(inline="always", **_FAST)
 def _log_sigmoid_loss(score, label):
     """``-log(sigmoid(score))`` for a positive pair, ``-log(1 - sigmoid(score))`` for a negative."""
     x = -score if label > 0 else score
@@ -78,98 +152,260 @@ def _log_sigmoid_loss(score, label):
     return math.log1p(math.exp(x))
 
 
-@njit(fastmath=True, cache=True, error_model="numpy")
-def sgns_block(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, grads, ctx_grad):
+#: The logistic function tabulated on [-_SIG_MAX, _SIG_MAX] in steps of 1 / _SIG_SCALE
+#: and read with linear interpolation: absolute error below 1e-6 inside the range,
+#: below 5e-5 outside it (where the end value is used).
+_SIG_MAX = 10.0
+_SIG_SCALE = 128.0
+_SIG_LAST = int(2 * _SIG_MAX * _SIG_SCALE)
+_SIG_TABLE = (1.0 / (1.0 + np.exp(-(np.arange(_SIG_LAST + 2) / _SIG_SCALE - _SIG_MAX)))).astype(np.float32)
+
+
+@njit(inline="always", **_FAST)
+def _sigmoid_table(score):
+    u = min(max((score + _SIG_MAX) * _SIG_SCALE, 0.0), float(_SIG_LAST))
+    i = int(u)
+    lo = _SIG_TABLE[i]
+    return lo + (u - i) * (_SIG_TABLE[i + 1] - lo)
+
+
+# -- fused row operations ----------------------------------------------------
+# A loop over the dimension that reads several rows at once keeps the partial
+# sums in vector registers and runs at close to the machine's FMA rate; one
+# loop per pair of rows is dominated by loop overhead and scalar remainders.
+# ``_dot_rows`` and ``_add_rows`` take up to 6 rows per pass.
+
+@njit(inline="always", **_FAST)
+def _dot6(v, r0, r1, r2, r3, r4, r5, dim):
+    s0 = s1 = s2 = s3 = s4 = s5 = np.float32(0.0)
+    for x in range(dim):
+        a = v[x]
+        s0 += a * r0[x]
+        s1 += a * r1[x]
+        s2 += a * r2[x]
+        s3 += a * r3[x]
+        s4 += a * r4[x]
+        s5 += a * r5[x]
+    return s0, s1, s2, s3, s4, s5
+
+
+@njit(inline="always", **_FAST)
+def _dot3(v, r0, r1, r2, dim):
+    s0 = s1 = s2 = np.float32(0.0)
+    for x in range(dim):
+        a = v[x]
+        s0 += a * r0[x]
+        s1 += a * r1[x]
+        s2 += a * r2[x]
+    return s0, s1, s2
+
+
+@njit(inline="always", **_FAST)
+def _dot2(v, r0, r1, dim):
+    s0 = s1 = np.float32(0.0)
+    for x in range(dim):
+        a = v[x]
+        s0 += a * r0[x]
+        s1 += a * r1[x]
+    return s0, s1
+
+
+@njit(inline="always", **_FAST)
+def _dot1(v, r0, dim):
+    s0 = np.float32(0.0)
+    for x in range(dim):
+        s0 += v[x] * r0[x]
+    return s0
+
+
+@njit(inline="always", **_FAST)
+def _dot_rows(v, rows, index, count, out, dim):
+    """``out[i] = v . rows[index[i]]`` for ``i < count``."""
+    i = 0
+    while count - i >= 6:
+        out[i], out[i + 1], out[i + 2], out[i + 3], out[i + 4], out[i + 5] = _dot6(
+            v, rows[index[i]], rows[index[i + 1]], rows[index[i + 2]], rows[index[i + 3]], rows[index[i + 4]], rows[index[i + 5]], dim)
+        i += 6
+    while count - i >= 3:
+        out[i], out[i + 1], out[i + 2] = _dot3(v, rows[index[i]], rows[index[i + 1]], rows[index[i + 2]], dim)
+        i += 3
+    if count - i == 2:
+        out[i], out[i + 1] = _dot2(v, rows[index[i]], rows[index[i + 1]], dim)
+    elif count - i == 1:
+        out[i] = _dot1(v, rows[index[i]], dim)
+
+
+@njit(inline="always", **_FAST)
+def _add6(dst, c, r0, r1, r2, r3, r4, r5, dim):
+    c0, c1, c2, c3, c4, c5 = c
+    for x in range(dim):
+        dst[x] += c0 * r0[x] + c1 * r1[x] + c2 * r2[x] + c3 * r3[x] + c4 * r4[x] + c5 * r5[x]
+
+
+@njit(inline="always", **_FAST)
+def _add3(dst, c0, c1, c2, r0, r1, r2, dim):
+    for x in range(dim):
+        dst[x] += c0 * r0[x] + c1 * r1[x] + c2 * r2[x]
+
+
+@njit(inline="always", **_FAST)
+def _add2(dst, c0, c1, r0, r1, dim):
+    for x in range(dim):
+        dst[x] += c0 * r0[x] + c1 * r1[x]
+
+
+@njit(inline="always", **_FAST)
+def _add1(dst, c0, r0, dim):
+    for x in range(dim):
+        dst[x] += c0 * r0[x]
+
+
+@njit(inline="always", **_FAST)
+def _add_rows(dst, coef, rows, index, count, dim):
+    """``dst += sum(coef[i] * rows[index[i]] for i < count)``."""
+    i = 0
+    while count - i >= 6:
+        _add6(dst, (coef[i], coef[i + 1], coef[i + 2], coef[i + 3], coef[i + 4], coef[i + 5]),
+              rows[index[i]], rows[index[i + 1]], rows[index[i + 2]], rows[index[i + 3]], rows[index[i + 4]], rows[index[i + 5]], dim)
+        i += 6
+    while count - i >= 3:
+        _add3(dst, coef[i], coef[i + 1], coef[i + 2], rows[index[i]], rows[index[i + 1]], rows[index[i + 2]], dim)
+        i += 3
+    if count - i == 2:
+        _add2(dst, coef[i], coef[i + 1], rows[index[i]], rows[index[i + 1]], dim)
+    elif count - i == 1:
+        _add1(dst, coef[i], rows[index[i]], dim)
+
+
+@njit(**_FAST)
+def sgns_block(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, tgt, grads, grads_t, iota,
+               want_loss=True):
     """One skip-gram step: ``contexts[:n_contexts]`` against ``targets[:n_targets]``.
 
     ``targets[0]`` is the centre word (label 1), the rest are negatives (label 0);
-    a negative equal to the centre word is skipped. Updates ``w_in`` rows of the
-    contexts and ``w_out`` rows of the targets in place; ``grads`` and
-    ``ctx_grad`` are scratch buffers. Returns ``(loss sum, number of terms)``.
+    a negative equal to the centre word is skipped. Every score is computed from
+    the rows as they were before the step, then ``w_in`` rows of the contexts and
+    ``w_out`` rows of the targets are updated in place (a repeated word gets
+    every one of its updates). Scratch: ``tgt`` (at least ``n_targets x dim``),
+    ``grads`` (at least ``n_contexts`` rows, exactly ``n_targets`` columns) and
+    ``grads_t`` (at least ``n_targets x n_contexts``); ``iota`` holds ``0, 1,
+    ..., n_targets - 1``. Returns ``(loss sum, number of terms)``, or ``(0.0, 0)``
+    unless ``want_loss``.
     """
     dim = w_in.shape[1]
     centre = targets[0]
+    # Only the target rows are copied: the context rows are read in place, and
+    # they change last, after the target rows have been updated from them.
+    for k in range(n_targets):
+        src = w_out[targets[k]]
+        dst = tgt[k]
+        for x in range(dim):
+            dst[x] = src[x]
+    for j in range(n_contexts):
+        _dot_rows(w_in[contexts[j]], tgt, iota, n_targets, grads[j], dim)
     loss = 0.0
     terms = 0
-    for j in range(n_contexts):
-        c = contexts[j]
-        for k in range(n_targets):
-            t = targets[k]
-            if k > 0 and t == centre:
-                grads[j, k] = 0.0
-                continue
-            score = np.float32(0.0)
-            for x in range(dim):
-                score += w_in[c, x] * w_out[t, x]
-            label = 1.0 if k == 0 else 0.0
-            prob = 1.0 / (1.0 + math.exp(-score))
-            grads[j, k] = (label - prob) * lr
-            loss += _log_sigmoid_loss(score, label)
-            terms += 1
-    for j in range(n_contexts):
-        for x in range(dim):
-            ctx_grad[j, x] = 0.0
-        for k in range(n_targets):
-            g = grads[j, k]
-            t = targets[k]
-            for x in range(dim):
-                ctx_grad[j, x] += g * w_out[t, x]
-    for k in range(n_targets):
-        t = targets[k]
+    if want_loss:
         for j in range(n_contexts):
-            g = grads[j, k]
-            c = contexts[j]
-            for x in range(dim):
-                w_out[t, x] += g * w_in[c, x]
+            for k in range(n_targets):
+                if k == 0 or targets[k] != centre:
+                    loss += _log_sigmoid_loss(grads[j, k], 1.0 if k == 0 else 0.0)
+                    terms += 1
+    # g = (label - sigmoid(score)) * lr: one flat loop over the block with label 0,
+    # then the centre's column gets its label 1, and a negative equal to the centre 0.
+    flat = grads.reshape(grads.shape[0] * grads.shape[1])
+    neg_lr = np.float32(-lr)
+    for e in range(n_contexts * n_targets):
+        flat[e] = neg_lr * _sigmoid_table(flat[e])
     for j in range(n_contexts):
-        c = contexts[j]
-        for x in range(dim):
-            w_in[c, x] += ctx_grad[j, x]
+        grads[j, 0] += lr
+    for k in range(1, n_targets):
+        if targets[k] == centre:
+            for j in range(n_contexts):
+                grads[j, k] = 0.0
+    for j in range(n_contexts):
+        for k in range(n_targets):
+            grads_t[k, j] = grads[j, k]
+    for k in range(n_targets):
+        _add_rows(w_out[targets[k]], grads_t[k], w_in, contexts, n_contexts, dim)
+    for j in range(n_contexts):
+        _add_rows(w_in[contexts[j]], grads[j], tgt, iota, n_targets, dim)
     return loss, terms
 
 
-@njit(fastmath=True, cache=True, error_model="numpy")
-def cbow_step(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, hidden, hidden_grad):
-    """One CBOW step: the mean of the context vectors predicts ``targets[0]`` against negatives."""
+@njit(**_FAST)
+def cbow_step(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, hidden, hidden_grad, coef,
+              want_loss=True):
+    """One CBOW step: the mean of the context vectors predicts ``targets[0]`` against negatives.
+
+    The targets are taken one after another: a target drawn twice is scored
+    the second time with its row as the first update left it. ``hidden`` and
+    ``hidden_grad`` (``dim``) and ``coef`` (``max(n_contexts, n_targets)``) are
+    scratch. Returns ``(loss sum, number of terms)``, or ``(0.0, 0)`` unless ``want_loss``.
+    """
     dim = w_in.shape[1]
     centre = targets[0]
+    inv = np.float32(1.0 / n_contexts)
+    for j in range(n_contexts):
+        coef[j] = inv
     for x in range(dim):
         hidden[x] = 0.0
         hidden_grad[x] = 0.0
-    for j in range(n_contexts):
-        c = contexts[j]
-        for x in range(dim):
-            hidden[x] += w_in[c, x]
-    inv = np.float32(1.0 / n_contexts)
-    for x in range(dim):
-        hidden[x] *= inv
+    _add_rows(hidden, coef, w_in, contexts, n_contexts, dim)
+    distinct = True
+    for k in range(2, n_targets):
+        for k2 in range(1, k):
+            if targets[k] == targets[k2] and targets[k] != centre:
+                distinct = False
     loss = 0.0
     terms = 0
-    for k in range(n_targets):
-        t = targets[k]
-        if k > 0 and t == centre:
-            continue
-        score = np.float32(0.0)
-        for x in range(dim):
-            score += hidden[x] * w_out[t, x]
-        label = 1.0 if k == 0 else 0.0
-        g = np.float32((label - 1.0 / (1.0 + math.exp(-score))) * lr)
-        loss += _log_sigmoid_loss(score, label)
-        terms += 1
-        for x in range(dim):
-            hidden_grad[x] += g * w_out[t, x]
-            w_out[t, x] += g * hidden[x]
+    if distinct:
+        # No row is used twice: score every target from the rows as they are, then update.
+        _dot_rows(hidden, w_out, targets, n_targets, coef, dim)
+        for k in range(n_targets):
+            score = coef[k]
+            if k > 0 and targets[k] == centre:
+                coef[k] = 0.0
+                continue
+            label = 1.0 if k == 0 else 0.0
+            if want_loss:
+                loss += _log_sigmoid_loss(score, label)
+                terms += 1
+            coef[k] = (label - _sigmoid_table(score)) * lr
+        _add_rows(hidden_grad, coef, w_out, targets, n_targets, dim)
+        for k in range(n_targets):
+            g = coef[k]
+            if g != 0.0:
+                row = w_out[targets[k]]
+                for x in range(dim):
+                    row[x] += g * hidden[x]
+    else:
+        for k in range(n_targets):
+            if k > 0 and targets[k] == centre:
+                continue
+            row = w_out[targets[k]]
+            score = np.float32(0.0)
+            for x in range(dim):
+                score += hidden[x] * row[x]
+            label = 1.0 if k == 0 else 0.0
+            g = np.float32((label - _sigmoid_table(score)) * lr)
+            if want_loss:
+                loss += _log_sigmoid_loss(score, label)
+                terms += 1
+            for x in range(dim):
+                hidden_grad[x] += g * row[x]
+                row[x] += g * hidden[x]
     for j in range(n_contexts):
-        c = contexts[j]
+        row = w_in[contexts[j]]
         for x in range(dim):
-            w_in[c, x] += hidden_grad[x]
+            row[x] += hidden_grad[x]
     return loss, terms
 
 
-@njit(cache=True, error_model="numpy")
+@njit(**_OPTS)
 def subsample(tokens, start, end, keep_prob, state, out):
     """Copy ``tokens[start:end]`` into ``out``, keeping each with its word's probability."""
-    n = 0
+    n = _ZERO
     for i in range(start, end):
         word = tokens[i]
         state = _next_state(state)
@@ -179,86 +415,153 @@ def subsample(tokens, start, end, keep_prob, state, out):
     return n, state
 
 
-@njit(fastmath=True, cache=True, error_model="numpy")
-def train_segment(weights, words, n_words, sampler, settings, lr, state, scratch):
-    """Train on one subsampled run of words (within a single document)."""
+@njit(inline="always", **_OPTS)
+def _draw_targets(words, i, n_targets, accept, alias, state, out, w_out):
+    """``out[0] = words[i]`` and ``n_targets - 1`` noise words after it; prefetches their rows."""
+    out[0] = words[i]
+    _prefetch_row(w_out, out[0])
+    for k in range(1, n_targets):
+        state = _next_state(state)
+        out[k] = _draw_noise(state, accept, alias)
+        _prefetch_row(w_out, out[k])
+    return state
+
+
+@njit(**_FAST)
+def train_words(weights, words, n_words, segments, n_segments, rates, sampler, settings, state, counter, scratch):
+    """Train on a subsampled run of words cut into segments (documents).
+
+    Segment ``s`` is ``words[segments[s]:segments[s + 1]]``, trained at learning
+    rate ``rates[s]``; no window crosses a segment boundary. ``counter`` numbers
+    the centre words of the task; the loss is computed for those with
+    ``counter % LOSS_EVERY == 0``. Returns ``(loss, terms, state, counter)``.
+    """
     w_in, w_out = weights.w_in, weights.w_out
     window = settings.window
-    contexts, targets, grads, ctx_grad, hidden, hidden_grad = scratch
+    n_targets = settings.negative + 1
+    accept, alias = sampler.noise_accept, sampler.noise_alias
+    contexts, targets, tgt, grads, grads_t, iota, hidden, hidden_grad, coef = scratch
     loss = 0.0
     terms = 0
+    # The targets of word i + 1 are drawn while word i is trained, and their rows
+    # (with the row of a word about to enter a window) are prefetched meanwhile.
+    if n_words > 0:
+        state = _draw_targets(words, 0, n_targets, accept, alias, state, targets[0], w_out)
+    segment = -1
+    first = last = _ZERO
+    lr = 0.0
     for i in range(n_words):
+        while i >= last:
+            segment += 1
+            first, last = segments[segment], segments[segment + 1]
+            lr = rates[segment]
+        now = targets[i & 1]
+        if i + 1 < n_words:
+            state = _draw_targets(words, i + 1, n_targets, accept, alias, state, targets[(i + 1) & 1], w_out)
+            if i + 1 + window < n_words:
+                _prefetch_row(w_in, words[i + 1 + window])
         state = _next_state(state)
         reach = window - int(_uniform(state) * window)
-        n_contexts = 0
-        for j in range(max(0, i - reach), min(n_words, i + reach + 1)):
+        n_contexts = _ZERO
+        for j in range(max(first, i - reach), min(last, i + reach + 1)):
             if j != i:
                 contexts[n_contexts] = words[j]
                 n_contexts += 1
         if n_contexts == 0:
             continue
-        targets[0] = words[i]
-        for k in range(1, settings.negative + 1):
-            state = _next_state(state)
-            targets[k] = _draw_noise(state, sampler.noise_accept, sampler.noise_alias)
+        want_loss = counter % LOSS_EVERY == 0
+        counter += 1
         if settings.model == SKIP_GRAM:
-            step_loss, step_terms = sgns_block(w_in, w_out, contexts, n_contexts, targets,
-                                               settings.negative + 1, lr, grads, ctx_grad)
+            step_loss, step_terms = sgns_block(w_in, w_out, contexts, n_contexts, now, n_targets,
+                                               lr, tgt, grads, grads_t, iota, want_loss)
         else:
-            step_loss, step_terms = cbow_step(w_in, w_out, contexts, n_contexts, targets,
-                                              settings.negative + 1, lr, hidden, hidden_grad)
+            step_loss, step_terms = cbow_step(w_in, w_out, contexts, n_contexts, now, n_targets,
+                                              lr, hidden, hidden_grad, coef, want_loss)
         loss += step_loss
         terms += step_terms
-    return loss, terms, state
+    return loss, terms, state, counter
 
 
-@njit(cache=True, error_model="numpy")
-def _make_scratch(window, negative, dim, length):
-    words = np.empty(length, dtype=np.int32)
+@njit(**_OPTS)
+def _make_scratch(window, negative, dim):
     contexts = np.empty(2 * window, dtype=np.int32)
-    targets = np.empty(negative + 1, dtype=np.int32)
+    targets = np.empty((2, negative + 1), dtype=np.int32)
+    tgt = np.empty((negative + 1, dim), dtype=np.float32)
     grads = np.empty((2 * window, negative + 1), dtype=np.float32)
-    ctx_grad = np.empty((2 * window, dim), dtype=np.float32)
+    grads_t = np.empty((negative + 1, 2 * window), dtype=np.float32)
+    iota = np.arange(negative + 1).astype(np.int32)
     hidden = np.empty(dim, dtype=np.float32)
     hidden_grad = np.empty(dim, dtype=np.float32)
-    return words, (contexts, targets, grads, ctx_grad, hidden, hidden_grad)
+    coef = np.empty(max(2 * window, negative + 1), dtype=np.float32)
+    return contexts, targets, tgt, grads, grads_t, iota, hidden, hidden_grad, coef
 
 
-@njit(cache=True, error_model="numpy")
+@njit(nogil=True, **_OPTS)
 def train_task(weights, stream, sampler, settings, start, end, seed):
     """Train on token positions ``start:end``; windows never cross a document boundary.
 
-    Returns ``(loss sum, loss terms)``.
+    The whole range is subsampled first (each document's words at the learning
+    rate of its position), then trained in one pass. Returns ``(loss sum, loss terms)``.
     """
-    dim = weights.w_in.shape[1]
-    words, scratch = _make_scratch(settings.window, settings.negative, dim, max(end - start, 1))
     offsets = stream.doc_offsets
-    doc = np.searchsorted(offsets, start, side="right") - 1
+    first_doc = np.searchsorted(offsets, start, side="right") - 1
+    last_doc = np.searchsorted(offsets, end, side="left")
+    n_docs = max(last_doc - first_doc, 0)
+    words = np.empty(max(end - start, 1), dtype=np.int32)
+    segments = np.empty(n_docs + 1, dtype=np.int64)
+    rates = np.empty(max(n_docs, 1), dtype=np.float64)
     state = np.uint64(seed)
-    loss = 0.0
-    terms = 0
-    position = start
     span = max(end - start, 1)
-    while position < end:
-        segment_end = min(end, offsets[doc + 1])
-        n_words, state = subsample(stream.tokens, position, segment_end, sampler.keep_prob, state, words)
-        lr = settings.lr_start + (settings.lr_end - settings.lr_start) * (position - start) / span
-        seg_loss, seg_terms, state = train_segment(weights, words, n_words, sampler, settings,
-                                                   lr, state, scratch)
-        loss += seg_loss
-        terms += seg_terms
-        position = segment_end
-        doc += 1
+    n_words = _ZERO
+    n_segments = _ZERO
+    segments[0] = 0
+    for doc in range(first_doc, last_doc):
+        position = max(start, offsets[doc])
+        kept, state = subsample(stream.tokens, position, min(end, offsets[doc + 1]), sampler.keep_prob, state,
+                                words[n_words:])
+        if kept == 0:
+            continue
+        rates[n_segments] = settings.lr_start + (settings.lr_end - settings.lr_start) * (position - start) / span
+        n_words += kept
+        n_segments += 1
+        segments[n_segments] = n_words
+    scratch = _make_scratch(settings.window, settings.negative, weights.w_in.shape[1])
+    loss, terms, state, counter = train_words(weights, words, n_words, segments, n_segments, rates, sampler,
+                                              settings, state, _ZERO, scratch)
     return loss, terms
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
 def train_chunk(weights, stream, sampler, settings, tasks):
-    """Run every task in parallel (Hogwild: threads update shared rows without locks)."""
+    """Run every task at once, one thread each (Hogwild: threads update shared rows without locks).
+
+    :func:`train_task` releases the GIL, so plain Python threads run the tasks in
+    parallel; task 0 runs on the calling thread. (A ``prange`` loop would do the
+    same but makes Numba compile the whole kernel a second time, in its parallel
+    wrapper.) Fills ``tasks.stats``.
+    """
     bounds, seeds, stats = tasks.bounds, tasks.seeds, tasks.stats
-    for t in prange(seeds.shape[0]):
-        start, end = bounds[t], bounds[t + 1]
+    n_tasks = seeds.shape[0]
+
+    def run(t):
+        start, end = int(bounds[t]), int(bounds[t + 1])
         loss, terms = train_task(weights, stream, sampler, settings, start, end, seeds[t])
-        stats[t, 0] = end - start
-        stats[t, 1] = loss
-        stats[t, 2] = terms
+        stats[t] = (end - start, loss, terms)
+
+    others = [_pool(n_tasks - 1).submit(run, t) for t in range(1, n_tasks)] if n_tasks > 1 else []
+    try:
+        if n_tasks:
+            run(0)
+    finally:
+        wait(others)  # even on an interrupt: no thread may still be writing when this returns
+    for future in others:
+        future.result()
+
+
+_POOLS = {}
+
+
+def _pool(workers):
+    """A thread pool of ``workers`` threads, made once and kept."""
+    if workers not in _POOLS:
+        _POOLS[workers] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wordvec")
+    return _POOLS[workers]

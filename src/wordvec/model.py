@@ -243,6 +243,9 @@ class Word2Vec:
         bar = _training_bar(self.progress, (self.epochs - first_epoch) * corpus.raw_word_count)
         self.epoch_losses_ = list(previous_losses)
         self._live_weights = (w_in, w_out)
+        # Load (or compile) the kernel before the clock starts: one task over no tokens trains nothing.
+        K.train_chunk(weights, stream, sampler, K.Settings(MODELS.index(self.model), self.window, self.negative,
+                                                           0.0, 0.0), _make_tasks(0, 0, 1, self.seed, 0, 0))
         started = time.perf_counter()
         try:
             for epoch in range(first_epoch, self.epochs):
@@ -316,9 +319,10 @@ class _LinearDecay:
 
 
 class _RecentLoss:
-    """Mean loss over the last few chunks (about a million loss terms)."""
+    """Mean loss over the last few chunks (about a million updates: the kernel computes
+    the loss of one update in ``K.LOSS_EVERY``, so ``horizon`` counts those)."""
 
-    def __init__(self, horizon: int = 1_000_000):
+    def __init__(self, horizon: int = 1_000_000 // K.LOSS_EVERY):
         self.items: list[tuple[float, int]] = []
         self.horizon = horizon
 

@@ -1,0 +1,344 @@
+"""Train gensim and wordvec on the same tokens, alternately, and compare speed, memory and quality.
+
+    python benchmarks/compare_gensim.py                       # the benchmark corpus, 2 threads, 3 repeats
+    python benchmarks/compare_gensim.py --threads 1 2 --repeats 5
+    python benchmarks/compare_gensim.py --model cbow --epochs 1 --quick
+
+The corpus is read and tokenized once with wordvec's own pipeline
+(``wordvec.corpus.iter_documents`` + ``wordvec.text.tokenize``), and both
+trainers get exactly those token lists. Every training run happens in a
+subprocess of its own, so each peak resident memory (``ru_maxrss``) is one
+trainer's alone; runs alternate between the trainers (and which goes first).
+
+Reported for each run: training words/s (raw corpus words x epochs / training
+seconds: gensim's ``train`` call, wordvec's ``train_seconds_``), whole-run wall
+time (vocabulary + training), peak resident memory, and WordSim-353 and
+SimLex-999 Spearman and Google-analogy accuracy, all scored by one evaluator
+(gensim's ``KeyedVectors.evaluate_word_pairs`` / ``evaluate_word_analogies``,
+``restrict_vocab=30000``; wordvec's vectors enter without their ``UNK`` row).
+wordvec's JIT compile time is measured once on its own, with an empty Numba
+cache, in a separate process. Results go to ``--out-dir`` as JSON and a
+Markdown table.
+
+Not part of the test suite: it takes minutes and needs gensim.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "bench_en.txt.gz"
+DEFAULT_EVAL = HERE.parent.parent / "shared" / "data" / "eval"
+EVAL_FILES = {"wordsim353": "wordsim353.tsv", "simlex999": "simlex999.txt", "analogy": "questions-words.txt"}
+
+
+# -- run in a child process -----------------------------------------------------
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
+
+
+def _score(kv, eval_dir: Path, restrict: int) -> dict:
+    """WordSim-353 / SimLex-999 Spearman and Google-analogy accuracy, by gensim's evaluator."""
+    import logging
+
+    logging.disable(logging.WARNING)
+    out = {}
+    for name in ("wordsim353", "simlex999"):
+        _, spearman, oov = kv.evaluate_word_pairs(str(eval_dir / EVAL_FILES[name]), restrict_vocab=restrict)
+        out[name] = float(spearman[0])
+        out[name + "_oov_pct"] = float(oov)
+    accuracy, sections = kv.evaluate_word_analogies(str(eval_dir / EVAL_FILES["analogy"]), restrict_vocab=restrict)
+    out["analogy"] = float(accuracy)
+    out["analogy_questions"] = len(sections[-1]["correct"]) + len(sections[-1]["incorrect"])
+    return out
+
+
+def _wordvec_keyed_vectors(model):
+    import numpy as np
+    from gensim.models import KeyedVectors
+
+    vectors = model.vectors_
+    matrix = np.asarray(vectors.matrix)[1:]  # row 0 is the UNK placeholder
+    kv = KeyedVectors(vector_size=matrix.shape[1])
+    kv.add_vectors(list(vectors.words[1:]), matrix)
+    return kv
+
+
+def child_train(args) -> dict:
+    started = time.perf_counter()
+    with open(args.tokens, "rb") as handle:
+        docs = pickle.load(handle)
+    raw_words = sum(len(d) for d in docs)
+    rss_loaded = _peak_rss_mib()
+    settings = dict(dim=args.dim, window=args.window, negative=args.negative, sample=args.sample,
+                    min_count=args.min_count, epochs=args.epochs)
+    result = {"trainer": args.trainer, "threads": args.threads, "seed": args.seed, "raw_words": raw_words,
+              "settings": settings, "model": args.model}
+    run_started = time.perf_counter()
+    if args.trainer == "gensim":
+        from gensim.models import Word2Vec as GensimWord2Vec
+
+        model = GensimWord2Vec(vector_size=args.dim, window=args.window, negative=args.negative, sample=args.sample,
+                               min_count=args.min_count, sg=int(args.model == "skipgram"), workers=args.threads,
+                               epochs=args.epochs, seed=args.seed)
+        model.build_vocab(docs)
+        train_started = time.perf_counter()
+        model.train(docs, total_examples=len(docs), epochs=args.epochs)
+        train_seconds = time.perf_counter() - train_started
+        kv = model.wv
+        vocab_size = len(kv)
+    else:
+        from wordvec.model import Word2Vec
+
+        model = Word2Vec(dim=args.dim, window=args.window, negative=args.negative, sample=args.sample,
+                         min_count=args.min_count, epochs=args.epochs, num_words=None, model=args.model,
+                         threads=args.threads, seed=args.seed, progress=False).fit(docs)
+        train_seconds = model.train_seconds_
+        kv = _wordvec_keyed_vectors(model)
+        vocab_size = len(kv)
+        result["epoch_losses"] = model.epoch_losses_
+    result["wall_seconds"] = time.perf_counter() - run_started
+    result["train_seconds"] = train_seconds
+    result["words_per_second"] = raw_words * args.epochs / train_seconds
+    result["vocab_size"] = vocab_size
+    result["peak_rss_mib"] = _peak_rss_mib()
+    result["rss_after_loading_tokens_mib"] = rss_loaded
+    result.update(_score(kv, Path(args.eval_dir), args.restrict_vocab))
+    result["process_seconds"] = time.perf_counter() - started
+    return result
+
+
+def child_tokenize(args) -> dict:
+    """Read and tokenize the corpus once with wordvec's pipeline; pickle the token lists."""
+    from wordvec.corpus import iter_documents
+    from wordvec.text import tokenize
+
+    started = time.perf_counter()
+    docs = [words for words in (tokenize(text) for text in iter_documents(args.corpus)) if words]
+    with open(args.tokens, "wb") as handle:
+        pickle.dump(docs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return {"raw_words": sum(len(d) for d in docs), "documents": len(docs),
+            "seconds": time.perf_counter() - started}
+
+
+def child_compile(args) -> dict:
+    """Time wordvec's first training call in a fresh process (NUMBA_CACHE_DIR set by the parent).
+
+    Run once with an empty cache (the call compiles the kernels) and once more with
+    the cache that run left (the call only loads them); the difference is the compile time.
+    """
+    from wordvec.encode import encode_documents
+    from wordvec.model import Word2Vec
+
+    docs = [["alpha", "beta", "gamma", "delta", "alpha", "beta"]] * 50
+    vocab, corpus = encode_documents(docs, num_words=None, min_count=1)
+    started = time.perf_counter()
+    Word2Vec(dim=args.dim, epochs=1, min_count=1, num_words=None, model=args.model, threads=args.threads,
+             progress=False).fit_corpus(vocab, corpus)
+    return {"first_call_seconds": time.perf_counter() - started}
+
+
+# -- parent ---------------------------------------------------------------------
+def _run_child(kind: str, args, extra: list[str], env=None) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out_path = handle.name
+    command = [sys.executable, __file__, "--child", kind, "--child-out", out_path] + extra
+    completed = subprocess.run(command, env=env)
+    if completed.returncode != 0:
+        raise SystemExit(f"child {kind} {' '.join(extra)} failed with status {completed.returncode}")
+    with open(out_path) as handle:
+        result = json.load(handle)
+    os.unlink(out_path)
+    return result
+
+
+def _common_flags(args) -> list[str]:
+    return ["--dim", str(args.dim), "--window", str(args.window), "--negative", str(args.negative),
+            "--sample", str(args.sample), "--min-count", str(args.min_count), "--epochs", str(args.epochs),
+            "--model", args.model, "--eval-dir", str(args.eval_dir), "--restrict-vocab", str(args.restrict_vocab)]
+
+
+def _median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def summarize(runs: list[dict], threads_list: list[int]) -> list[dict]:
+    rows = []
+    for threads in threads_list:
+        for trainer in ("gensim", "wordvec"):
+            mine = [r for r in runs if r["trainer"] == trainer and r["threads"] == threads]
+            if not mine:
+                continue
+            row = {"trainer": trainer, "threads": threads, "runs": len(mine)}
+            for key in ("words_per_second", "train_seconds", "wall_seconds", "peak_rss_mib", "wordsim353",
+                        "simlex999", "analogy"):
+                row[key] = _median([r[key] for r in mine])
+            row["words_per_second_min"] = min(r["words_per_second"] for r in mine)
+            row["words_per_second_max"] = max(r["words_per_second"] for r in mine)
+            rows.append(row)
+    return rows
+
+
+def ratios(rows: list[dict]) -> list[dict]:
+    out = []
+    for threads in sorted({r["threads"] for r in rows}):
+        pair = {r["trainer"]: r for r in rows if r["threads"] == threads}
+        if set(pair) != {"gensim", "wordvec"}:
+            continue
+        g, w = pair["gensim"], pair["wordvec"]
+        out.append({"threads": threads, "speed_ratio": w["words_per_second"] / g["words_per_second"],
+                    "wordsim353_diff": w["wordsim353"] - g["wordsim353"],
+                    "simlex999_diff": w["simlex999"] - g["simlex999"],
+                    "analogy_diff_points": 100 * (w["analogy"] - g["analogy"]),
+                    "wall_ratio": g["wall_seconds"] / w["wall_seconds"],
+                    "memory_ratio": w["peak_rss_mib"] / g["peak_rss_mib"]})
+    return out
+
+
+def markdown(report: dict) -> str:
+    s = report["settings"]
+    lines = [f"Corpus `{Path(report['corpus']).name}`: {report['raw_words']:,} words, {report['documents']:,} "
+             f"documents; {s['model']}, dim {s['dim']}, window {s['window']}, {s['negative']} negatives, sample "
+             f"{s['sample']}, min_count {s['min_count']}, {s['epochs']} epochs; {report['repeats']} runs each "
+             f"(medians; words/s range in brackets). Quality by gensim's evaluator, restrict_vocab="
+             f"{s['restrict_vocab']}.", "",
+             "| trainer | threads | training words/s | train s | whole run s | peak RSS MiB | WordSim-353 | "
+             "SimLex-999 | analogy % |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in report["summary"]:
+        lines.append(f"| {r['trainer']} | {r['threads']} | {r['words_per_second'] / 1e6:.3f}M "
+                     f"[{r['words_per_second_min'] / 1e6:.2f}-{r['words_per_second_max'] / 1e6:.2f}] | "
+                     f"{r['train_seconds']:.1f} | {r['wall_seconds']:.1f} | {r['peak_rss_mib']:.0f} | "
+                     f"{r['wordsim353']:.4f} | {r['simlex999']:.4f} | {100 * r['analogy']:.2f} |")
+    lines += ["", "| threads | wordvec / gensim words/s | WordSim-353 diff | SimLex-999 diff | analogy diff (points) "
+              "| whole-run speed-up | memory ratio |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in report["ratios"]:
+        lines.append(f"| {r['threads']} | {r['speed_ratio']:.2f}x | {r['wordsim353_diff']:+.4f} | "
+                     f"{r['simlex999_diff']:+.4f} | {r['analogy_diff_points']:+.2f} | {r['wall_ratio']:.2f}x | "
+                     f"{r['memory_ratio']:.2f} |")
+    if report.get("compile"):
+        c = report["compile"]
+        lines += ["", f"wordvec JIT compile (empty Numba cache, paid once): {c['compile_seconds']:.1f} s; loading "
+                      f"the cached kernels in a new process: {c['first_call_warm_cache_seconds']:.2f} s (the first "
+                      f"call on a tiny corpus, {c['first_call_cold_cache_seconds']:.1f} s with the cache empty). "
+                      f"Neither is in the training time."]
+    lines += ["", f"Machine: {report['machine']}; gensim {report['versions']['gensim']}, numba "
+                  f"{report['versions']['numba']}, numpy {report['versions']['numpy']}."]
+    return "\n".join(lines) + "\n"
+
+
+def _versions() -> dict:
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("gensim", "numba", "numpy")}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
+    parser.add_argument("--threads", type=int, nargs="+", default=[2], help="one or more thread counts")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--dim", type=int, default=100)
+    parser.add_argument("--window", type=int, default=5)
+    parser.add_argument("--negative", type=int, default=5)
+    parser.add_argument("--sample", type=float, default=1e-3)
+    parser.add_argument("--min-count", type=int, default=5)
+    parser.add_argument("--model", choices=("skipgram", "cbow"), default="skipgram")
+    parser.add_argument("--restrict-vocab", type=int, default=30000)
+    parser.add_argument("--seed", type=int, default=1, help="first seed; run i uses seed + i")
+    parser.add_argument("--no-compile", action="store_true", help="skip the cold-cache compile measurement")
+    parser.add_argument("--out-dir", type=Path, default=HERE / "results")
+    parser.add_argument("--name", default=None, help="file name stem of the results (default from the settings)")
+    # internal: child processes
+    parser.add_argument("--child", choices=("train", "compile", "tokenize"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-out", help=argparse.SUPPRESS)
+    parser.add_argument("--trainer", choices=("gensim", "wordvec"), help=argparse.SUPPRESS)
+    parser.add_argument("--tokens", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        args.threads = args.threads[0]
+        result = {"train": child_train, "compile": child_compile, "tokenize": child_tokenize}[args.child](args)
+        with open(args.child_out, "w") as handle:
+            json.dump(result, handle)
+        return 0
+
+    workdir = Path(tempfile.mkdtemp(prefix="wordvec-bench-"))
+    tokens_path = workdir / "tokens.pkl"
+    # Tokenizing happens in a child too: on Linux a child inherits its parent's peak
+    # resident size through exec, so the parent must stay small for the peaks to be the
+    # trainers' own.
+    info = _run_child("tokenize", args, ["--corpus", str(args.corpus), "--tokens", str(tokens_path)])
+    raw_words, n_documents = info["raw_words"], info["documents"]
+    print(f"tokenized {args.corpus.name}: {raw_words:,} words in {n_documents:,} documents "
+          f"({info['seconds']:.1f} s)", flush=True)
+
+    compile_info = None
+    if not args.no_compile:
+        env = dict(os.environ, NUMBA_CACHE_DIR=str(workdir / "numba-cache"))
+        flags = _common_flags(args) + ["--threads", str(max(args.threads))]
+        cold = _run_child("compile", args, flags, env=env)["first_call_seconds"]
+        warm = _run_child("compile", args, flags, env=env)["first_call_seconds"]
+        compile_info = {"compile_seconds": cold - warm, "first_call_cold_cache_seconds": cold,
+                        "first_call_warm_cache_seconds": warm}
+        print(f"wordvec JIT compile with an empty cache: {cold - warm:.1f} s (first call {cold:.1f} s; "
+              f"with the cache filled {warm:.2f} s)", flush=True)
+
+    runs = []
+    for repeat in range(args.repeats):
+        for threads in args.threads:
+            order = ("gensim", "wordvec") if repeat % 2 == 0 else ("wordvec", "gensim")
+            for trainer in order:
+                flags = _common_flags(args) + ["--trainer", trainer, "--threads", str(threads), "--tokens",
+                                               str(tokens_path), "--seed", str(args.seed + repeat)]
+                result = _run_child("train", args, flags)
+                result["repeat"] = repeat
+                runs.append(result)
+                print(f"[{repeat + 1}/{args.repeats}] {trainer:7s} threads={threads}: "
+                      f"{result['words_per_second'] / 1e6:.3f}M words/s, train {result['train_seconds']:.1f} s, "
+                      f"whole run {result['wall_seconds']:.1f} s, peak {result['peak_rss_mib']:.0f} MiB, "
+                      f"WS353 {result['wordsim353']:.4f}, SimLex {result['simlex999']:.4f}, "
+                      f"analogy {100 * result['analogy']:.2f}%", flush=True)
+    tokens_path.unlink()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+    summary = summarize(runs, args.threads)
+    report = {
+        "corpus": str(args.corpus), "raw_words": raw_words, "documents": n_documents,
+        "settings": {"model": args.model, "dim": args.dim, "window": args.window, "negative": args.negative,
+                     "sample": args.sample, "min_count": args.min_count, "epochs": args.epochs,
+                     "restrict_vocab": args.restrict_vocab},
+        "repeats": args.repeats, "threads": args.threads, "runs": runs, "summary": summary,
+        "ratios": ratios(summary), "compile": compile_info,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
+                   f"{platform.python_version()}",
+        "versions": _versions(),
+    }
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    stem = args.name or (f"compare_gensim_{args.model}_e{args.epochs}_t" + "-".join(map(str, args.threads)))
+    (args.out_dir / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n")
+    table = markdown(report)
+    (args.out_dir / f"{stem}.md").write_text(table)
+    print()
+    print(table)
+    print(f"written: {args.out_dir / (stem + '.json')}, {args.out_dir / (stem + '.md')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
