@@ -24,8 +24,8 @@ How the kernels are kept fast (``benchmarks/README.md`` has the measurements):
   ``LOSS_EVERY``, a fixed subsample: the mean it reports estimates the mean over
   all updates, and training does not pay for it;
 * the targets of the next centre word are drawn one step ahead and their rows
-  prefetched (``llvm.prefetch``) while the current word trains, across document
-  boundaries, since a task first subsamples its whole range;
+  prefetched for writing (``llvm.prefetch``) while the current word trains,
+  across document boundaries, since a task first subsamples its whole range;
 * random numbers come from a counter-based splitmix64 generator; a noise word
   takes one 64-bit draw (32 bits pick the alias slot, 32 bits decide it);
 * scratch buffers are allocated once per task (once per thread per chunk);
@@ -85,10 +85,13 @@ _TO_UNIT32 = 1.0 / 4294967296.0
 
 @intrinsic
 def _prefetch_row(typingctx, matrix, row):
-    """Ask the CPU to start loading row ``row`` of a C-contiguous 2-D array into cache.
+    """Ask the CPU to start loading row ``row`` of a C-contiguous 2-D array into cache, to write it.
 
-    A hint only (LLVM's ``llvm.prefetch``, one per 64-byte line of the row):
-    nothing is read and nothing can fault.
+    A hint only (LLVM's ``llvm.prefetch`` with write intent, one per 64-byte line
+    of the row): nothing is read and nothing can fault. Every row prefetched is
+    updated soon after; fetching it for writing takes the lines from the other
+    thread's cache at once rather than on the first write (CBOW with 2 threads:
+    6 % faster than a prefetch for reading).
     """
     if not (isinstance(matrix, types.Array) and matrix.ndim == 2 and matrix.layout == "C"
             and isinstance(row, types.Integer)):
@@ -104,7 +107,7 @@ def _prefetch_row(typingctx, matrix, row):
         i32 = ir.IntType(32)
         fn = cgutils.get_or_insert_function(
             builder.module, ir.FunctionType(ir.VoidType(), [byte.as_pointer(), i32, i32, i32]), "llvm.prefetch.p0")
-        hint = [ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)]  # read, keep, data
+        hint = [ir.Constant(i32, 1), ir.Constant(i32, 3), ir.Constant(i32, 1)]  # for writing, keep, data
         with cgutils.for_range_slice(builder, ir.Constant(intp, 0), row_bytes, ir.Constant(intp, 64)) as (offset, _):
             builder.call(fn, [builder.gep(base, [offset])] + hint)
         builder.call(fn, [builder.gep(base, [builder.sub(row_bytes, ir.Constant(intp, 1))])] + hint)
