@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
-from wordvec.encode import encode_documents
+from wordvec.encode import encode_documents, forget_pages
 from wordvec.errors import CorpusError
 from wordvec.text import clean_text, tokenize
 from wordvec.vocab import Vocabulary, alias_table
@@ -73,3 +75,36 @@ def test_block_by_block_encoding_matches_the_whole(monkeypatch):
     expected = [[vocab.word_to_id[w] for w in d.split() if w in vocab.word_to_id] for d in docs if d.split()]
     got = [np.asarray(blocked.tokens[a:b]).tolist() for a, b in zip(blocked.doc_offsets[:-1], blocked.doc_offsets[1:])]
     assert got == expected
+
+
+def _resident_kib_of_mapping(array: np.ndarray) -> int:
+    """Resident size of the memory mapping that holds ``array``'s data (Linux /proc)."""
+    address, inside = array.ctypes.data, False
+    with open("/proc/self/smaps") as smaps:
+        for line in smaps:
+            head = line.split()[0]
+            if "-" in head and ":" not in head:
+                low, high = (int(x, 16) for x in head.split("-"))
+                inside = low <= address < high
+            elif inside and line.startswith("Rss:"):
+                return int(line.split()[1])
+    raise AssertionError("no mapping holds the array")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/smaps"), reason="needs Linux /proc")
+def test_forgotten_pages_leave_memory_but_not_the_data():
+    docs = [[f"w{(7 * i + j) % 50}" for j in range(100)] for i in range(2000)]  # 200,000 tokens, 800 kB
+    _, corpus = encode_documents(docs, num_words=None)
+    tokens = corpus.tokens
+    assert int(np.asarray(tokens, dtype=np.int64).sum()) > 0  # every page is now resident
+    assert _resident_kib_of_mapping(tokens) >= 700
+    copy = np.array(tokens)
+    forget_pages(tokens, 0, tokens.shape[0])
+    assert _resident_kib_of_mapping(tokens) == 0
+    assert np.array_equal(tokens, copy)  # read back from the page cache
+
+
+def test_forget_pages_leaves_ordinary_arrays_alone():
+    array = np.arange(10_000, dtype=np.int32)
+    forget_pages(array, 0, 10_000)
+    assert np.array_equal(array, np.arange(10_000))

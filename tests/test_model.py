@@ -81,3 +81,14 @@ def test_divergence_stops_with_the_epoch(reviews):
 def test_corpus_without_frequent_words_is_refused():
     with pytest.raises(CorpusError, match="min_count"):
         Word2Vec(progress=False).fit(["every word here is unique"])
+
+
+def test_training_from_the_file_mapping_equals_training_from_memory(reviews):
+    from wordvec.encode import TokenCorpus, encode_documents
+
+    vocab, mapped = encode_documents(reviews, num_words=None, min_count=3)
+    in_memory = TokenCorpus(np.array(mapped.tokens), mapped.doc_offsets.copy(), mapped.raw_word_count)
+    assert mapped.tokens.shape[0] > 2 * 65536  # several chunks, so pages are dropped mid-epoch
+    runs = [Word2Vec(dim=16, epochs=2, min_count=3, threads=1, seed=3, progress=False).fit_corpus(vocab, corpus)
+            for corpus in (mapped, in_memory)]
+    assert np.array_equal(runs[0].vectors_.matrix, runs[1].vectors_.matrix)

@@ -14,6 +14,8 @@ vocabulary rows and drops the words left out.
 
 from __future__ import annotations
 
+import ctypes
+import mmap
 import re
 import tempfile
 from dataclasses import dataclass
@@ -37,7 +39,9 @@ class TokenCorpus:
     Attributes
     ----------
     tokens : ndarray of int32
-        Rows (>= 1) of the kept words, documents one after another.
+        Rows (>= 1) of the kept words, documents one after another. From
+        :func:`encode_documents` it is a read-only map of an unnamed temporary
+        file, so its size costs disk and page cache, not resident memory.
     doc_offsets : ndarray of int64
         Document ``i`` is ``tokens[doc_offsets[i]:doc_offsets[i + 1]]``.
     raw_word_count : int
@@ -101,7 +105,22 @@ class _SpooledInts(_GrowingInts):
         self.file.flush()
         if self.count == 0:
             return np.empty(0, dtype=np.int32)
-        return np.memmap(self.file, dtype=np.int32, mode="r", shape=(self.count,))
+        mapping = mmap.mmap(self.file.fileno(), self.count * 4, access=mmap.ACCESS_READ)
+        return np.frombuffer(mapping, dtype=np.int32)
+
+
+def forget_pages(array: np.ndarray, start: int, end: int) -> None:
+    """Unmap the pages of ``array[start:end]`` from this process if ``array`` is a file
+    mapping made by the encoder; anything else is left alone.
+
+    The pages stay in the operating system's page cache (read back on the next
+    access), so a pass over a corpus holds in memory only the stretch it is at.
+    """
+    mapping = array.base.obj if isinstance(array.base, memoryview) else array.base
+    if not isinstance(mapping, mmap.mmap) or not hasattr(mmap, "MADV_DONTNEED") or end <= start:
+        return
+    first = start * array.itemsize // mmap.PAGESIZE * mmap.PAGESIZE
+    mapping.madvise(mmap.MADV_DONTNEED, first, end * array.itemsize - first)
 
 
 def _blocks(n: int):
@@ -158,6 +177,7 @@ def encode_documents(documents: Iterable, num_words: int | None = 20000, min_cou
     freqs = np.zeros(len(first_seen), dtype=np.int64)
     for start, end in _blocks(provisional.shape[0]):
         freqs += np.bincount(provisional[start:end], minlength=len(first_seen))
+        forget_pages(provisional, start, end)
     order = select_words(freqs, num_words, min_count)
     if order.shape[0] == 0:
         raise CorpusError(
@@ -169,7 +189,24 @@ def encode_documents(documents: Iterable, num_words: int | None = 20000, min_cou
                        [int(freqs.sum() - freqs[order].sum())] + freqs[order].tolist())
     remap = np.zeros(len(first_seen), dtype=np.int32)
     remap[order] = np.arange(1, order.shape[0] + 1, dtype=np.int32)
-    return vocab, remap_tokens(provisional, lengths.to_array(), remap)
+    del first_seen, words
+    corpus = remap_tokens(provisional, lengths.to_array(), remap)
+    del provisional, ids
+    release_free_memory()
+    return vocab, corpus
+
+
+def release_free_memory() -> None:
+    """Hand memory freed by the C allocator back to the operating system (glibc only).
+
+    Reading leaves the heap full of holes where the words of each line were;
+    glibc keeps them for reuse unless asked, and the training that follows
+    would then peak that much higher.
+    """
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def remap_tokens(provisional: np.ndarray, lengths: np.ndarray, remap: np.ndarray) -> TokenCorpus:
@@ -189,4 +226,5 @@ def remap_tokens(provisional: np.ndarray, lengths: np.ndarray, remap: np.ndarray
         offsets[first:last] = kept_before[starts[first:last] - start - 1]
         tokens.extend(rows[kept])
         kept_so_far = int(kept_before[-1]) if kept_before.shape[0] else kept_so_far
+        forget_pages(provisional, start, end)
     return TokenCorpus(tokens.to_array(), offsets, int(provisional.shape[0]))

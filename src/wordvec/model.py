@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from . import _kernels as K
-from .encode import TokenCorpus, encode_documents, remap_tokens
+from .encode import TokenCorpus, encode_documents, forget_pages, remap_tokens
 from .errors import CorpusError, ParameterError, TrainingError
 from .vectors import Vectors
 from .vocab import Vocabulary
@@ -63,7 +63,9 @@ class Word2Vec:
     vocabulary_ : Vocabulary
     vectors_ : Vectors
         The word vectors; row 0 is ``UNK`` (all zeros: words outside the
-        vocabulary are dropped from training, as in word2vec).
+        vocabulary are dropped from training, as in word2vec). Its matrix is
+        the training weights themselves: a callback that keeps it across
+        epochs should keep a copy.
     output_weights_ : ndarray
         The context (output) weights, kept to continue training.
     epoch_losses_ : list of float
@@ -242,6 +244,7 @@ class Word2Vec:
         schedule = _LinearDecay(self.initial_lr, self.min_lr, self.epochs * n_tokens)
         bar = _training_bar(self.progress, (self.epochs - first_epoch) * corpus.raw_word_count)
         self.epoch_losses_ = list(previous_losses)
+        w_in[0] = 0.0  # the UNK row is never trained; zero, it can be published as it is
         self._live_weights = (w_in, w_out)
         # Load (or compile) the kernel before the clock starts: one task over no tokens trains nothing.
         K.train_chunk(weights, stream, sampler, K.Settings(MODELS.index(self.model), self.window, self.negative,
@@ -257,6 +260,7 @@ class Word2Vec:
                                           schedule(done), schedule(done + end - start))
                     tasks = _make_tasks(start, end, threads, self.seed, epoch, call)
                     K.train_chunk(weights, stream, sampler, settings, tasks)
+                    forget_pages(corpus.tokens, start, end)
                     chunk_loss, chunk_terms = float(tasks.stats[:, 1].sum()), int(tasks.stats[:, 2].sum())
                     loss += chunk_loss
                     terms += chunk_terms
@@ -266,7 +270,7 @@ class Word2Vec:
                         bar.set_postfix_str(f"loss={recent.mean():.4f}", refresh=False)
                         bar.update(round((end - start) * raw_per_token))
                 mean_loss = loss / max(terms, 1)
-                if not math.isfinite(mean_loss) or not np.isfinite(w_in).all():
+                if not (math.isfinite(mean_loss) and math.isfinite(np.sum(w_in, dtype=np.float64))):
                     raise TrainingError(
                         f"training diverged in epoch {epoch + 1} (loss {mean_loss}); "
                         f"lower the learning rate (lr={self.initial_lr})")
@@ -283,9 +287,9 @@ class Word2Vec:
         self.raw_word_count_ = corpus.raw_word_count
 
     def _publish(self, w_in, w_out) -> None:
-        matrix = w_in.copy()
-        matrix[0] = 0.0
-        self.vectors_ = Vectors(self.vocabulary_.words, matrix, counts=self.vocabulary_.counts, unknown="UNK")
+        # No copy: between epochs the trained weights are the vectors (as in gensim),
+        # which keeps one matrix of the size of the model out of the peak memory.
+        self.vectors_ = Vectors(self.vocabulary_.words, w_in, counts=self.vocabulary_.counts, unknown="UNK")
         self.output_weights_ = w_out
 
 
