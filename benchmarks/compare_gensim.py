@@ -2,13 +2,25 @@
 
     python benchmarks/compare_gensim.py                       # the benchmark corpus, 2 threads, 3 repeats
     python benchmarks/compare_gensim.py --threads 1 2 --repeats 5
-    python benchmarks/compare_gensim.py --model cbow --epochs 1 --quick
+    python benchmarks/compare_gensim.py --model cbow --memory-runs 0
 
 The corpus is read and tokenized once with wordvec's own pipeline
 (``wordvec.corpus.iter_documents`` + ``wordvec.text.tokenize``), and both
 trainers get exactly those token lists. Every training run happens in a
 subprocess of its own, so each peak resident memory (``ru_maxrss``) is one
 trainer's alone; runs alternate between the trainers (and which goes first).
+
+Two kinds of run:
+
+* speed runs (``--repeats``): both trainers get the token lists in memory,
+  gensim's fastest way to be fed from Python; words/s and quality come from these.
+* memory runs (``--memory-runs``, at the largest thread count): both trainers
+  stream the same token file, one document a line, through the same restartable
+  iterable, as a job on a corpus of any size would. Peak memory is compared on
+  these; in the speed runs both processes mostly hold the token lists.
+
+Peak memory is read right after training, before scoring, so it is the
+training job's alone.
 
 Reported for each run: training words/s (raw corpus words x epochs / training
 seconds: gensim's ``train`` call, wordvec's ``train_seconds_``), whole-run wall
@@ -77,16 +89,32 @@ def _wordvec_keyed_vectors(model):
     return kv
 
 
+class LineCorpus:
+    """Documents streamed from a text file, one a line, words split on spaces; restartable."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __iter__(self):
+        with open(self.path, encoding="utf-8") as handle:
+            for line in handle:
+                yield line.split()
+
+
 def child_train(args) -> dict:
     started = time.perf_counter()
-    with open(args.tokens, "rb") as handle:
-        docs = pickle.load(handle)
-    raw_words = sum(len(d) for d in docs)
+    if args.stream:
+        docs = LineCorpus(args.tokens)
+        raw_words, n_docs = args.raw_words, args.documents
+    else:
+        with open(args.tokens, "rb") as handle:
+            docs = pickle.load(handle)
+        raw_words, n_docs = sum(len(d) for d in docs), len(docs)
     rss_loaded = _peak_rss_mib()
     settings = dict(dim=args.dim, window=args.window, negative=args.negative, sample=args.sample,
                     min_count=args.min_count, epochs=args.epochs)
     result = {"trainer": args.trainer, "threads": args.threads, "seed": args.seed, "raw_words": raw_words,
-              "settings": settings, "model": args.model}
+              "settings": settings, "model": args.model, "input": "stream" if args.stream else "memory"}
     run_started = time.perf_counter()
     if args.trainer == "gensim":
         from gensim.models import Word2Vec as GensimWord2Vec
@@ -96,8 +124,9 @@ def child_train(args) -> dict:
                                epochs=args.epochs, seed=args.seed)
         model.build_vocab(docs)
         train_started = time.perf_counter()
-        model.train(docs, total_examples=len(docs), epochs=args.epochs)
+        model.train(docs, total_examples=n_docs, epochs=args.epochs)
         train_seconds = time.perf_counter() - train_started
+        peak_after_training = _peak_rss_mib()
         kv = model.wv
         vocab_size = len(kv)
     else:
@@ -107,6 +136,7 @@ def child_train(args) -> dict:
                          min_count=args.min_count, epochs=args.epochs, num_words=None, model=args.model,
                          threads=args.threads, seed=args.seed, progress=False).fit(docs)
         train_seconds = model.train_seconds_
+        peak_after_training = _peak_rss_mib()
         kv = _wordvec_keyed_vectors(model)
         vocab_size = len(kv)
         result["epoch_losses"] = model.epoch_losses_
@@ -114,15 +144,17 @@ def child_train(args) -> dict:
     result["train_seconds"] = train_seconds
     result["words_per_second"] = raw_words * args.epochs / train_seconds
     result["vocab_size"] = vocab_size
-    result["peak_rss_mib"] = _peak_rss_mib()
+    result["peak_rss_mib"] = peak_after_training
     result["rss_after_loading_tokens_mib"] = rss_loaded
     result.update(_score(kv, Path(args.eval_dir), args.restrict_vocab))
+    result["peak_rss_with_scoring_mib"] = _peak_rss_mib()
     result["process_seconds"] = time.perf_counter() - started
     return result
 
 
 def child_tokenize(args) -> dict:
-    """Read and tokenize the corpus once with wordvec's pipeline; pickle the token lists."""
+    """Read and tokenize the corpus once with wordvec's pipeline; pickle the token lists
+    and write them as a text file too, one document a line."""
     from wordvec.corpus import iter_documents
     from wordvec.text import tokenize
 
@@ -130,6 +162,8 @@ def child_tokenize(args) -> dict:
     docs = [words for words in (tokenize(text) for text in iter_documents(args.corpus)) if words]
     with open(args.tokens, "wb") as handle:
         pickle.dump(docs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    with open(args.tokens_text, "w", encoding="utf-8") as handle:
+        handle.writelines(" ".join(words) + "\n" for words in docs)
     return {"raw_words": sum(len(d) for d in docs), "documents": len(docs),
             "seconds": time.perf_counter() - started}
 
@@ -175,14 +209,15 @@ def _median(values):
     return statistics.median(values) if values else float("nan")
 
 
-def summarize(runs: list[dict], threads_list: list[int]) -> list[dict]:
+def summarize(runs: list[dict], threads_list: list[int], kind: str = "memory") -> list[dict]:
+    """Medians per trainer and thread count over the runs of one input kind ("memory" or "stream")."""
     rows = []
     for threads in threads_list:
         for trainer in ("gensim", "wordvec"):
-            mine = [r for r in runs if r["trainer"] == trainer and r["threads"] == threads]
+            mine = [r for r in runs if r["trainer"] == trainer and r["threads"] == threads and r["input"] == kind]
             if not mine:
                 continue
-            row = {"trainer": trainer, "threads": threads, "runs": len(mine)}
+            row = {"trainer": trainer, "threads": threads, "runs": len(mine), "input": kind}
             for key in ("words_per_second", "train_seconds", "wall_seconds", "peak_rss_mib", "wordsim353",
                         "simlex999", "analogy"):
                 row[key] = _median([r[key] for r in mine])
@@ -192,7 +227,8 @@ def summarize(runs: list[dict], threads_list: list[int]) -> list[dict]:
     return rows
 
 
-def ratios(rows: list[dict]) -> list[dict]:
+def ratios(rows: list[dict], memory_rows: list[dict]) -> list[dict]:
+    streamed = {(r["trainer"], r["threads"]): r["peak_rss_mib"] for r in memory_rows}
     out = []
     for threads in sorted({r["threads"] for r in rows}):
         pair = {r["trainer"]: r for r in rows if r["threads"] == threads}
@@ -204,7 +240,20 @@ def ratios(rows: list[dict]) -> list[dict]:
                     "simlex999_diff": w["simlex999"] - g["simlex999"],
                     "analogy_diff_points": 100 * (w["analogy"] - g["analogy"]),
                     "wall_ratio": g["wall_seconds"] / w["wall_seconds"],
-                    "memory_ratio": w["peak_rss_mib"] / g["peak_rss_mib"]})
+                    "memory_ratio_in_memory_input": w["peak_rss_mib"] / g["peak_rss_mib"]})
+        if ("gensim", threads) in streamed and ("wordvec", threads) in streamed:
+            out[-1]["memory_ratio_streaming"] = streamed["wordvec", threads] / streamed["gensim", threads]
+    return out
+
+
+def memory_ratios(memory_rows: list[dict]) -> list[dict]:
+    out = []
+    for threads in sorted({r["threads"] for r in memory_rows}):
+        pair = {r["trainer"]: r for r in memory_rows if r["threads"] == threads}
+        if set(pair) == {"gensim", "wordvec"}:
+            out.append({"threads": threads,
+                        "memory_ratio": pair["wordvec"]["peak_rss_mib"] / pair["gensim"]["peak_rss_mib"],
+                        "speed_ratio": pair["wordvec"]["words_per_second"] / pair["gensim"]["words_per_second"]})
     return out
 
 
@@ -215,6 +264,7 @@ def markdown(report: dict) -> str:
              f"{s['sample']}, min_count {s['min_count']}, {s['epochs']} epochs; {report['repeats']} runs each "
              f"(medians; words/s range in brackets). Quality by gensim's evaluator, restrict_vocab="
              f"{s['restrict_vocab']}.", "",
+             "Speed runs (token lists in memory):", "",
              "| trainer | threads | training words/s | train s | whole run s | peak RSS MiB | WordSim-353 | "
              "SimLex-999 | analogy % |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -224,11 +274,21 @@ def markdown(report: dict) -> str:
                      f"{r['train_seconds']:.1f} | {r['wall_seconds']:.1f} | {r['peak_rss_mib']:.0f} | "
                      f"{r['wordsim353']:.4f} | {r['simlex999']:.4f} | {100 * r['analogy']:.2f} |")
     lines += ["", "| threads | wordvec / gensim words/s | WordSim-353 diff | SimLex-999 diff | analogy diff (points) "
-              "| whole-run speed-up | memory ratio |", "|---:|---:|---:|---:|---:|---:|---:|"]
+              "| whole-run speed-up |", "|---:|---:|---:|---:|---:|---:|"]
     for r in report["ratios"]:
         lines.append(f"| {r['threads']} | {r['speed_ratio']:.2f}x | {r['wordsim353_diff']:+.4f} | "
-                     f"{r['simlex999_diff']:+.4f} | {r['analogy_diff_points']:+.2f} | {r['wall_ratio']:.2f}x | "
-                     f"{r['memory_ratio']:.2f} |")
+                     f"{r['simlex999_diff']:+.4f} | {r['analogy_diff_points']:+.2f} | {r['wall_ratio']:.2f}x |")
+    if report.get("memory_summary"):
+        lines += ["", "Memory runs (both stream the token file, one document a line; peak RSS of the whole "
+                      "training job: reading, vocabulary, training):", "",
+                  "| trainer | threads | runs | peak RSS MiB | training words/s | whole run s |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for r in report["memory_summary"]:
+            lines.append(f"| {r['trainer']} | {r['threads']} | {r['runs']} | {r['peak_rss_mib']:.0f} | "
+                         f"{r['words_per_second'] / 1e6:.3f}M | {r['wall_seconds']:.1f} |")
+        for r in report["memory_ratios"]:
+            lines += ["", f"Peak memory, wordvec / gensim, streaming with {r['threads']} threads: "
+                          f"**{r['memory_ratio']:.2f}x** (words/s {r['speed_ratio']:.2f}x)."]
     if report.get("compile"):
         c = report["compile"]
         lines += ["", f"wordvec JIT compile (empty Numba cache, paid once): {c['compile_seconds']:.1f} s; loading "
@@ -246,12 +306,22 @@ def _versions() -> dict:
     return {name: version(name) for name in ("gensim", "numba", "numpy")}
 
 
+def _print_run(label: str, result: dict) -> None:
+    print(f"{label} {result['trainer']:7s} threads={result['threads']} input={result['input']}: "
+          f"{result['words_per_second'] / 1e6:.3f}M words/s, train {result['train_seconds']:.1f} s, "
+          f"whole run {result['wall_seconds']:.1f} s, peak {result['peak_rss_mib']:.0f} MiB, "
+          f"WS353 {result['wordsim353']:.4f}, SimLex {result['simlex999']:.4f}, "
+          f"analogy {100 * result['analogy']:.2f}%", flush=True)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     parser.add_argument("--threads", type=int, nargs="+", default=[2], help="one or more thread counts")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3, help="speed runs per trainer and thread count")
+    parser.add_argument("--memory-runs", type=int, default=1,
+                        help="streaming runs per trainer at the largest thread count (0: none)")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--dim", type=int, default=100)
     parser.add_argument("--window", type=int, default=5)
@@ -269,6 +339,10 @@ def main(argv=None) -> int:
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
     parser.add_argument("--trainer", choices=("gensim", "wordvec"), help=argparse.SUPPRESS)
     parser.add_argument("--tokens", help=argparse.SUPPRESS)
+    parser.add_argument("--tokens-text", help=argparse.SUPPRESS)
+    parser.add_argument("--stream", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--raw-words", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--documents", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.child:
@@ -280,10 +354,12 @@ def main(argv=None) -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="wordvec-bench-"))
     tokens_path = workdir / "tokens.pkl"
+    text_path = workdir / "tokens.txt"
     # Tokenizing happens in a child too: on Linux a child inherits its parent's peak
     # resident size through exec, so the parent must stay small for the peaks to be the
     # trainers' own.
-    info = _run_child("tokenize", args, ["--corpus", str(args.corpus), "--tokens", str(tokens_path)])
+    info = _run_child("tokenize", args, ["--corpus", str(args.corpus), "--tokens", str(tokens_path),
+                                         "--tokens-text", str(text_path)])
     raw_words, n_documents = info["raw_words"], info["documents"]
     print(f"tokenized {args.corpus.name}: {raw_words:,} words in {n_documents:,} documents "
           f"({info['seconds']:.1f} s)", flush=True)
@@ -309,22 +385,30 @@ def main(argv=None) -> int:
                 result = _run_child("train", args, flags)
                 result["repeat"] = repeat
                 runs.append(result)
-                print(f"[{repeat + 1}/{args.repeats}] {trainer:7s} threads={threads}: "
-                      f"{result['words_per_second'] / 1e6:.3f}M words/s, train {result['train_seconds']:.1f} s, "
-                      f"whole run {result['wall_seconds']:.1f} s, peak {result['peak_rss_mib']:.0f} MiB, "
-                      f"WS353 {result['wordsim353']:.4f}, SimLex {result['simlex999']:.4f}, "
-                      f"analogy {100 * result['analogy']:.2f}%", flush=True)
+                _print_run(f"[{repeat + 1}/{args.repeats}]", result)
+    threads = max(args.threads)
+    for repeat in range(args.memory_runs):
+        for trainer in (("gensim", "wordvec") if repeat % 2 == 0 else ("wordvec", "gensim")):
+            flags = _common_flags(args) + ["--trainer", trainer, "--threads", str(threads), "--tokens", str(text_path),
+                                           "--stream", "--raw-words", str(raw_words), "--documents",
+                                           str(n_documents), "--seed", str(args.seed + repeat)]
+            result = _run_child("train", args, flags)
+            result["repeat"] = repeat
+            runs.append(result)
+            _print_run(f"[memory {repeat + 1}/{args.memory_runs}]", result)
     tokens_path.unlink()
     shutil.rmtree(workdir, ignore_errors=True)
 
     summary = summarize(runs, args.threads)
+    memory_summary = summarize(runs, [threads], kind="stream")
     report = {
         "corpus": str(args.corpus), "raw_words": raw_words, "documents": n_documents,
         "settings": {"model": args.model, "dim": args.dim, "window": args.window, "negative": args.negative,
                      "sample": args.sample, "min_count": args.min_count, "epochs": args.epochs,
                      "restrict_vocab": args.restrict_vocab},
-        "repeats": args.repeats, "threads": args.threads, "runs": runs, "summary": summary,
-        "ratios": ratios(summary), "compile": compile_info,
+        "repeats": args.repeats, "memory_runs": args.memory_runs, "threads": args.threads, "runs": runs, "summary": summary,
+        "ratios": ratios(summary, memory_summary), "memory_summary": memory_summary,
+        "memory_ratios": memory_ratios(memory_summary), "compile": compile_info,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
                    f"{platform.python_version()}",
         "versions": _versions(),

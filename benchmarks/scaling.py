@@ -3,14 +3,15 @@
     python benchmarks/scaling.py                     # skip-gram, 5 epochs, 2 threads
     python benchmarks/scaling.py --factors 1 2 4 8 --epochs 1
 
-The corpus is read, tokenized (``wordvec.corpus.iter_documents`` +
-``wordvec.text.tokenize``) and encoded once; the token stream is then
-concatenated with itself ``k`` times (word counts multiplied by ``k``, so
-subsampling and the noise distribution stay the same) and trained from the
-encoded form (``Word2Vec.fit_corpus``). Each size trains in a subprocess of its
-own, so each peak resident memory (``ru_maxrss``) is that run's alone. Time
-and memory should grow linearly: words/s stays flat, and memory is a fixed part
-(interpreter, Numba, weights) plus about 4 bytes per token.
+The corpus is read and tokenized once (``wordvec.corpus.iter_documents`` +
+``wordvec.text.tokenize``) into a text file, one document a line. Each size
+``k`` is then a whole training job as a user runs it: ``Word2Vec.fit`` streams
+that file ``k`` times over (word counts multiply by ``k``, so the vocabulary,
+subsampling and the noise distribution stay the same), encodes it in one pass
+and trains. Each size runs in a subprocess of its own, so each peak resident
+memory (``ru_maxrss``) is that job's alone. Time and memory should grow
+linearly: words/s stays flat, and memory is a fixed part (interpreter, Numba,
+vocabulary, weights) plus at most the 4 bytes per word of the token-id array.
 
 Results go to ``--out-dir`` as JSON and a Markdown table.
 """
@@ -20,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import pickle
 import resource
 import shutil
 import subprocess
@@ -37,52 +37,48 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
 
 
-def child_encode(args) -> dict:
-    import numpy as np
+class RepeatedLines:
+    """The documents of a text file (one a line, words split on spaces), ``times`` times over."""
 
+    def __init__(self, path, times: int):
+        self.path, self.times = path, times
+
+    def __iter__(self):
+        for _ in range(self.times):
+            with open(self.path, encoding="utf-8") as handle:
+                for line in handle:
+                    yield line.split()
+
+
+def child_prepare(args) -> dict:
     from wordvec.corpus import iter_documents
-    from wordvec.encode import encode_documents
     from wordvec.text import tokenize
 
     started = time.perf_counter()
-    docs = (tokenize(text) for text in iter_documents(args.corpus))
-    vocab, corpus = encode_documents(docs, num_words=None, min_count=args.min_count)
-    folder = Path(args.work)
-    np.save(folder / "tokens.npy", corpus.tokens)
-    np.save(folder / "offsets.npy", corpus.doc_offsets)
-    with open(folder / "vocab.pkl", "wb") as handle:
-        pickle.dump((vocab.words, vocab.counts, corpus.raw_word_count), handle)
-    return {"raw_words": corpus.raw_word_count, "tokens": int(corpus.tokens.shape[0]), "vocabulary": len(vocab),
-            "documents": corpus.n_documents, "seconds": time.perf_counter() - started}
+    words = documents = 0
+    with open(Path(args.work) / "tokens.txt", "w", encoding="utf-8") as out:
+        for text in iter_documents(args.corpus):
+            tokens = tokenize(text)
+            if tokens:
+                out.write(" ".join(tokens) + "\n")
+                words += len(tokens)
+                documents += 1
+    return {"raw_words": words, "documents": documents, "seconds": time.perf_counter() - started}
 
 
 def child_train(args) -> dict:
-    import numpy as np
-
-    from wordvec.encode import TokenCorpus
     from wordvec.model import Word2Vec
-    from wordvec.vocab import Vocabulary
 
-    folder = Path(args.work)
     started = time.perf_counter()
-    tokens = np.load(folder / "tokens.npy")
-    offsets = np.load(folder / "offsets.npy")
-    with open(folder / "vocab.pkl", "rb") as handle:
-        words, counts, raw = pickle.load(handle)
-    k = args.factor
-    tokens = np.tile(tokens, k)
-    offsets = np.concatenate([offsets[:-1] + i * offsets[-1] for i in range(k)] + [[k * offsets[-1]]]).astype(np.int64)
-    corpus = TokenCorpus(tokens, offsets, raw * k)
-    vocab = Vocabulary(words, np.asarray(counts) * k)
     rss_before = _peak_rss_mib()
     model = Word2Vec(dim=args.dim, window=args.window, negative=args.negative, sample=args.sample,
                      min_count=args.min_count, epochs=args.epochs, num_words=None, model=args.model,
                      threads=args.threads, seed=1, progress=False)
-    fit_started = time.perf_counter()
-    model.fit_corpus(vocab, corpus)
-    return {"factor": k, "raw_words": raw * k, "tokens": int(tokens.shape[0]),
+    model.fit(RepeatedLines(Path(args.work) / "tokens.txt", args.factor))
+    wall = time.perf_counter() - started
+    return {"factor": args.factor, "raw_words": model.raw_word_count_, "vocabulary": len(model.vocabulary_),
             "train_seconds": model.train_seconds_, "words_per_second": model.words_per_second_,
-            "fit_seconds": time.perf_counter() - fit_started, "wall_seconds": time.perf_counter() - started,
+            "read_seconds": wall - model.train_seconds_, "wall_seconds": wall,
             "peak_rss_mib": _peak_rss_mib(), "rss_before_fit_mib": rss_before,
             "final_loss": model.epoch_losses_[-1]}
 
@@ -101,17 +97,19 @@ def _run_child(kind: str, flags: list[str]) -> dict:
 
 def markdown(report: dict) -> str:
     s = report["settings"]
-    lines = [f"wordvec on `{Path(report['corpus']).name}` concatenated with itself; {s['model']}, dim {s['dim']}, "
-             f"window {s['window']}, {s['negative']} negatives, sample {s['sample']}, {s['epochs']} epochs, "
-             f"{s['threads']} threads.", "",
-             "| corpus | raw words | training s | training words/s | peak RSS MiB | RSS before fit MiB | "
-             "time / 1x | memory growth / 1x |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [f"wordvec `Word2Vec.fit` streaming `{Path(report['corpus']).name}` (tokenized, one document a line) "
+             f"k times over; {s['model']}, dim {s['dim']}, window {s['window']}, {s['negative']} negatives, sample "
+             f"{s['sample']}, min_count {s['min_count']}, {s['epochs']} epochs, {s['threads']} threads.", "",
+             "| corpus | raw words | reading s | training s | training words/s | training time / 1x | "
+             "peak RSS MiB | growth over 1x | growth per added word |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     base = report["runs"][0]
     for r in report["runs"]:
-        lines.append(f"| {r['factor']}x | {r['raw_words']:,} | {r['train_seconds']:.1f} | "
-                     f"{r['words_per_second'] / 1e6:.3f}M | {r['peak_rss_mib']:.0f} | {r['rss_before_fit_mib']:.0f} | "
-                     f"{r['train_seconds'] / base['train_seconds']:.2f} | "
-                     f"{r['peak_rss_mib'] - base['peak_rss_mib']:+.0f} MiB |")
+        added = r["raw_words"] - base["raw_words"]
+        growth = r["peak_rss_mib"] - base["peak_rss_mib"]
+        per_word = f"{growth * 2**20 / added:.2f} bytes" if added else "-"
+        lines.append(f"| {r['factor']}x | {r['raw_words']:,} | {r['read_seconds']:.1f} | {r['train_seconds']:.1f} | "
+                     f"{r['words_per_second'] / 1e6:.3f}M | {r['train_seconds'] / base['train_seconds']:.2f} | "
+                     f"{r['peak_rss_mib']:.0f} | {growth:+.0f} MiB | {per_word} |")
     return "\n".join(lines) + "\n"
 
 
@@ -128,14 +126,14 @@ def main(argv=None) -> int:
     parser.add_argument("--min-count", type=int, default=5)
     parser.add_argument("--model", choices=("skipgram", "cbow"), default="skipgram")
     parser.add_argument("--out-dir", type=Path, default=HERE / "results")
-    parser.add_argument("--child", choices=("encode", "train"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("prepare", "train"), help=argparse.SUPPRESS)
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--factor", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.child:
-        result = child_encode(args) if args.child == "encode" else child_train(args)
+        result = child_prepare(args) if args.child == "prepare" else child_train(args)
         with open(args.child_out, "w") as handle:
             json.dump(result, handle)
         return 0
@@ -143,9 +141,9 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="wordvec-scaling-"))
     try:
         common = ["--work", str(work), "--corpus", str(args.corpus), "--min-count", str(args.min_count)]
-        info = _run_child("encode", common)
-        print(f"encoded {args.corpus.name}: {info['raw_words']:,} words, {info['tokens']:,} kept tokens, "
-              f"{info['vocabulary']:,} words in the vocabulary ({info['seconds']:.1f} s)", flush=True)
+        info = _run_child("prepare", common)
+        print(f"tokenized {args.corpus.name}: {info['raw_words']:,} words in {info['documents']:,} documents "
+              f"({info['seconds']:.1f} s)", flush=True)
         runs = []
         for factor in args.factors:
             flags = common + ["--factor", str(factor), "--threads", str(args.threads), "--epochs", str(args.epochs),
@@ -153,12 +151,13 @@ def main(argv=None) -> int:
                               str(args.negative), "--sample", str(args.sample), "--model", args.model]
             result = _run_child("train", flags)
             runs.append(result)
-            print(f"{factor}x: {result['raw_words']:,} words, train {result['train_seconds']:.1f} s "
+            print(f"{factor}x: {result['raw_words']:,} words, read {result['read_seconds']:.1f} s, "
+                  f"train {result['train_seconds']:.1f} s "
                   f"({result['words_per_second'] / 1e6:.3f}M words/s), peak {result['peak_rss_mib']:.0f} MiB",
                   flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report = {"corpus": str(args.corpus), "encoded": info, "runs": runs,
+    report = {"corpus": str(args.corpus), "tokenized": info, "runs": runs,
               "settings": {"model": args.model, "dim": args.dim, "window": args.window, "negative": args.negative,
                            "sample": args.sample, "min_count": args.min_count, "epochs": args.epochs,
                            "threads": args.threads}}
