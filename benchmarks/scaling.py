@@ -1,7 +1,7 @@
 """How wordvec's training time and peak memory grow with the corpus: 1x, 2x, 4x the benchmark corpus.
 
     python benchmarks/scaling.py                     # skip-gram, 5 epochs, 2 threads
-    python benchmarks/scaling.py --factors 1 2 4 8 --epochs 1
+    python benchmarks/scaling.py --factors 1 2 4 8 --epochs 1 --repeats 1
 
 The corpus is read and tokenized once (``wordvec.corpus.iter_documents`` +
 ``wordvec.text.tokenize``) into a text file, one document a line. Each size
@@ -19,10 +19,12 @@ Results go to ``--out-dir`` as JSON and a Markdown table.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -83,6 +85,17 @@ def child_train(args) -> dict:
             "final_loss": model.epoch_losses_[-1]}
 
 
+def summarize(runs: list[dict]) -> list[dict]:
+    """Per size, the median of each measure over the repeats."""
+    rows = []
+    for factor in sorted({r["factor"] for r in runs}):
+        mine = [r for r in runs if r["factor"] == factor]
+        row = {key: statistics.median(r[key] for r in mine) for key in
+               ("read_seconds", "train_seconds", "words_per_second", "peak_rss_mib")}
+        rows.append({"factor": factor, "runs": len(mine), "raw_words": mine[0]["raw_words"], **row})
+    return rows
+
+
 def _run_child(kind: str, flags: list[str]) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out_path = handle.name
@@ -99,11 +112,12 @@ def markdown(report: dict) -> str:
     s = report["settings"]
     lines = [f"wordvec `Word2Vec.fit` streaming `{Path(report['corpus']).name}` (tokenized, one document a line) "
              f"k times over; {s['model']}, dim {s['dim']}, window {s['window']}, {s['negative']} negatives, sample "
-             f"{s['sample']}, min_count {s['min_count']}, {s['epochs']} epochs, {s['threads']} threads.", "",
+             f"{s['sample']}, min_count {s['min_count']}, {s['epochs']} epochs, {s['threads']} threads; medians of "
+             f"{report['repeats']} runs each (sizes interleaved).", "",
              "| corpus | raw words | reading s | training s | training words/s | training time / 1x | "
              "peak RSS MiB | growth over 1x | growth per added word |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    base = report["runs"][0]
-    for r in report["runs"]:
+    base = report["summary"][0]
+    for r in report["summary"]:
         added = r["raw_words"] - base["raw_words"]
         growth = r["peak_rss_mib"] - base["peak_rss_mib"]
         per_word = f"{growth * 2**20 / added:.2f} bytes" if added else "-"
@@ -118,6 +132,7 @@ def main(argv=None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--factors", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3, help="runs per size (medians are reported)")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--dim", type=int, default=100)
     parser.add_argument("--window", type=int, default=5)
@@ -145,19 +160,22 @@ def main(argv=None) -> int:
         print(f"tokenized {args.corpus.name}: {info['raw_words']:,} words in {info['documents']:,} documents "
               f"({info['seconds']:.1f} s)", flush=True)
         runs = []
-        for factor in args.factors:
+        for repeat, factor in itertools.product(range(args.repeats), args.factors):
             flags = common + ["--factor", str(factor), "--threads", str(args.threads), "--epochs", str(args.epochs),
                               "--dim", str(args.dim), "--window", str(args.window), "--negative",
                               str(args.negative), "--sample", str(args.sample), "--model", args.model]
             result = _run_child("train", flags)
+            result["repeat"] = repeat
             runs.append(result)
-            print(f"{factor}x: {result['raw_words']:,} words, read {result['read_seconds']:.1f} s, "
+            print(f"[{repeat + 1}/{args.repeats}] {factor}x: {result['raw_words']:,} words, "
+                  f"read {result['read_seconds']:.1f} s, "
                   f"train {result['train_seconds']:.1f} s "
                   f"({result['words_per_second'] / 1e6:.3f}M words/s), peak {result['peak_rss_mib']:.0f} MiB",
                   flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report = {"corpus": str(args.corpus), "tokenized": info, "runs": runs,
+    report = {"corpus": str(args.corpus), "tokenized": info, "runs": runs, "summary": summarize(runs),
+              "repeats": args.repeats,
               "settings": {"model": args.model, "dim": args.dim, "window": args.window, "negative": args.negative,
                            "sample": args.sample, "min_count": args.min_count, "epochs": args.epochs,
                            "threads": args.threads}}
