@@ -205,7 +205,7 @@ def release_free_memory() -> None:
     """
     try:
         ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not glibc, or no C library to open by None
         pass
 
 
