@@ -38,30 +38,24 @@ Not part of the test suite: it takes minutes and needs gensim.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pickle
 import platform
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "bench_en.txt.gz"
-DEFAULT_EVAL = HERE.parent.parent / "shared" / "data" / "eval"
+from _common import (BENCH_CORPUS, HERE, SHARED_DATA, peak_rss_mib, run_child, write_child_result,
+                     write_report)
+
+DEFAULT_EVAL = SHARED_DATA / "eval"
 EVAL_FILES = {"wordsim353": "wordsim353.tsv", "simlex999": "simlex999.txt", "analogy": "questions-words.txt"}
 
 
 # -- run in a child process -----------------------------------------------------
-def _peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
-
-
 def _score(kv, eval_dir: Path, restrict: int) -> dict:
     """WordSim-353 / SimLex-999 Spearman and Google-analogy accuracy, by gensim's evaluator."""
     import logging
@@ -110,7 +104,7 @@ def child_train(args) -> dict:
         with open(args.tokens, "rb") as handle:
             docs = pickle.load(handle)
         raw_words, n_docs = sum(len(d) for d in docs), len(docs)
-    rss_loaded = _peak_rss_mib()
+    rss_loaded = peak_rss_mib()
     settings = dict(dim=args.dim, window=args.window, negative=args.negative, sample=args.sample,
                     min_count=args.min_count, epochs=args.epochs)
     result = {"trainer": args.trainer, "threads": args.threads, "seed": args.seed, "raw_words": raw_words,
@@ -126,7 +120,7 @@ def child_train(args) -> dict:
         train_started = time.perf_counter()
         model.train(docs, total_examples=n_docs, epochs=args.epochs)
         train_seconds = time.perf_counter() - train_started
-        peak_after_training = _peak_rss_mib()
+        peak_after_training = peak_rss_mib()
         kv = model.wv
         vocab_size = len(kv)
     else:
@@ -136,7 +130,7 @@ def child_train(args) -> dict:
                          min_count=args.min_count, epochs=args.epochs, num_words=None, model=args.model,
                          threads=args.threads, seed=args.seed, progress=False).fit(docs)
         train_seconds = model.train_seconds_
-        peak_after_training = _peak_rss_mib()
+        peak_after_training = peak_rss_mib()
         kv = _wordvec_keyed_vectors(model)
         vocab_size = len(kv)
         result["epoch_losses"] = model.epoch_losses_
@@ -147,7 +141,7 @@ def child_train(args) -> dict:
     result["peak_rss_mib"] = peak_after_training
     result["rss_after_loading_tokens_mib"] = rss_loaded
     result.update(_score(kv, Path(args.eval_dir), args.restrict_vocab))
-    result["peak_rss_with_scoring_mib"] = _peak_rss_mib()
+    result["peak_rss_with_scoring_mib"] = peak_rss_mib()
     result["process_seconds"] = time.perf_counter() - started
     return result
 
@@ -186,19 +180,6 @@ def child_compile(args) -> dict:
 
 
 # -- parent ---------------------------------------------------------------------
-def _run_child(kind: str, args, extra: list[str], env=None) -> dict:
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
-        out_path = handle.name
-    command = [sys.executable, __file__, "--child", kind, "--child-out", out_path] + extra
-    completed = subprocess.run(command, env=env)
-    if completed.returncode != 0:
-        raise SystemExit(f"child {kind} {' '.join(extra)} failed with status {completed.returncode}")
-    with open(out_path) as handle:
-        result = json.load(handle)
-    os.unlink(out_path)
-    return result
-
-
 def _common_flags(args) -> list[str]:
     return ["--dim", str(args.dim), "--window", str(args.window), "--negative", str(args.negative),
             "--sample", str(args.sample), "--min-count", str(args.min_count), "--epochs", str(args.epochs),
@@ -316,7 +297,7 @@ def _print_run(label: str, result: dict) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--corpus", type=Path, default=BENCH_CORPUS)
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     parser.add_argument("--threads", type=int, nargs="+", default=[2], help="one or more thread counts")
     parser.add_argument("--repeats", type=int, default=3, help="speed runs per trainer and thread count")
@@ -348,8 +329,7 @@ def main(argv=None) -> int:
     if args.child:
         args.threads = args.threads[0]
         result = {"train": child_train, "compile": child_compile, "tokenize": child_tokenize}[args.child](args)
-        with open(args.child_out, "w") as handle:
-            json.dump(result, handle)
+        write_child_result(args.child_out, result)
         return 0
 
     workdir = Path(tempfile.mkdtemp(prefix="wordvec-bench-"))
@@ -358,7 +338,7 @@ def main(argv=None) -> int:
     # Tokenizing happens in a child too: on Linux a child inherits its parent's peak
     # resident size through exec, so the parent must stay small for the peaks to be the
     # trainers' own.
-    info = _run_child("tokenize", args, ["--corpus", str(args.corpus), "--tokens", str(tokens_path),
+    info = run_child(__file__, "tokenize", ["--corpus", str(args.corpus), "--tokens", str(tokens_path),
                                          "--tokens-text", str(text_path)])
     raw_words, n_documents = info["raw_words"], info["documents"]
     print(f"tokenized {args.corpus.name}: {raw_words:,} words in {n_documents:,} documents "
@@ -368,8 +348,8 @@ def main(argv=None) -> int:
     if not args.no_compile:
         env = dict(os.environ, NUMBA_CACHE_DIR=str(workdir / "numba-cache"))
         flags = _common_flags(args) + ["--threads", str(max(args.threads))]
-        cold = _run_child("compile", args, flags, env=env)["first_call_seconds"]
-        warm = _run_child("compile", args, flags, env=env)["first_call_seconds"]
+        cold = run_child(__file__, "compile", flags, env=env)["first_call_seconds"]
+        warm = run_child(__file__, "compile", flags, env=env)["first_call_seconds"]
         compile_info = {"compile_seconds": cold - warm, "first_call_cold_cache_seconds": cold,
                         "first_call_warm_cache_seconds": warm}
         print(f"wordvec JIT compile with an empty cache: {cold - warm:.1f} s (first call {cold:.1f} s; "
@@ -382,7 +362,7 @@ def main(argv=None) -> int:
             for trainer in order:
                 flags = _common_flags(args) + ["--trainer", trainer, "--threads", str(threads), "--tokens",
                                                str(tokens_path), "--seed", str(args.seed + repeat)]
-                result = _run_child("train", args, flags)
+                result = run_child(__file__, "train", flags)
                 result["repeat"] = repeat
                 runs.append(result)
                 _print_run(f"[{repeat + 1}/{args.repeats}]", result)
@@ -392,7 +372,7 @@ def main(argv=None) -> int:
             flags = _common_flags(args) + ["--trainer", trainer, "--threads", str(threads), "--tokens", str(text_path),
                                            "--stream", "--raw-words", str(raw_words), "--documents",
                                            str(n_documents), "--seed", str(args.seed + repeat)]
-            result = _run_child("train", args, flags)
+            result = run_child(__file__, "train", flags)
             result["repeat"] = repeat
             runs.append(result)
             _print_run(f"[memory {repeat + 1}/{args.memory_runs}]", result)
@@ -413,14 +393,8 @@ def main(argv=None) -> int:
                    f"{platform.python_version()}",
         "versions": _versions(),
     }
-    args.out_dir.mkdir(parents=True, exist_ok=True)
     stem = args.name or (f"compare_gensim_{args.model}_e{args.epochs}_t" + "-".join(map(str, args.threads)))
-    (args.out_dir / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n")
-    table = markdown(report)
-    (args.out_dir / f"{stem}.md").write_text(table)
-    print()
-    print(table)
-    print(f"written: {args.out_dir / (stem + '.json')}, {args.out_dir / (stem + '.md')}")
+    write_report(args.out_dir, stem, report, markdown(report))
     return 0
 
 

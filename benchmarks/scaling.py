@@ -20,23 +20,14 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
-import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "bench_en.txt.gz"
-
-
-def _peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
+from _common import BENCH_CORPUS, HERE, peak_rss_mib, run_child, write_child_result, write_report
 
 
 class RepeatedLines:
@@ -72,7 +63,7 @@ def child_train(args) -> dict:
     from wordvec.model import Word2Vec
 
     started = time.perf_counter()
-    rss_before = _peak_rss_mib()
+    rss_before = peak_rss_mib()
     model = Word2Vec(dim=args.dim, window=args.window, negative=args.negative, sample=args.sample,
                      min_count=args.min_count, epochs=args.epochs, num_words=None, model=args.model,
                      threads=args.threads, seed=1, progress=False)
@@ -81,7 +72,7 @@ def child_train(args) -> dict:
     return {"factor": args.factor, "raw_words": model.raw_word_count_, "vocabulary": len(model.vocabulary_),
             "train_seconds": model.train_seconds_, "words_per_second": model.words_per_second_,
             "read_seconds": wall - model.train_seconds_, "wall_seconds": wall,
-            "peak_rss_mib": _peak_rss_mib(), "rss_before_fit_mib": rss_before,
+            "peak_rss_mib": peak_rss_mib(), "rss_before_fit_mib": rss_before,
             "final_loss": model.epoch_losses_[-1]}
 
 
@@ -94,18 +85,6 @@ def summarize(runs: list[dict]) -> list[dict]:
                ("read_seconds", "train_seconds", "words_per_second", "peak_rss_mib")}
         rows.append({"factor": factor, "runs": len(mine), "raw_words": mine[0]["raw_words"], **row})
     return rows
-
-
-def _run_child(kind: str, flags: list[str]) -> dict:
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
-        out_path = handle.name
-    completed = subprocess.run([sys.executable, __file__, "--child", kind, "--child-out", out_path] + flags)
-    if completed.returncode != 0:
-        raise SystemExit(f"child {kind} failed with status {completed.returncode}")
-    with open(out_path) as handle:
-        result = json.load(handle)
-    os.unlink(out_path)
-    return result
 
 
 def markdown(report: dict) -> str:
@@ -129,7 +108,7 @@ def markdown(report: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--corpus", type=Path, default=BENCH_CORPUS)
     parser.add_argument("--factors", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3, help="runs per size (medians are reported)")
@@ -149,14 +128,13 @@ def main(argv=None) -> int:
 
     if args.child:
         result = child_prepare(args) if args.child == "prepare" else child_train(args)
-        with open(args.child_out, "w") as handle:
-            json.dump(result, handle)
+        write_child_result(args.child_out, result)
         return 0
 
     work = Path(tempfile.mkdtemp(prefix="wordvec-scaling-"))
     try:
         common = ["--work", str(work), "--corpus", str(args.corpus), "--min-count", str(args.min_count)]
-        info = _run_child("prepare", common)
+        info = run_child(__file__, "prepare", common)
         print(f"tokenized {args.corpus.name}: {info['raw_words']:,} words in {info['documents']:,} documents "
               f"({info['seconds']:.1f} s)", flush=True)
         runs = []
@@ -164,7 +142,7 @@ def main(argv=None) -> int:
             flags = common + ["--factor", str(factor), "--threads", str(args.threads), "--epochs", str(args.epochs),
                               "--dim", str(args.dim), "--window", str(args.window), "--negative",
                               str(args.negative), "--sample", str(args.sample), "--model", args.model]
-            result = _run_child("train", flags)
+            result = run_child(__file__, "train", flags)
             result["repeat"] = repeat
             runs.append(result)
             print(f"[{repeat + 1}/{args.repeats}] {factor}x: {result['raw_words']:,} words, "
@@ -179,14 +157,8 @@ def main(argv=None) -> int:
               "settings": {"model": args.model, "dim": args.dim, "window": args.window, "negative": args.negative,
                            "sample": args.sample, "min_count": args.min_count, "epochs": args.epochs,
                            "threads": args.threads}}
-    args.out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"scaling_{args.model}_e{args.epochs}_t{args.threads}"
-    (args.out_dir / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n")
-    table = markdown(report)
-    (args.out_dir / f"{stem}.md").write_text(table)
-    print()
-    print(table)
-    print(f"written: {args.out_dir / (stem + '.json')}, {args.out_dir / (stem + '.md')}")
+    write_report(args.out_dir, stem, report, markdown(report))
     return 0
 
 
