@@ -45,6 +45,44 @@ def write_child_result(path: str, result: dict) -> None:
         json.dump(result, handle)
 
 
+def tokenized_documents(corpus):
+    """The corpus read and tokenized by wordvec's own pipeline; empty documents left out."""
+    from wordvec.corpus import iter_documents
+    from wordvec.text import tokenize
+
+    return (words for words in (tokenize(text) for text in iter_documents(corpus)) if words)
+
+
+def write_token_lines(documents, path) -> tuple[int, int]:
+    """Write token lists as text, one document a line; returns ``(words, documents)``."""
+    words = count = 0
+    with open(path, "w", encoding="utf-8") as out:
+        for document in documents:
+            out.write(" ".join(document) + "\n")
+            words += len(document)
+            count += 1
+    return words, count
+
+
+class TokenLines:
+    """The documents of a file written by :func:`write_token_lines`, ``times`` times over; restartable."""
+
+    def __init__(self, path, times: int = 1):
+        self.path, self.times = path, times
+
+    def __iter__(self):
+        for _ in range(self.times):
+            with open(self.path, encoding="utf-8") as handle:
+                for line in handle:
+                    yield line.split()
+
+
+def describe_settings(s: dict) -> str:
+    """The training settings of a report, as one phrase."""
+    return (f"{s['model']}, dim {s['dim']}, window {s['window']}, {s['negative']} negatives, sample {s['sample']}, "
+            f"min_count {s['min_count']}, {s['epochs']} epochs")
+
+
 def write_report(out_dir: Path, stem: str, report: dict, table: str) -> None:
     """Write ``stem.json`` and ``stem.md`` to ``out_dir`` and print the table."""
     out_dir.mkdir(parents=True, exist_ok=True)

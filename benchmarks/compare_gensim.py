@@ -48,8 +48,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import (BENCH_CORPUS, HERE, SHARED_DATA, peak_rss_mib, run_child, write_child_result,
-                     write_report)
+from _common import (BENCH_CORPUS, HERE, SHARED_DATA, TokenLines, describe_settings, peak_rss_mib, run_child,
+                     tokenized_documents, write_child_result, write_report, write_token_lines)
 
 DEFAULT_EVAL = SHARED_DATA / "eval"
 EVAL_FILES = {"wordsim353": "wordsim353.tsv", "simlex999": "simlex999.txt", "analogy": "questions-words.txt"}
@@ -83,22 +83,10 @@ def _wordvec_keyed_vectors(model):
     return kv
 
 
-class LineCorpus:
-    """Documents streamed from a text file, one a line, words split on spaces; restartable."""
-
-    def __init__(self, path):
-        self.path = path
-
-    def __iter__(self):
-        with open(self.path, encoding="utf-8") as handle:
-            for line in handle:
-                yield line.split()
-
-
 def child_train(args) -> dict:
     started = time.perf_counter()
     if args.stream:
-        docs = LineCorpus(args.tokens)
+        docs = TokenLines(args.tokens)
         raw_words, n_docs = args.raw_words, args.documents
     else:
         with open(args.tokens, "rb") as handle:
@@ -149,17 +137,12 @@ def child_train(args) -> dict:
 def child_tokenize(args) -> dict:
     """Read and tokenize the corpus once with wordvec's pipeline; pickle the token lists
     and write them as a text file too, one document a line."""
-    from wordvec.corpus import iter_documents
-    from wordvec.text import tokenize
-
     started = time.perf_counter()
-    docs = [words for words in (tokenize(text) for text in iter_documents(args.corpus)) if words]
+    docs = list(tokenized_documents(args.corpus))
     with open(args.tokens, "wb") as handle:
         pickle.dump(docs, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    with open(args.tokens_text, "w", encoding="utf-8") as handle:
-        handle.writelines(" ".join(words) + "\n" for words in docs)
-    return {"raw_words": sum(len(d) for d in docs), "documents": len(docs),
-            "seconds": time.perf_counter() - started}
+    words, documents = write_token_lines(docs, args.tokens_text)
+    return {"raw_words": words, "documents": documents, "seconds": time.perf_counter() - started}
 
 
 def child_compile(args) -> dict:
@@ -208,41 +191,34 @@ def summarize(runs: list[dict], threads_list: list[int], kind: str = "memory") -
     return rows
 
 
-def ratios(rows: list[dict], memory_rows: list[dict]) -> list[dict]:
-    streamed = {(r["trainer"], r["threads"]): r["peak_rss_mib"] for r in memory_rows}
-    out = []
+def _pairs(rows: list[dict]):
+    """``(threads, gensim_row, wordvec_row)`` for each thread count both trainers ran with."""
     for threads in sorted({r["threads"] for r in rows}):
         pair = {r["trainer"]: r for r in rows if r["threads"] == threads}
-        if set(pair) != {"gensim", "wordvec"}:
-            continue
-        g, w = pair["gensim"], pair["wordvec"]
-        out.append({"threads": threads, "speed_ratio": w["words_per_second"] / g["words_per_second"],
-                    "wordsim353_diff": w["wordsim353"] - g["wordsim353"],
-                    "simlex999_diff": w["simlex999"] - g["simlex999"],
-                    "analogy_diff_points": 100 * (w["analogy"] - g["analogy"]),
-                    "wall_ratio": g["wall_seconds"] / w["wall_seconds"],
-                    "memory_ratio_in_memory_input": w["peak_rss_mib"] / g["peak_rss_mib"]})
-        if ("gensim", threads) in streamed and ("wordvec", threads) in streamed:
-            out[-1]["memory_ratio_streaming"] = streamed["wordvec", threads] / streamed["gensim", threads]
-    return out
+        if set(pair) == {"gensim", "wordvec"}:
+            yield threads, pair["gensim"], pair["wordvec"]
+
+
+def ratios(rows: list[dict]) -> list[dict]:
+    return [{"threads": threads, "speed_ratio": w["words_per_second"] / g["words_per_second"],
+             "wordsim353_diff": w["wordsim353"] - g["wordsim353"],
+             "simlex999_diff": w["simlex999"] - g["simlex999"],
+             "analogy_diff_points": 100 * (w["analogy"] - g["analogy"]),
+             "wall_ratio": g["wall_seconds"] / w["wall_seconds"],
+             "memory_ratio_in_memory_input": w["peak_rss_mib"] / g["peak_rss_mib"]}
+            for threads, g, w in _pairs(rows)]
 
 
 def memory_ratios(memory_rows: list[dict]) -> list[dict]:
-    out = []
-    for threads in sorted({r["threads"] for r in memory_rows}):
-        pair = {r["trainer"]: r for r in memory_rows if r["threads"] == threads}
-        if set(pair) == {"gensim", "wordvec"}:
-            out.append({"threads": threads,
-                        "memory_ratio": pair["wordvec"]["peak_rss_mib"] / pair["gensim"]["peak_rss_mib"],
-                        "speed_ratio": pair["wordvec"]["words_per_second"] / pair["gensim"]["words_per_second"]})
-    return out
+    return [{"threads": threads, "memory_ratio": w["peak_rss_mib"] / g["peak_rss_mib"],
+             "speed_ratio": w["words_per_second"] / g["words_per_second"]}
+            for threads, g, w in _pairs(memory_rows)]
 
 
 def markdown(report: dict) -> str:
     s = report["settings"]
     lines = [f"Corpus `{Path(report['corpus']).name}`: {report['raw_words']:,} words, {report['documents']:,} "
-             f"documents; {s['model']}, dim {s['dim']}, window {s['window']}, {s['negative']} negatives, sample "
-             f"{s['sample']}, min_count {s['min_count']}, {s['epochs']} epochs; {report['repeats']} runs each "
+             f"documents; {describe_settings(s)}; {report['repeats']} runs each "
              f"(medians; words/s range in brackets). Quality by gensim's evaluator, restrict_vocab="
              f"{s['restrict_vocab']}.", "",
              "Speed runs (token lists in memory):", "",
@@ -386,8 +362,9 @@ def main(argv=None) -> int:
         "settings": {"model": args.model, "dim": args.dim, "window": args.window, "negative": args.negative,
                      "sample": args.sample, "min_count": args.min_count, "epochs": args.epochs,
                      "restrict_vocab": args.restrict_vocab},
-        "repeats": args.repeats, "memory_runs": args.memory_runs, "threads": args.threads, "runs": runs, "summary": summary,
-        "ratios": ratios(summary, memory_summary), "memory_summary": memory_summary,
+        "repeats": args.repeats, "memory_runs": args.memory_runs, "threads": args.threads, "runs": runs,
+        "summary": summary,
+        "ratios": ratios(summary), "memory_summary": memory_summary,
         "memory_ratios": memory_ratios(memory_summary), "compile": compile_info,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
                    f"{platform.python_version()}",

@@ -27,35 +27,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import BENCH_CORPUS, HERE, peak_rss_mib, run_child, write_child_result, write_report
-
-
-class RepeatedLines:
-    """The documents of a text file (one a line, words split on spaces), ``times`` times over."""
-
-    def __init__(self, path, times: int):
-        self.path, self.times = path, times
-
-    def __iter__(self):
-        for _ in range(self.times):
-            with open(self.path, encoding="utf-8") as handle:
-                for line in handle:
-                    yield line.split()
+from _common import (BENCH_CORPUS, HERE, TokenLines, describe_settings, peak_rss_mib, run_child, tokenized_documents,
+                     write_child_result, write_report, write_token_lines)
 
 
 def child_prepare(args) -> dict:
-    from wordvec.corpus import iter_documents
-    from wordvec.text import tokenize
-
     started = time.perf_counter()
-    words = documents = 0
-    with open(Path(args.work) / "tokens.txt", "w", encoding="utf-8") as out:
-        for text in iter_documents(args.corpus):
-            tokens = tokenize(text)
-            if tokens:
-                out.write(" ".join(tokens) + "\n")
-                words += len(tokens)
-                documents += 1
+    words, documents = write_token_lines(tokenized_documents(args.corpus), Path(args.work) / "tokens.txt")
     return {"raw_words": words, "documents": documents, "seconds": time.perf_counter() - started}
 
 
@@ -67,7 +45,7 @@ def child_train(args) -> dict:
     model = Word2Vec(dim=args.dim, window=args.window, negative=args.negative, sample=args.sample,
                      min_count=args.min_count, epochs=args.epochs, num_words=None, model=args.model,
                      threads=args.threads, seed=1, progress=False)
-    model.fit(RepeatedLines(Path(args.work) / "tokens.txt", args.factor))
+    model.fit(TokenLines(Path(args.work) / "tokens.txt", args.factor))
     wall = time.perf_counter() - started
     return {"factor": args.factor, "raw_words": model.raw_word_count_, "vocabulary": len(model.vocabulary_),
             "train_seconds": model.train_seconds_, "words_per_second": model.words_per_second_,
@@ -90,8 +68,7 @@ def summarize(runs: list[dict]) -> list[dict]:
 def markdown(report: dict) -> str:
     s = report["settings"]
     lines = [f"wordvec `Word2Vec.fit` streaming `{Path(report['corpus']).name}` (tokenized, one document a line) "
-             f"k times over; {s['model']}, dim {s['dim']}, window {s['window']}, {s['negative']} negatives, sample "
-             f"{s['sample']}, min_count {s['min_count']}, {s['epochs']} epochs, {s['threads']} threads; medians of "
+             f"k times over; {describe_settings(s)}, {s['threads']} threads; medians of "
              f"{report['repeats']} runs each (sizes interleaved).", "",
              "| corpus | raw words | reading s | training s | training words/s | training time / 1x | "
              "peak RSS MiB | growth over 1x | growth per added word |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]

@@ -244,7 +244,7 @@ class Word2Vec:
         schedule = _LinearDecay(self.initial_lr, self.min_lr, self.epochs * n_tokens)
         bar = _training_bar(self.progress, (self.epochs - first_epoch) * corpus.raw_word_count)
         self.epoch_losses_ = list(previous_losses)
-        w_in[0] = 0.0  # the UNK row is never trained; zero, it can be published as it is
+        w_in[0] = 0.0  # UNK is never trained: zeroed once, w_in can be published without a copy
         self._live_weights = (w_in, w_out)
         # Load (or compile) the kernel before the clock starts: one task over no tokens trains nothing.
         K.train_chunk(weights, stream, sampler, K.Settings(MODELS.index(self.model), self.window, self.negative,
