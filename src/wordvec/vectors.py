@@ -14,7 +14,8 @@ This module knows nothing of training; loading and querying stay light.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+import numbers
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -203,7 +204,169 @@ class Vectors:
         mean = _unit(unit.mean(axis=0))
         return words[int(np.argmin(unit @ mean))]
 
+    # -- into models --------------------------------------------------------
+    def embedding_matrix(self, word_index, num_words: int | None = None, missing: str = "zeros",
+                         seed=1, scale: float = 0.05, oov_token: str | None = None) -> "EmbeddingMatrix":
+        """The weights of an embedding layer for a Keras-style ``word_index``.
+
+        Row ``i`` is the vector of the word whose index is ``i``; row 0 (never a
+        word: Keras pads sequences with 0) is all zeros.
+
+        Parameters
+        ----------
+        word_index : dict of str to int, or a fitted tokenizer
+            Word -> 1-based index, as :class:`wordvec.preprocessing.Tokenizer` or
+            Keras's ``Tokenizer`` build it. A tokenizer (anything with a
+            ``word_index`` attribute) also lends its ``num_words`` and
+            ``oov_token`` unless they are given here.
+        num_words : int or None, default=None
+            Number of rows, as Keras's ``Tokenizer(num_words=n)`` means it: only
+            indices below ``n`` are used. None: the largest index + 1.
+        missing : {"zeros", "random", "subwords"}, default="zeros"
+            The rows of words these vectors do not know: all zeros; uniform in
+            ``[-scale, scale]`` (Keras's default ``Embedding`` initialiser), drawn
+            from ``seed``; or built from the word's subwords by the vectors'
+            ``vector_for_unknown(word)`` method (models with subword vectors
+            provide it, returning a vector or None for a zero row; vectors
+            without it raise :class:`ParameterError`).
+        seed : int, default=1
+            Seed of the ``"random"`` rows (anything ``numpy.random.default_rng`` takes).
+        scale : float, default=0.05
+            Half-width of the ``"random"`` rows.
+        oov_token : str or None, default=None
+            The tokenizer's out-of-vocabulary token (Keras gives it index 1). Its
+            row is the vector of that token if these vectors have it, else that
+            of their own unknown-word placeholder (:attr:`unknown`; all zeros in
+            models trained by wordvec), else zeros. It is never counted missing.
+
+        Returns
+        -------
+        EmbeddingMatrix
+            ``(matrix, missing, missing_words)``: the float32 matrix of shape
+            ``(rows, dim)``, how many words (below ``num_words``, OOV token
+            excluded) these vectors do not know, and those words in index order.
+
+        Examples
+        --------
+        >>> v = Vectors(["UNK", "tea", "coffee"],
+        ...             np.array([[0, 0], [1, 2], [3, 4]], dtype=np.float32), unknown="UNK")
+        >>> result = v.embedding_matrix({"coffee": 1, "milk": 2, "tea": 3})
+        >>> result.matrix.tolist()
+        [[0.0, 0.0], [3.0, 4.0], [0.0, 0.0], [1.0, 2.0]]
+        >>> result.missing, result.missing_words
+        (1, ['milk'])
+        >>> v.embedding_matrix({"coffee": 1, "milk": 2, "tea": 3}, num_words=2).matrix.shape
+        (2, 2)
+        """
+        word_index, num_words, oov_token = _index_options(word_index, num_words, oov_token)
+        _check_missing_mode(self, missing, scale)
+        matrix = np.zeros((_embedding_rows(word_index, num_words), self.dim), dtype=np.float32)
+        targets, sources, absent = [], [], []
+        for word, i in word_index.items():
+            if i >= matrix.shape[0] or word == oov_token:
+                continue
+            row = self.key_to_index.get(word)
+            if row is None:
+                absent.append((i, word))
+            else:
+                targets.append(i)
+                sources.append(row)
+        if targets:
+            matrix[targets] = np.asarray(self.matrix[sources], dtype=np.float32)
+        absent.sort()
+        _fill_missing(self, matrix, absent, missing, seed, scale)
+        oov_row = word_index.get(oov_token) if oov_token is not None else None
+        if oov_row is not None and oov_row < matrix.shape[0]:
+            for stand_in in (oov_token, self.unknown):
+                if stand_in is not None and stand_in in self.key_to_index:
+                    matrix[oov_row] = self.matrix[self.key_to_index[stand_in]]
+                    break
+        return EmbeddingMatrix(matrix, len(absent), [word for _, word in absent])
+
 
 def _unit(vector: np.ndarray) -> np.ndarray:
     norm = np.linalg.norm(vector)
     return vector / norm if norm > 0 else vector
+
+
+# -- embedding matrices (Vectors.embedding_matrix) ----------------------------
+MISSING_MODES = ("zeros", "random", "subwords")
+
+
+class EmbeddingMatrix(NamedTuple):
+    """What :meth:`Vectors.embedding_matrix` returns; unpacks as a tuple.
+
+    Attributes
+    ----------
+    matrix : ndarray of shape (rows, dim), float32
+        Row ``i`` is the vector of the word of index ``i``; row 0 is zeros.
+    missing : int
+        How many words (below ``num_words``, OOV token excluded) the vectors do not know.
+    missing_words : list of str
+        Those words, in index order.
+
+    Examples
+    --------
+    >>> m = EmbeddingMatrix(np.zeros((2, 3), dtype=np.float32), 1, ["tea"])
+    >>> matrix, missing, missing_words = m
+    >>> matrix.shape, missing
+    ((2, 3), 1)
+    """
+
+    matrix: np.ndarray
+    missing: int
+    missing_words: list
+
+
+def _is_index(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _index_options(word_index, num_words, oov_token):
+    """The word index as a dict, with num_words and oov_token taken from a tokenizer if need be."""
+    if not isinstance(word_index, Mapping) and hasattr(word_index, "word_index"):
+        tokenizer = word_index
+        word_index = tokenizer.word_index
+        num_words = getattr(tokenizer, "num_words", None) if num_words is None else num_words
+        oov_token = getattr(tokenizer, "oov_token", None) if oov_token is None else oov_token
+    if not isinstance(word_index, Mapping):
+        raise ParameterError(f"word_index must be a dict of word -> index or a fitted tokenizer, "
+                             f"not {type(word_index).__name__}")
+    for word, i in word_index.items():
+        if not _is_index(i) or i < 1:
+            raise ParameterError(f"word_index[{word!r}] = {i!r}: indices must be integers >= 1 "
+                                 f"(0 is the padding row)")
+    if num_words is not None and (not _is_index(num_words) or num_words < 1):
+        raise ParameterError.out_of_range("num_words", num_words, "an integer of at least 1, or None")
+    return {word: int(i) for word, i in word_index.items()}, num_words, oov_token
+
+
+def _embedding_rows(word_index: dict, num_words) -> int:
+    if num_words is not None:
+        return int(num_words)
+    return max(word_index.values(), default=0) + 1
+
+
+def _check_missing_mode(vectors: Vectors, missing, scale) -> None:
+    if missing not in MISSING_MODES:
+        raise ParameterError.out_of_range("missing", missing, '"zeros", "random" or "subwords"')
+    if missing == "subwords" and not callable(getattr(vectors, "vector_for_unknown", None)):
+        raise ParameterError("missing='subwords' needs a model with subword vectors, and these vectors "
+                             "have none (no vector_for_unknown method): use 'zeros' or 'random'")
+    if not isinstance(scale, (int, float)) or isinstance(scale, bool) or not 0 <= scale < float("inf"):
+        raise ParameterError.out_of_range("scale", scale, "a finite number >= 0")
+
+
+def _fill_missing(vectors: Vectors, matrix: np.ndarray, absent: list, missing: str, seed, scale) -> None:
+    """Fill the rows of the ``(index, word)`` pairs in ``absent`` as ``missing`` says."""
+    if not absent or missing == "zeros":
+        return
+    rows = [i for i, _ in absent]
+    if missing == "random":
+        rng = np.random.default_rng(seed)
+        matrix[rows] = rng.uniform(-scale, scale, size=(len(rows), matrix.shape[1])).astype(np.float32)
+        return
+    for i, word in absent:
+        vector = vectors.vector_for_unknown(word)
+        if vector is not None:
+            matrix[i] = np.asarray(vector, dtype=np.float32)
