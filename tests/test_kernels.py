@@ -48,8 +48,8 @@ def weights():
 
 
 def _sgns_scratch(n_contexts, n_targets, dim):
-    return (np.empty((n_targets, dim), np.float32), np.empty((n_contexts, n_targets), np.float32),
-            np.empty((n_targets, n_contexts), np.float32), np.arange(n_targets, dtype=np.int32))
+    return K.SkipGramScratch(np.empty((n_targets, dim), np.float32), np.empty((n_contexts, n_targets), np.float32),
+                             np.empty((n_targets, n_contexts), np.float32), np.arange(n_targets, dtype=np.int32))
 
 
 def test_sgns_block_matches_numpy_oracle(weights):
@@ -57,7 +57,7 @@ def test_sgns_block_matches_numpy_oracle(weights):
     contexts = np.array([2, 5, 5, 7], dtype=np.int32)  # a repeated context word
     targets = np.array([3, 9, 3, 11], dtype=np.int32)  # a negative equal to the centre is skipped
     expected_in, expected_out, expected_loss, expected_terms = sgns_oracle(w_in, w_out, contexts, targets, 0.1)
-    loss, terms = K.sgns_block(w_in, w_out, contexts, 4, targets, 4, 0.1, *_sgns_scratch(4, 4, 6))
+    loss, terms = K.sgns_block(K.Weights(w_in, w_out), K.Block(contexts, 4, targets, 4), 0.1, _sgns_scratch(4, 4, 6))
     np.testing.assert_allclose(w_in, expected_in, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(w_out, expected_out, rtol=1e-5, atol=1e-6)
     assert loss == pytest.approx(expected_loss, rel=1e-5)
@@ -74,8 +74,8 @@ def test_sgns_block_matches_oracle_for_every_row_grouping(n_contexts, n_targets,
     contexts = rng.integers(1, 20, n_contexts).astype(np.int32)
     targets = rng.integers(1, 20, n_targets).astype(np.int32)
     expected_in, expected_out, expected_loss, expected_terms = sgns_oracle(w_in, w_out, contexts, targets, 0.05)
-    loss, terms = K.sgns_block(w_in, w_out, contexts, n_contexts, targets, n_targets, 0.05,
-                               *_sgns_scratch(n_contexts, n_targets, dim))
+    loss, terms = K.sgns_block(K.Weights(w_in, w_out), K.Block(contexts, n_contexts, targets, n_targets), 0.05,
+                               _sgns_scratch(n_contexts, n_targets, dim))
     np.testing.assert_allclose(w_in, expected_in, rtol=1e-5, atol=2e-6)
     np.testing.assert_allclose(w_out, expected_out, rtol=1e-5, atol=2e-6)
     assert loss == pytest.approx(expected_loss, rel=1e-5)
@@ -87,7 +87,8 @@ def test_sgns_block_can_skip_the_loss(weights):
     contexts = np.array([2, 5], dtype=np.int32)
     targets = np.array([3, 9, 4], dtype=np.int32)
     expected_in, expected_out, _, _ = sgns_oracle(w_in, w_out, contexts, targets, 0.1)
-    loss, terms = K.sgns_block(w_in, w_out, contexts, 2, targets, 3, 0.1, *_sgns_scratch(2, 3, 6), False)
+    loss, terms = K.sgns_block(K.Weights(w_in, w_out), K.Block(contexts, 2, targets, 3), 0.1, _sgns_scratch(2, 3, 6),
+                               False)
     assert (loss, terms) == (0.0, 0)
     np.testing.assert_allclose(w_in, expected_in, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(w_out, expected_out, rtol=1e-5, atol=1e-6)
@@ -103,7 +104,8 @@ def test_sigmoid_table_is_accurate():
 
 
 def _cbow_scratch(n_contexts, n_targets, dim):
-    return np.empty(dim, np.float32), np.empty(dim, np.float32), np.empty(max(n_contexts, n_targets), np.float32)
+    return K.CbowScratch(np.empty(dim, np.float32), np.empty(dim, np.float32),
+                         np.empty(max(n_contexts, n_targets), np.float32))
 
 
 @pytest.mark.parametrize("contexts, targets", [
@@ -117,8 +119,8 @@ def test_cbow_step_matches_numpy_oracle(weights, contexts, targets):
     contexts = np.array(contexts, dtype=np.int32)
     targets = np.array(targets, dtype=np.int32)
     expected_in, expected_out = cbow_oracle(w_in, w_out, contexts, targets, 0.05)
-    K.cbow_step(w_in, w_out, contexts, len(contexts), targets, len(targets), 0.05,
-                *_cbow_scratch(len(contexts), len(targets), 6))
+    K.cbow_step(K.Weights(w_in, w_out), K.Block(contexts, len(contexts), targets, len(targets)), 0.05,
+                _cbow_scratch(len(contexts), len(targets), 6))
     np.testing.assert_allclose(w_in, expected_in, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(w_out, expected_out, rtol=1e-5, atol=1e-6)
 

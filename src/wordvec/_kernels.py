@@ -57,6 +57,22 @@ Settings = namedtuple("Settings", ["model", "window", "negative", "lr_start", "l
 #: One task per thread: token ranges ``bounds[t]:bounds[t+1]``, a seed each, and
 #: an output row of ``[words seen, loss sum, loss terms]`` each.
 Tasks = namedtuple("Tasks", ["bounds", "seeds", "stats"])
+#: One training step's words: ``contexts[:n_contexts]`` against ``targets[:n_targets]``
+#: (``targets[0]`` the centre word, the rest negatives).
+Block = namedtuple("Block", ["contexts", "n_contexts", "targets", "n_targets"])
+#: Scratch of :func:`sgns_block`: target rows (``n_targets x dim``), gradients
+#: (``n_contexts x n_targets``, exactly ``n_targets`` columns), their transpose,
+#: and ``iota = 0, 1, ..., n_targets - 1``.
+SkipGramScratch = namedtuple("SkipGramScratch", ["tgt", "grads", "grads_t", "iota"])
+#: Scratch of :func:`cbow_step`: the hidden vector and its gradient (``dim``), and
+#: ``coef`` (``max(n_contexts, n_targets)``).
+CbowScratch = namedtuple("CbowScratch", ["hidden", "hidden_grad", "coef"])
+#: A subsampled run of words cut into segments (documents): segment ``s`` is
+#: ``words[segments[s]:segments[s + 1]]``, trained at learning rate ``rates[s]``.
+WordRun = namedtuple("WordRun", ["words", "n_words", "segments", "rates"])
+#: Everything a task allocates once: the context and target buffers (targets two
+#: rows: the current word's and the next one's, drawn ahead) and both models' scratch.
+TaskScratch = namedtuple("TaskScratch", ["contexts", "targets", "skipgram", "cbow"])
 
 SKIP_GRAM = 0
 CBOW = 1
@@ -239,8 +255,9 @@ def _dot_rows(v, rows, index, count, out, dim):
 
 
 @njit(inline="always", **_FAST)
-def _add6(dst, c, r0, r1, r2, r3, r4, r5, dim):
+def _add6(dst, c, rows, dim):
     c0, c1, c2, c3, c4, c5 = c
+    r0, r1, r2, r3, r4, r5 = rows
     for x in range(dim):
         dst[x] += c0 * r0[x] + c1 * r1[x] + c2 * r2[x] + c3 * r3[x] + c4 * r4[x] + c5 * r5[x]
 
@@ -269,7 +286,8 @@ def _add_rows(dst, coef, rows, index, count, dim):
     i = 0
     while count - i >= 6:
         _add6(dst, (coef[i], coef[i + 1], coef[i + 2], coef[i + 3], coef[i + 4], coef[i + 5]),
-              rows[index[i]], rows[index[i + 1]], rows[index[i + 2]], rows[index[i + 3]], rows[index[i + 4]], rows[index[i + 5]], dim)
+              (rows[index[i]], rows[index[i + 1]], rows[index[i + 2]], rows[index[i + 3]], rows[index[i + 4]],
+               rows[index[i + 5]]), dim)
         i += 6
     while count - i >= 3:
         _add3(dst, coef[i], coef[i + 1], coef[i + 2], rows[index[i]], rows[index[i + 1]], rows[index[i + 2]], dim)
@@ -281,20 +299,20 @@ def _add_rows(dst, coef, rows, index, count, dim):
 
 
 @njit(**_FAST)
-def sgns_block(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, tgt, grads, grads_t, iota,
-               want_loss=True):
-    """One skip-gram step: ``contexts[:n_contexts]`` against ``targets[:n_targets]``.
+def sgns_block(weights, block, lr, scratch, want_loss=True):
+    """One skip-gram step: the block's contexts against its targets (a :class:`Block`).
 
     ``targets[0]`` is the centre word (label 1), the rest are negatives (label 0);
     a negative equal to the centre word is skipped. Every score is computed from
     the rows as they were before the step, then ``w_in`` rows of the contexts and
     ``w_out`` rows of the targets are updated in place (a repeated word gets
-    every one of its updates). Scratch: ``tgt`` (at least ``n_targets x dim``),
-    ``grads`` (at least ``n_contexts`` rows, exactly ``n_targets`` columns) and
-    ``grads_t`` (at least ``n_targets x n_contexts``); ``iota`` holds ``0, 1,
-    ..., n_targets - 1``. Returns ``(loss sum, number of terms)``, or ``(0.0, 0)``
+    every one of its updates). ``scratch`` is a :class:`SkipGramScratch` at least
+    as large as the block. Returns ``(loss sum, number of terms)``, or ``(0.0, 0)``
     unless ``want_loss``.
     """
+    w_in, w_out = weights.w_in, weights.w_out
+    contexts, n_contexts, targets, n_targets = block
+    tgt, grads, grads_t, iota = scratch
     dim = w_in.shape[1]
     centre = targets[0]
     # Only the target rows are copied: the context rows are read in place, and
@@ -337,15 +355,17 @@ def sgns_block(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, tgt, g
 
 
 @njit(**_FAST)
-def cbow_step(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, hidden, hidden_grad, coef,
-              want_loss=True):
-    """One CBOW step: the mean of the context vectors predicts ``targets[0]`` against negatives.
+def cbow_step(weights, block, lr, scratch, want_loss=True):
+    """One CBOW step: the mean of the block's context vectors predicts ``targets[0]`` against negatives.
 
     The targets are taken one after another: a target drawn twice is scored
-    the second time with its row as the first update left it. ``hidden`` and
-    ``hidden_grad`` (``dim``) and ``coef`` (``max(n_contexts, n_targets)``) are
-    scratch. Returns ``(loss sum, number of terms)``, or ``(0.0, 0)`` unless ``want_loss``.
+    the second time with its row as the first update left it. ``scratch`` is a
+    :class:`CbowScratch`. Returns ``(loss sum, number of terms)``, or ``(0.0, 0)``
+    unless ``want_loss``.
     """
+    w_in, w_out = weights.w_in, weights.w_out
+    contexts, n_contexts, targets, n_targets = block
+    hidden, hidden_grad, coef = scratch
     dim = w_in.shape[1]
     centre = targets[0]
     inv = np.float32(1.0 / n_contexts)
@@ -419,8 +439,9 @@ def subsample(tokens, start, end, keep_prob, state, out):
 
 
 @njit(inline="always", **_OPTS)
-def _draw_targets(words, i, n_targets, accept, alias, state, out, w_out):
+def _draw_targets(words, i, n_targets, sampler, state, out, w_out):
     """``out[0] = words[i]`` and ``n_targets - 1`` noise words after it; prefetches their rows."""
+    accept, alias = sampler.noise_accept, sampler.noise_alias
     out[0] = words[i]
     _prefetch_row(w_out, out[0])
     for k in range(1, n_targets):
@@ -431,25 +452,24 @@ def _draw_targets(words, i, n_targets, accept, alias, state, out, w_out):
 
 
 @njit(**_FAST)
-def train_words(weights, words, n_words, segments, n_segments, rates, sampler, settings, state, counter, scratch):
-    """Train on a subsampled run of words cut into segments (documents).
+def train_words(weights, run, sampler, settings, state, counter, scratch):
+    """Train on a subsampled run of words cut into segments (a :class:`WordRun`).
 
-    Segment ``s`` is ``words[segments[s]:segments[s + 1]]``, trained at learning
-    rate ``rates[s]``; no window crosses a segment boundary. ``counter`` numbers
-    the centre words of the task; the loss is computed for those with
-    ``counter % LOSS_EVERY == 0``. Returns ``(loss, terms, state, counter)``.
+    No window crosses a segment boundary. ``counter`` numbers the centre words
+    of the task; the loss is computed for those with ``counter % LOSS_EVERY == 0``.
+    ``scratch`` is a :class:`TaskScratch`. Returns ``(loss, terms, state, counter)``.
     """
     w_in, w_out = weights.w_in, weights.w_out
+    words, n_words, segments, rates = run
     window = settings.window
     n_targets = settings.negative + 1
-    accept, alias = sampler.noise_accept, sampler.noise_alias
-    contexts, targets, tgt, grads, grads_t, iota, hidden, hidden_grad, coef = scratch
+    contexts, targets = scratch.contexts, scratch.targets
     loss = 0.0
     terms = 0
     # The targets of word i + 1 are drawn while word i is trained, and their rows
     # (with the row of a word about to enter a window) are prefetched meanwhile.
     if n_words > 0:
-        state = _draw_targets(words, 0, n_targets, accept, alias, state, targets[0], w_out)
+        state = _draw_targets(words, 0, n_targets, sampler, state, targets[0], w_out)
     segment = -1
     first = last = _ZERO
     lr = 0.0
@@ -460,7 +480,7 @@ def train_words(weights, words, n_words, segments, n_segments, rates, sampler, s
             lr = rates[segment]
         now = targets[i & 1]
         if i + 1 < n_words:
-            state = _draw_targets(words, i + 1, n_targets, accept, alias, state, targets[(i + 1) & 1], w_out)
+            state = _draw_targets(words, i + 1, n_targets, sampler, state, targets[(i + 1) & 1], w_out)
             if i + 1 + window < n_words:
                 _prefetch_row(w_in, words[i + 1 + window])
         state = _next_state(state)
@@ -474,29 +494,28 @@ def train_words(weights, words, n_words, segments, n_segments, rates, sampler, s
             continue
         want_loss = counter % LOSS_EVERY == 0
         counter += 1
+        block = Block(contexts, n_contexts, now, n_targets)
         if settings.model == SKIP_GRAM:
-            step_loss, step_terms = sgns_block(w_in, w_out, contexts, n_contexts, now, n_targets,
-                                               lr, tgt, grads, grads_t, iota, want_loss)
+            step_loss, step_terms = sgns_block(weights, block, lr, scratch.skipgram, want_loss)
         else:
-            step_loss, step_terms = cbow_step(w_in, w_out, contexts, n_contexts, now, n_targets,
-                                              lr, hidden, hidden_grad, coef, want_loss)
+            step_loss, step_terms = cbow_step(weights, block, lr, scratch.cbow, want_loss)
         loss += step_loss
         terms += step_terms
     return loss, terms, state, counter
 
 
 @njit(**_OPTS)
-def _make_scratch(window, negative, dim):
-    contexts = np.empty(2 * window, dtype=np.int32)
-    targets = np.empty((2, negative + 1), dtype=np.int32)
-    tgt = np.empty((negative + 1, dim), dtype=np.float32)
-    grads = np.empty((2 * window, negative + 1), dtype=np.float32)
-    grads_t = np.empty((negative + 1, 2 * window), dtype=np.float32)
-    iota = np.arange(negative + 1).astype(np.int32)
-    hidden = np.empty(dim, dtype=np.float32)
-    hidden_grad = np.empty(dim, dtype=np.float32)
-    coef = np.empty(max(2 * window, negative + 1), dtype=np.float32)
-    return contexts, targets, tgt, grads, grads_t, iota, hidden, hidden_grad, coef
+def make_scratch(window, negative, dim):
+    """A :class:`TaskScratch` for windows up to ``window``, ``negative`` negatives, vectors of ``dim``."""
+    n_targets = negative + 1
+    skipgram = SkipGramScratch(np.empty((n_targets, dim), dtype=np.float32),
+                               np.empty((2 * window, n_targets), dtype=np.float32),
+                               np.empty((n_targets, 2 * window), dtype=np.float32),
+                               np.arange(n_targets).astype(np.int32))
+    cbow = CbowScratch(np.empty(dim, dtype=np.float32), np.empty(dim, dtype=np.float32),
+                       np.empty(max(2 * window, n_targets), dtype=np.float32))
+    return TaskScratch(np.empty(2 * window, dtype=np.int32), np.empty((2, n_targets), dtype=np.int32),
+                       skipgram, cbow)
 
 
 @njit(nogil=True, **_OPTS)
@@ -528,8 +547,8 @@ def train_task(weights, stream, sampler, settings, start, end, seed):
         n_words += kept
         n_segments += 1
         segments[n_segments] = n_words
-    scratch = _make_scratch(settings.window, settings.negative, weights.w_in.shape[1])
-    loss, terms, state, counter = train_words(weights, words, n_words, segments, n_segments, rates, sampler,
+    scratch = make_scratch(settings.window, settings.negative, weights.w_in.shape[1])
+    loss, terms, state, counter = train_words(weights, WordRun(words, n_words, segments, rates), sampler,
                                               settings, state, _ZERO, scratch)
     return loss, terms
 
