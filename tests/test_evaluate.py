@@ -8,6 +8,8 @@ accuracies and correlations are neither zero nor perfect.
 from __future__ import annotations
 
 import gzip
+import hashlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -254,12 +256,26 @@ def test_full_google_set_is_scored_whole():
         assert sum(s["total"] for s in result["sections"].values()) == 19544
 
 
-def test_packaged_sets_are_found_and_complete(shared_data):
+PUBLISHED_SHA256 = {     # the files as gensim's test data and the original releases carry them
+    "wordsim353.tsv": "f92a022fc2537793a15bc3a8c162ebcd74990e033a228bb6388cb71e4c0b1e1d",
+    "simlex999.txt": "d5e0501971478a511430ee880bd0121e94ac701ba86d90544d83e6d2ba3db05d",
+    "questions-words.txt": "8c29b3332afc46f3fb8be04cb5297bf96f39aa7131272dff57869b4485b22a36",
+}
+
+
+def test_packaged_sets_are_found_and_complete(shared_file):
+    from gensim.test.utils import datapath
+
     names = {kind: sorted(paths) for kind, paths in SETS.items()}
     assert names == {"similarity": ["simlex999", "wordsim353"], "analogies": ["questions-words"]}
     for kind in SETS.values():
         for path in kind.values():
-            assert path.read_bytes() == (shared_data / "eval" / path.name).read_bytes()
+            data = path.read_bytes()
+            assert hashlib.sha256(data).hexdigest() == PUBLISHED_SHA256[path.name]
+            assert data == Path(datapath(path.name)).read_bytes()
+            original = shared_file(f"eval/{path.name}")
+            if original is not None:           # extra check where ../shared/data is beside the checkout
+                assert data == original.read_bytes()
     readme = (QUESTIONS.parent / "README.md").read_text()
     for credit in ("Finkelstein", "Hill", "Mikolov", "Apache"):
         assert credit in readme

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from wordvec.api import learn_phrases, train
-from wordvec.corpus import iter_documents
+from wordvec.corpus import default_corpus, iter_documents
 from wordvec.errors import ParameterError
 from wordvec.phrases import PhraseModel, Phrases
 from wordvec.text import tokenize
 
 
 @pytest.fixture(scope="module")
-def review_sentences(finefoods):
-    return [tokenize(t) for t in iter_documents(finefoods / "finefoods_sample.txt.gz")]
+def review_sentences():
+    return [tokenize(t) for t in iter_documents(default_corpus()[0])]
 
 
 @pytest.mark.parametrize("min_count, threshold", [(5, 10.0), (3, 50.0), (10, 1.0)])
