@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import random
 import re
 import socket
+import sys
 import threading
 from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -294,11 +296,14 @@ def test_cache_dir_comes_from_environment(monkeypatch, tmp_path, server, tiny, g
     assert cached_path("tiny") == path
 
 
-def test_default_cache_dir_is_per_user(monkeypatch):
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the per-user cache of Linux (XDG)")
+def test_default_cache_dir_is_per_user(monkeypatch, tmp_path):
     monkeypatch.delenv("WORDVEC_CACHE", raising=False)
-    from platformdirs import user_cache_dir
-
-    assert str(cache_root()) == user_cache_dir("wordvec")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_root() == tmp_path / "xdg" / "wordvec"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_root() == tmp_path / "home" / ".cache" / "wordvec"
 
 
 def test_unknown_dataset_is_parameter_error(tmp_path):
@@ -308,11 +313,32 @@ def test_unknown_dataset_is_parameter_error(tmp_path):
         cached_path("nope", cache_dir=tmp_path)
 
 
-def test_registry_has_finefoods(tmp_path):
-    finefoods = DATASETS["finefoods"]
-    assert finefoods.url == "https://snap.stanford.edu/data/finefoods.txt.gz"
-    assert finefoods.filename == "finefoods.txt.gz"
-    assert download.cached_path("finefoods", cache_dir=tmp_path) is None
+class _Response(io.BytesIO):
+    """Enough of an HTTP response for ``fetch``: a 200 with a Content-Length."""
+
+    status = 200
+
+    def __init__(self, body: bytes):
+        super().__init__(body)
+        self.headers = {"Content-Length": str(len(body))}
+
+
+def test_finefoods_is_fetched_from_snap_into_finefoods_txt_gz(tmp_path, monkeypatch):
+    """With no mirror, ``fetch("finefoods")`` asks SNAP for the file (answered here, not by the internet)."""
+    body = gzip.compress(b"product/productId: B1\nreview/text: good tea\n\n")
+    asked = []
+
+    def answer(request, timeout):
+        asked.append(request.full_url)
+        return _Response(body)
+
+    monkeypatch.setattr(download.urllib.request, "urlopen", answer)
+    assert cached_path("finefoods", cache_dir=tmp_path) is None
+    path = fetch("finefoods", cache_dir=tmp_path, progress=False)
+    assert asked == ["https://snap.stanford.edu/data/finefoods.txt.gz"]
+    assert path == tmp_path / "finefoods.txt.gz" and path.read_bytes() == body
+    assert cached_path("finefoods", cache_dir=tmp_path) == path
+    assert fetch("finefoods", cache_dir=tmp_path, progress=False) == path and len(asked) == 1
 
 
 def test_cli_download_then_train_uses_the_cached_copy(tmp_path, monkeypatch, capsys):
@@ -334,6 +360,7 @@ def test_cli_download_then_train_uses_the_cached_copy(tmp_path, monkeypatch, cap
         httpd.server_close()
         thread.join(timeout=5)
     cached = Path(capsys.readouterr().out.strip())
+    assert cached == cache / "finefoods.txt.gz"
     assert cached.read_bytes() == sample.read_bytes()
     out = tmp_path / "model"
     assert main(["train", "finefoods", "--out", str(out), "--dim", "8", "--epochs", "1", "--quiet"]) == 0

@@ -148,7 +148,7 @@ def test_word_pairs_match_gensim(plain, mixed, restrict_vocab, case_insensitive)
                 assert ours["spearman"] > 0.1 and ours["oov"] < 0.05  # structured, not noise
 
 
-@pytest.mark.parametrize("restrict_vocab", [300000, 500])
+@pytest.mark.parametrize("restrict_vocab", [pytest.param(300000, marks=pytest.mark.slow), 500])
 def test_analogies_match_gensim(plain, restrict_vocab):
     kv, vecs = plain
     ours = evaluate_analogies(vecs, QUESTIONS, restrict_vocab=restrict_vocab)
@@ -164,7 +164,7 @@ def test_analogies_match_gensim_case_sensitive(plain):
     _assert_analogies_equal(ours, kv, QUESTIONS, restrict_vocab=2000, case_insensitive=False)
 
 
-@pytest.mark.parametrize("restrict_vocab", [300000, 1500])
+@pytest.mark.parametrize("restrict_vocab", [pytest.param(300000, marks=pytest.mark.slow), 1500])
 def test_analogies_match_gensim_mixed_case(mixed, restrict_vocab):
     kv, vecs = mixed
     lowered = {w.upper() for w in vecs.words if w != w.upper()}
@@ -243,6 +243,7 @@ def test_3cosmul_matches_gensim_most_similar_cosmul(mixed, tmp_path, case_insens
     assert (ours["correct"], ours["total"]) == _cosmul_expectation(small, questions, case_insensitive)
 
 
+@pytest.mark.slow
 def test_full_google_set_is_scored_whole():
     rng = np.random.default_rng(0)
     sections = _read_questions(QUESTIONS)

@@ -30,8 +30,7 @@ def _missing_browser() -> str | None:
     return None
 
 
-if _missing_browser():
-    pytest.skip(_missing_browser(), allow_module_level=True)
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(_missing_browser() is not None, reason=str(_missing_browser()))]
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
 pytest.importorskip("flask", reason="flask is not installed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,8 @@ from wordvec.errors import CorpusError, ModelFormatError
 from wordvec.io import load_word2vec
 from wordvec.preprocessing import Tokenizer
 from wordvec.text import clean_text, tokenize
+
+pytestmark = pytest.mark.slow
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -51,6 +51,7 @@ def test_full_disk_in_the_cli_is_one_line(tmp_path, monkeypatch, capsys):
     assert not (tmp_path / "m").exists()
 
 
+@pytest.mark.slow
 def test_a_single_100mb_line_is_trained_in_full(tmp_path):
     words = [f"word{i}" for i in range(40)]
     sentence = (" ".join(words) + " ").encode()

@@ -40,6 +40,7 @@ def _wait_for_checkpoint(out, process, timeout=180):
     pytest.fail("no checkpoint appeared")
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_to_the_same_vectors_as_an_uninterrupted_one(tmp_path, capsys):
     out = tmp_path / "killed"
     process = _start(out, "--checkpoint-every", "1")
@@ -57,6 +58,7 @@ def test_killed_run_resumes_to_the_same_vectors_as_an_uninterrupted_one(tmp_path
     assert np.array_equal(load_model(whole).vectors.matrix, resumed.vectors.matrix)
 
 
+@pytest.mark.slow
 def test_ctrl_c_writes_a_checkpoint_and_exits_with_one_line(tmp_path):
     out = tmp_path / "interrupted"
     process = _start(out, "--checkpoint-every", "1")

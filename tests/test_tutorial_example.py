@@ -14,6 +14,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "tutorial.py"
 
 
+@pytest.mark.slow
 def test_tutorial_runs_and_draws_the_map(tmp_path):
     """With its default settings: the full tutorial model on the embedded reviews."""
     pytest.importorskip("torch")
