@@ -18,7 +18,8 @@ run takes about a minute on two CPU cores::
     python examples/sentiment.py --seeds 1 --epochs 2 --dim 16      # a quick check
 
 Usage: ``python examples/sentiment.py [--seeds N] [--epochs N] [--batch N]
-[--dim N] [--w2v-epochs N] [--num-words N] [--maxlen N] [--test-size F]``.
+[--dim N] [--w2v-epochs N] [--num-words N] [--maxlen N] [--test-size F]
+[--reviews FILE ...]``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import gzip
 import io
 import os
 import sys
+from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
@@ -85,6 +87,8 @@ def load_labelled_reviews(paths=None):
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add = parser.add_argument
+    add("--reviews", type=Path, nargs="+", default=None,
+        help="SNAP finefoods.txt(.gz) or CSV files with Score and Text columns (default: the shipped sample)")
     add("--seeds", type=int, default=3, help="seeds (splits, vectors and Keras inits) to average (default 3)")
     add("--epochs", type=int, default=10, help="Keras training epochs, every arm (default 10)")
     add("--batch", type=int, default=32, help="Keras batch size (default 32)")
@@ -184,7 +188,7 @@ def main(argv=None) -> int:
     import torch
 
     torch.set_num_threads(args.threads)
-    texts, labels, dropped = load_labelled_reviews()
+    texts, labels, dropped = load_labelled_reviews(args.reviews)
     print(f"reviews: {len(texts)} labelled ({int(labels.sum())} positive, {int((labels == 0).sum())} negative; "
           f"{dropped} with score 3 left out)")
     print(f"settings: {args.seeds} seeds, held out {args.test_size:.0%}, dim {args.dim}, {args.epochs} epochs, "
