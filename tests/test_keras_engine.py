@@ -100,12 +100,13 @@ def test_training_lowers_the_loss(trained):
 def test_vectors_rows_follow_the_word_index(trained):
     vectors, tokenizer = trained.vectors, trained.tokenizer
     assert isinstance(vectors, Vectors)
-    assert len(vectors) == 2001 and vectors.dim == 32
+    # The tokenizer emits indices 1..num_words-1: those rows, and row 0 for UNK.
+    assert len(vectors) == 2000 and vectors.dim == 32
     assert vectors.words[0] == "UNK" and vectors.unknown == "UNK"
-    assert all(vectors.words[i] == tokenizer.index_word[i] for i in range(1, 2001))
+    assert all(vectors.words[i] == tokenizer.index_word[i] for i in range(1, 2000))
     assert vectors.matrix.dtype == np.float32
     weights = trained.model.get_layer("embedding").get_weights()[0]
-    np.testing.assert_array_equal(vectors.matrix, weights[:2001])
+    np.testing.assert_array_equal(vectors.matrix, weights[:2000])
     assert vectors.counts[1] == tokenizer.word_counts[vectors.words[1]]
     assert vectors.counts.sum() == sum(tokenizer.word_counts.values())
 
@@ -114,6 +115,18 @@ def test_vectors_answer_most_similar(trained):
     similar = trained.vectors.most_similar("coffee", n=5)
     assert len(similar) == 5
     assert all(word not in ("coffee", "UNK") and -1.0 <= score <= 1.0 for word, score in similar)
+
+
+def test_rows_are_the_words_the_tokenizer_can_emit(keras):
+    from wordvec.engines.keras import train_keras
+
+    # Counts: tea 4, good 3, coffee 2, dog 1. With num_words=3 the tokenizer keeps
+    # indices 1 and 2 (tea, good); coffee (index 3) never occurs in a couple.
+    texts = ["tea good tea", "good tea coffee", "tea good coffee dog"]
+    result = train_keras(texts, num_words=3, dim=4, epochs=1, verbose=0)
+    assert result.vectors.words == ["UNK", "tea", "good"]
+    assert result.vectors.counts.tolist() == [3, 4, 3]          # UNK counts coffee and dog
+    assert all(max(seq) < 3 for seq in result.tokenizer.texts_to_sequences(texts))
 
 
 def test_fewer_words_than_num_words_trims_the_rows(keras):

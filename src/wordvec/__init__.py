@@ -16,7 +16,9 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "train": "api",
+    "resume": "api",
     "similar": "api",
+    "TrainResult": "api",
     "export": "api",
     "learn_phrases": "api",
     "evaluate": "evaluate",
@@ -25,7 +27,14 @@ _EXPORTS = {
     "Word2Vec": "model",
     "Checkpoint": "model",
     "Phrases": "phrases",
+    "PhraseModel": "phrases",
+    "Engine": "engines",
+    "engine_names": "engines",
+    "get_engine": "engines",
     "Vectors": "vectors",
+    "EmbeddingMatrix": "vectors",
+    "to_keras_embedding": "layers",
+    "to_torch_embedding": "layers",
     "Vocabulary": "vocab",
     "iter_documents": "corpus",
     "default_corpus": "corpus",
@@ -41,6 +50,9 @@ _EXPORTS = {
     "ModelFormatError": "errors",
     "TrainingError": "errors",
     "DownloadError": "errors",
+    "TrainingInterrupted": "errors",
+    "MissingDependencyError": "errors",
+    "OutputError": "errors",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -1,5 +1,10 @@
 """One call per job: what the command line does, as Python functions.
 
+Each function checks that it can write its output before it reads or trains
+anything, and the module offers the lists of choices the command line shows
+(:data:`FORMATS`, :data:`MODELS`, :func:`engines`, :data:`EXPORT_FORMATS`,
+:data:`EVALUATION_METHODS`, :func:`datasets`, :func:`training_defaults`).
+
 >>> import tempfile
 >>> result = train(out=tempfile.mkdtemp() + "/model", dim=16, epochs=1, progress=False)
 >>> len(result.vectors) > 1000
@@ -8,23 +13,45 @@ True
 
 from __future__ import annotations
 
-import contextlib
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
-
-from .corpus import default_corpus, iter_documents
-from .errors import CorpusError, ModelFormatError, ParameterError, TrainingInterrupted
-from .io import export_vectors, load_model, save_model
-from .model import Checkpoint, Word2Vec
+from ._atomic import check_writable_directory, check_writable_file
+from .corpus import FORMATS, default_corpus, iter_documents
+from .engines import engine_names, get_engine
+from .errors import CorpusError, ModelFormatError, OutputError, ParameterError, TrainingInterrupted
+from .evaluate import METHODS as EVALUATION_METHODS
+from .io import DIRECTORY_EXPORTS, EXPORT_FORMATS, export_vectors, load_model, load_vectors
+from .model import MODELS, Checkpoint, Word2Vec
 from .phrases import PhraseModel
 from .text import tokenize
 from .vectors import Vectors
 
-ENGINES = ("native", "keras")
+__all__ = ["CHECKPOINT", "EVALUATION_METHODS", "EXPORT_FORMATS", "FORMATS", "MODELS", "TrainResult",
+           "datasets", "download", "engines", "evaluate", "explore", "export", "learn_phrases", "plot",
+           "resolve_sources", "resume", "similar", "train", "training_defaults"]
+
+#: The sub-directory of a model directory where checkpoints are kept.
 CHECKPOINT = "checkpoint"
+
+
+def engines() -> dict[str, str]:
+    """Every registered engine: ``{name: one-line description}``."""
+    return {name: get_engine(name).description for name in engine_names()}
+
+
+def training_defaults() -> dict:
+    """The default of every training parameter (``Word2Vec``'s)."""
+    return Word2Vec.defaults()
+
+
+def datasets() -> list[str]:
+    """Names of the datasets :func:`download` can fetch."""
+    from .download import DATASETS
+
+    return sorted(DATASETS)
 
 
 @dataclass
@@ -57,8 +84,14 @@ def resolve_sources(corpus: Sequence[str] | None, progress: bool = True) -> list
 
 def learn_phrases(corpus: Sequence[str] | None = None, *, format: str = "auto", text_column: str | None = None,
                   include_summary: bool = False, passes: int = 1, min_count: int = 5,
-                  threshold: float = 10.0) -> PhraseModel:
-    """Learn frequent collocations from a corpus (streamed once per pass)."""
+                  threshold: float = 10.0, out=None) -> PhraseModel:
+    """Learn frequent collocations from a corpus (streamed once per pass).
+
+    With ``out``, every phrase and its score are written there as TSV
+    (``phrase<TAB>score``, best first).
+    """
+    if out is not None:
+        check_writable_file(out, "phrase file")
     sources = resolve_sources(corpus)
 
     def sentences():
@@ -66,12 +99,14 @@ def learn_phrases(corpus: Sequence[str] | None = None, *, format: str = "auto", 
                                    include_summary=include_summary):
             yield tokenize(text)
 
-    return PhraseModel(passes=passes, min_count=min_count, threshold=threshold).fit(sentences)
+    model = PhraseModel(passes=passes, min_count=min_count, threshold=threshold).fit(sentences)
+    if out is not None:
+        model.save_tsv(out)
+    return model
 
 
 def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto", text_column: str | None = None,
-          include_summary: bool = False, engine: str = "native", progress: bool = True,
-          steps_per_epoch: int | None = None, negative_samples: float = 1.0, phrases: int = 0,
+          include_summary: bool = False, progress: bool = True, phrases: int = 0,
           checkpoint_every: int | None = None, **params) -> TrainResult:
     """Read a corpus, train vectors and (if ``out`` is given) save the model directory.
 
@@ -80,42 +115,37 @@ def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto"
     corpus : list of str, optional
         Files, folders or dataset names; the embedded review sample if omitted.
     out : path, optional
-        Model directory to write.
-    engine : {"native", "keras"}, default="native"
-        ``keras`` trains the tutorial's Keras model (needs ``wordvec[keras]``).
+        Model directory to write; checked before anything is read.
+    format : str, default="auto"
+        One of :data:`FORMATS`.
     phrases : int, default=0
         Join frequent collocations first, in this many passes (0: none).
     checkpoint_every : int, optional
         Save a checkpoint in ``out/checkpoint`` every N epochs (and on Ctrl-C);
         :func:`resume` finishes an interrupted run from it.
     **params
-        :class:`~wordvec.model.Word2Vec` parameters (dim, window, negative, epochs, ...).
+        :class:`~wordvec.model.Word2Vec` parameters (engine, dim, window, epochs, ...);
+        see :func:`training_defaults`.
     """
-    if engine not in ENGINES:
-        raise ParameterError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    sources = resolve_sources(corpus, progress=progress)
-    documents = iter_documents(sources, format=format, text_column=text_column,
-                               include_summary=include_summary)
-    phrase_info = None
-    if phrases:
-        phrase_model = learn_phrases(sources, format=format, text_column=text_column,
-                                     include_summary=include_summary, passes=phrases)
-        documents = (phrase_model.apply(tokenize(text)) for text in documents)
-        phrase_info = {"passes": phrases, "min_count": phrase_model.min_count,
-                       "threshold": phrase_model.threshold, "found": len(phrase_model.phrases_)}
-    if engine == "keras":
-        return _train_keras(documents, out, sources, progress, steps_per_epoch, negative_samples, params)
-    reading = {"corpus": [str(s) for s in sources], "format": format, "text_column": text_column,
-               "include_summary": include_summary, "phrases": phrases}
     model = Word2Vec(progress=progress, **params)
+    model.check_parameters()
+    if out is not None:
+        check_writable_directory(out, "model directory")
     callbacks = []
+    reading = {"format": format, "text_column": text_column, "include_summary": include_summary,
+               "phrases": phrases}
     if checkpoint_every:
         if out is None:
             raise ParameterError("checkpoints need an output directory (--out)")
-        callbacks.append(Checkpoint(Path(out) / CHECKPOINT, every=checkpoint_every, extra_info={"reading": reading}))
-    with _checkpoint_on_interrupt(model, out, reading, enabled=bool(checkpoint_every)):
+        callbacks.append(Checkpoint(Path(out) / CHECKPOINT, every=checkpoint_every))
+    sources = resolve_sources(corpus, progress=progress)
+    reading["corpus"] = [str(s) for s in sources]
+    for callback in callbacks:
+        callback.extra_info = {"reading": reading}
+    documents, phrase_info = _documents(reading)
+    with _resume_hint(out):
         model.fit(documents, callbacks=callbacks)
-    return _finish(model, out, sources, phrase_info)
+    return _finish(model, out, reading, phrase_info)
 
 
 def resume(out, *, progress: bool = True, threads: int | None = None) -> TrainResult:
@@ -125,92 +155,154 @@ def resume(out, *, progress: bool = True, threads: int | None = None) -> TrainRe
     last finished epoch with the checkpoint's weights, and the final model
     replaces ``out`` (the checkpoint with it).
     """
-    from .encode import encode_documents
-
     checkpoint = Path(out) / CHECKPOINT
     try:
-        saved = load_model(checkpoint)
+        saved_info = load_model(checkpoint, mmap=True).info
     except ModelFormatError as err:
         raise ModelFormatError(f"no checkpoint to resume in {out}: {err}") from None
-    reading = saved.info.get("reading")
+    reading = saved_info.get("reading")
     if not reading:
         raise CorpusError(f"{checkpoint} does not say which corpus it was trained on")
-    params = {**saved.params, "threads": threads if threads is not None else saved.params.get("threads")}
-    model = Word2Vec(progress=progress, **params)
-    model._validate()
-    documents = iter_documents(reading["corpus"], format=reading["format"], text_column=reading["text_column"],
-                               include_summary=reading["include_summary"])
-    if reading.get("phrases"):
-        phrase_model = learn_phrases(reading["corpus"], format=reading["format"],
-                                     text_column=reading["text_column"],
-                                     include_summary=reading["include_summary"], passes=reading["phrases"])
-        documents = (phrase_model.apply(tokenize(text)) for text in documents)
-    vocab, corpus = encode_documents(documents, num_words=model.num_words, min_count=model.min_count)
-    if vocab.words != saved.vectors.words:
-        raise CorpusError(f"the corpus {reading['corpus']} changed since the checkpoint was written")
-    done = int(saved.info.get("epochs_done", 0))
-    model.vocabulary_ = vocab
-    callbacks = [Checkpoint(checkpoint, every=1, extra_info={"reading": reading})]
-    with _checkpoint_on_interrupt(model, out, reading, enabled=True):
-        model._train(np.array(saved.vectors.matrix), np.array(saved.output_weights), corpus, callbacks,
-                     first_epoch=done, previous_losses=saved.info.get("epoch_losses", [])[:done])
-    return _finish(model, out, [Path(p) for p in reading["corpus"]], saved.info.get("phrases"))
+    check_writable_directory(out, "model directory")
+    overrides = {"progress": progress} if threads is None else {"progress": progress, "threads": threads}
+    model = Word2Vec.load(checkpoint, **overrides)
+    documents, phrase_info = _documents(reading)
+    with _resume_hint(out):
+        model.resume(documents, callbacks=[Checkpoint(checkpoint, every=1, extra_info={"reading": reading})])
+    return _finish(model, out, reading, phrase_info)
 
 
-@contextlib.contextmanager
-def _checkpoint_on_interrupt(model: Word2Vec, out, reading: dict, enabled: bool):
-    try:
-        yield
-    except KeyboardInterrupt:
-        if not enabled or not hasattr(model, "_live_weights"):
-            raise
-        where = Path(out) / CHECKPOINT
-        model.save(where, {"reading": reading}, live=True)
-        raise TrainingInterrupted(
-            f"interrupted in epoch {len(model.epoch_losses_) + 1}; checkpoint saved in {where}; "
-            f"finish with: wordvec train --resume {out}") from None
+def _documents(reading: dict):
+    """The documents a run reads (phrases joined when asked for), and what phrases were found."""
+    options = dict(format=reading["format"], text_column=reading["text_column"],
+                   include_summary=reading["include_summary"])
+    documents = iter_documents(reading["corpus"], **options)
+    if not reading.get("phrases"):
+        return documents, None
+    phrase_model = learn_phrases(reading["corpus"], passes=reading["phrases"], **options)
+    phrase_info = {"passes": reading["phrases"], "min_count": phrase_model.min_count,
+                   "threshold": phrase_model.threshold, "found": len(phrase_model.phrases_)}
+    return (phrase_model.apply(tokenize(text)) for text in documents), phrase_info
 
 
-def _finish(model: Word2Vec, out, sources, phrase_info) -> TrainResult:
-    info = {"corpus": [str(s) for s in sources], "raw_words": model.raw_word_count_,
-            "epoch_losses": model.epoch_losses_, "train_seconds": model.train_seconds_,
-            "words_per_second": model.words_per_second_, "phrases": phrase_info,
-            "epochs_done": len(model.epoch_losses_)}
+class _resume_hint:
+    """Adds how to finish an interrupted run to the message of :class:`TrainingInterrupted`."""
+
+    def __init__(self, out):
+        self.out = out
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, err, traceback):
+        if kind is TrainingInterrupted:
+            raise TrainingInterrupted(f"{err}; finish with: wordvec train --resume {self.out}") from None
+        return False
+
+
+def _finish(model: Word2Vec, out, reading: dict, phrase_info) -> TrainResult:
     if out is not None:
-        save_model(out, model.vectors_, params=model.get_params(), engine="native",
-                   output_weights=model.output_weights_, info=info)
+        _save_or_rescue(model, Path(out), {"corpus": reading["corpus"], "reading": reading,
+                                           "phrases": phrase_info})
     return TrainResult(model.vectors_, None if out is None else Path(out), model.epoch_losses_,
-                       model.words_per_second_, sources)
+                       model.words_per_second_, [Path(p) for p in reading["corpus"]])
 
 
-def _train_keras(documents, out, sources, progress, steps_per_epoch, negative_samples, params) -> TrainResult:
-    from .engines.keras import train_keras
-
-    allowed = {"dim", "window", "epochs", "num_words", "seed"}
-    ignored = sorted(k for k, v in params.items() if k not in allowed and v is not None)
-    if ignored:
-        raise ParameterError(f"the keras engine does not take: {', '.join(ignored)}")
-    texts = list(documents)
-    if not texts:
-        raise CorpusError("the corpus is empty: no documents found")
-    kwargs = {k: v for k, v in params.items() if k in allowed and v is not None}
-    result = train_keras(texts, steps_per_epoch=steps_per_epoch, negative_samples=negative_samples,
-                         verbose=1 if progress else 0, **kwargs)
-    if out is not None:
-        save_model(out, result.vectors, params={**kwargs, "steps_per_epoch": steps_per_epoch,
-                                                "negative_samples": negative_samples},
-                   engine="keras", info={"corpus": [str(s) for s in sources], "epoch_losses": result.history})
-    return TrainResult(result.vectors, None if out is None else Path(out), list(result.history), None, sources)
+def _save_or_rescue(model: Word2Vec, out: Path, extra_info: dict) -> None:
+    """Save the model in ``out``; if that fails, save it elsewhere and say where."""
+    try:
+        model.save(out, extra_info)
+        return
+    except OSError as err:
+        failure = f"could not save the model to {out} ({err.strerror or err})"
+    for folder in _rescue_folders():
+        try:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            rescued = model.save(Path(tempfile.mkdtemp(prefix="wordvec-rescued-", dir=folder)) / "model",
+                                 extra_info)
+        except OSError:
+            continue
+        raise OutputError(f"{failure}; the trained model was saved to {rescued} instead")
+    raise OutputError(f"{failure}, nor anywhere else: the trained model is lost")
 
 
-def similar(model_dir, words: Sequence[str], n: int = 5) -> dict:
-    """Neighbours of each word: ``{word: [(neighbour, cosine), ...]}``."""
-    vectors = load_model(model_dir, mmap=True).vectors
+def _rescue_folders() -> list[str]:
+    from platformdirs import user_cache_dir
+
+    return [user_cache_dir("wordvec"), tempfile.gettempdir(), str(Path.home())]
+
+
+def _vectors(model, limit: int | None = None) -> Vectors:
+    if limit is None:
+        return load_vectors(model, mmap=True)
+    return load_vectors(model, mmap=True, limit=limit)
+
+
+def similar(model_dir, words: Sequence[str], n: int = 5, *, limit: int | None = None) -> dict:
+    """Neighbours of each word: ``{word: [(neighbour, cosine), ...]}``.
+
+    ``model_dir`` is a model directory or a vectors file (first ``limit`` rows if given).
+    """
+    vectors = _vectors(model_dir, limit)
     return {word: vectors.most_similar(word, n=n) for word in words}
 
 
 def export(model_dir, out, format: str = "word2vec") -> Path:
-    """Export a model's vectors to word2vec text/binary or TSV."""
-    vectors = load_model(model_dir, mmap=True).vectors
-    export_vectors(vectors, out, format)
+    """Export a model's vectors in one of :data:`EXPORT_FORMATS`."""
+    if format not in EXPORT_FORMATS:
+        raise ParameterError(f"unknown export format {format!r}: choose one of {', '.join(EXPORT_FORMATS)}")
+    if format in DIRECTORY_EXPORTS:
+        check_writable_directory(out, f"{format} directory")
+    else:
+        check_writable_file(out, "export file")
+    export_vectors(_vectors(model_dir), out, format)
     return Path(out)
+
+
+def plot(model_dir, out=None, *, html=None, top: int = 500, perplexity: float = 30.0, seed: int = 1,
+         limit: int | None = None) -> list[Path]:
+    """Draw the t-SNE map of the ``top`` most frequent words as an image (``out``: .png or
+    .svg) and/or a self-contained interactive page (``html``); returns the paths written."""
+    from .plot import image_format, plot_map
+
+    if not out and not html:
+        raise ParameterError("plot needs an image to write (.png or .svg) and/or an HTML file")
+    if out:
+        image_format(Path(out))
+        check_writable_file(out, "image")
+    if html:
+        check_writable_file(html, "HTML map")
+    vectors = _vectors(model_dir, limit)
+    written = []
+    if out:
+        written.append(plot_map(vectors, out, top=top, perplexity=perplexity, seed=seed))
+    if html:
+        from .explore import write_html_map
+
+        written.append(write_html_map(vectors, html, top=top, perplexity=perplexity, seed=seed, progress=True))
+    return written
+
+
+def evaluate(model_dir, *, similarity=None, analogies=None, restrict_vocab: int | None = 300000,
+             method: str = "3cosadd", limit: int | None = None) -> dict:
+    """Score a model (directory or vectors file) on word-pair and analogy sets;
+    the sets shipped with wordvec when none are given."""
+    from .evaluate import evaluate as run_evaluation
+
+    return run_evaluation(_vectors(model_dir, limit), similarity=similarity, analogies=analogies,
+                          restrict_vocab=restrict_vocab, method=method)
+
+
+def explore(model_dir, *, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
+            top: int = 2000) -> int:
+    """Serve the explorer page for a model until interrupted; returns 0."""
+    from .explore import serve
+
+    return serve(model_dir, host=host, port=port, open_browser=open_browser, top=top)
+
+
+def download(name: str, *, cache_dir=None, url: str | None = None, progress: bool = True) -> Path:
+    """Fetch a dataset (see :func:`datasets`) into the cache; returns its path."""
+    from .download import fetch
+
+    return fetch(name, cache_dir=cache_dir, url=url, progress=progress)

@@ -53,6 +53,10 @@ class TrainingInterrupted(WordvecError):
     """Training was interrupted (Ctrl-C) after a checkpoint was saved."""
 
 
+class OutputError(WordvecError):
+    """An output (model directory, exported file, picture) cannot be written there."""
+
+
 class DownloadError(WordvecError):
     """A dataset could not be downloaded or failed its integrity check."""
 

@@ -70,7 +70,8 @@ from .errors import ModelFormatError, ParameterError
 
 __all__ = ["evaluate", "evaluate_word_pairs", "evaluate_analogies", "packaged_eval_sets"]
 
-_METHODS = ("3cosadd", "3cosmul")
+#: The analogy methods: 3CosAdd (Mikolov et al.) and 3CosMul (Levy and Goldberg).
+METHODS = ("3cosadd", "3cosmul")
 # Scores computed at once: about 64 MB of float32 per block of questions.
 _BLOCK_ELEMENTS = 1 << 24
 # gensim asks most_similar for this many candidates per analogy question.
@@ -385,7 +386,7 @@ def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
     (2, 2, 1.0)
     """
     _check_restrict(restrict_vocab)
-    if method not in _METHODS:
+    if method not in METHODS:
         raise ParameterError.out_of_range("method", method, "'3cosadd' or '3cosmul'")
     sections = _read_questions(path)
     lookup, canon = _lookup(vectors, restrict_vocab, case_insensitive)
@@ -475,7 +476,7 @@ def evaluate(vectors, similarity=None, analogies=None, restrict_vocab: int | Non
     2
     """
     _check_restrict(restrict_vocab)
-    if method not in _METHODS:
+    if method not in METHODS:
         raise ParameterError.out_of_range("method", method, "'3cosadd' or '3cosmul'")
     if similarity is None and analogies is None:
         packaged = packaged_eval_sets()

@@ -39,6 +39,8 @@ from .vectors import Vectors
 FORMAT_NAME = "wordvec-model"
 FORMAT_VERSION = 1
 EXPORT_FORMATS = ("word2vec", "word2vec-binary", "tsv")
+#: Export formats that write a directory rather than one file.
+DIRECTORY_EXPORTS = frozenset()
 
 
 @dataclass
@@ -359,6 +361,8 @@ def _read_binary_rows(path: Path, handle, n_words: int, dim: int):
 def load_vectors(path, *, mmap: bool = False) -> Vectors:
     """Vectors from a model directory or a word2vec text/binary file."""
     path = Path(path)
+    if not path.exists():
+        raise ModelFormatError(f"no model directory or vectors file at {path}")
     if path.is_dir():
         return load_model(path, mmap=mmap).vectors
     return load_word2vec(path)

@@ -1,4 +1,9 @@
-"""The native word2vec estimator: owns epochs, learning-rate decay, seeding and progress.
+"""The estimator: parameters, fit / update / resume, progress, checkpoints; engines train.
+
+:class:`Word2Vec` reads and encodes the corpus, validates the parameters, picks
+an engine from the registry (:mod:`wordvec.engines`), and owns the progress
+bar, the timing, the checkpoints and the model directory it saves. It imports
+no kernel: how vectors are learned is the engine's business.
 
 >>> from wordvec.corpus import default_corpus, iter_documents
 >>> model = Word2Vec(dim=16, epochs=1, min_count=2, progress=False).fit(
@@ -10,24 +15,23 @@
 from __future__ import annotations
 
 import math
-import os
+import numbers
 import time
 from typing import Callable, Iterable
 
 import numpy as np
 
-from . import _kernels as K
-from .encode import TokenCorpus, encode_documents, forget_pages, remap_tokens
-from .errors import CorpusError, ParameterError, TrainingError
+from .encode import TokenCorpus, encode_documents, remap_tokens
+from .engines import Engine, EngineState, TrainingCallbacks, TrainingData, engine_names, get_engine
+from .errors import CorpusError, ModelFormatError, ParameterError, TrainingInterrupted
 from .vectors import Vectors
 from .vocab import Vocabulary
 
 MODELS = ("skipgram", "cbow")
-_WORDS_PER_TASK = 1 << 16
 
 
 class Word2Vec:
-    """Word embeddings by skip-gram or CBOW with negative sampling, trained on the CPU.
+    """Word embeddings by skip-gram or CBOW with negative sampling.
 
     Parameters
     ----------
@@ -52,33 +56,45 @@ class Word2Vec:
         0.025 for skip-gram and 0.05 for CBOW (word2vec's defaults).
     min_lr : float, default=1e-4
     threads : int or None, default=None
-        Worker threads (Hogwild); None uses every core.
+        Worker threads, for every engine; None uses every core.
     seed : int, default=1
         With ``threads=1`` the same seed gives bit-identical vectors.
+    engine : str, default="native"
+        The trainer, by its name in :data:`wordvec.engines.ENGINES` (``"native"``,
+        ``"keras"``). A parameter the engine does not take, set away from its
+        default, is refused before any work.
+    steps_per_epoch : int or None, default=None
+        Keras engine: reviews per epoch (None: all).
+    negative_samples : float, default=1.0
+        Keras engine: negative couples per positive couple.
     progress : bool, default=True
-        Show a progress bar on standard error.
+        Show progress bars on standard error.
 
     Attributes
     ----------
     vocabulary_ : Vocabulary
+        The words trained (tokens engines).
     vectors_ : Vectors
-        The word vectors; row 0 is ``UNK`` (all zeros: words outside the
-        vocabulary are dropped from training, as in word2vec). Its matrix is
-        the training weights themselves: a callback that keeps it across
-        epochs should keep a copy.
-    output_weights_ : ndarray
+        The word vectors; row 0 is ``UNK`` (all zeros for the native engine:
+        words outside the vocabulary are dropped from training, as in
+        word2vec). For the native engine its matrix is the training weights
+        themselves: a callback that keeps it across epochs should keep a copy.
+    output_weights_ : ndarray or None
         The context (output) weights, kept to continue training.
     epoch_losses_ : list of float
         Mean loss of each epoch.
     train_seconds_ : float
-        Time spent in the training loop.
-    words_per_second_ : float
-        Raw corpus words processed per second of training.
+        Time spent training (compiling and reading excluded).
+    words_per_second_ : float or None
+        Raw corpus words processed per second of training (None where the
+        engine does not count words).
+    raw_word_count_ : int or None
+        Corpus words per epoch.
     """
 
     def __init__(self, dim=128, window=5, negative=5, epochs=5, min_count=5, num_words=20000,
                  sample=1e-3, model="skipgram", lr=None, min_lr=1e-4, threads=None, seed=1,
-                 progress=True):
+                 engine="native", steps_per_epoch=None, negative_samples=1.0, progress=True):
         self.dim = dim
         self.window = window
         self.negative = negative
@@ -91,71 +107,74 @@ class Word2Vec:
         self.min_lr = min_lr
         self.threads = threads
         self.seed = seed
+        self.engine = engine
+        self.steps_per_epoch = steps_per_epoch
+        self.negative_samples = negative_samples
         self.progress = progress
 
     # -- parameters ---------------------------------------------------------
+    _PARAMS = ("dim", "window", "negative", "epochs", "min_count", "num_words", "sample", "model", "lr",
+               "min_lr", "threads", "seed", "engine", "steps_per_epoch", "negative_samples")
+
     def get_params(self) -> dict:
-        """The constructor parameters, as given."""
-        names = ("dim", "window", "negative", "epochs", "min_count", "num_words", "sample",
-                 "model", "lr", "min_lr", "threads", "seed")
-        return {name: getattr(self, name) for name in names}
+        """The constructor parameters, as given (``progress`` aside)."""
+        return {name: getattr(self, name) for name in self._PARAMS}
 
-    def _validate(self) -> None:
-        def need(name, ok, valid):
-            if not ok:
-                raise ParameterError.out_of_range(name, getattr(self, name), valid)
+    @classmethod
+    def defaults(cls) -> dict:
+        """The default of every parameter, as :meth:`get_params` gives them.
 
-        def is_int(v):
-            return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+        >>> Word2Vec.defaults()["dim"]
+        128
+        """
+        return cls().get_params()
 
-        need("dim", is_int(self.dim) and 1 <= self.dim <= 10000, "an integer from 1 to 10000")
-        need("window", is_int(self.window) and 1 <= self.window <= 1000, "an integer from 1 to 1000")
-        need("negative", is_int(self.negative) and 0 <= self.negative <= 1000, "an integer from 0 to 1000")
-        need("epochs", is_int(self.epochs) and self.epochs >= 1, "an integer of at least 1")
-        need("min_count", is_int(self.min_count) and self.min_count >= 1, "an integer of at least 1")
-        need("num_words", self.num_words is None or (is_int(self.num_words) and self.num_words >= 2),
-             "an integer of at least 2, or None for no limit")
-        need("sample", isinstance(self.sample, (int, float)) and 0 <= self.sample < 1, "a number in [0, 1)")
-        need("model", self.model in MODELS, " or ".join(MODELS))
-        need("lr", self.lr is None or (isinstance(self.lr, (int, float)) and 0 < self.lr <= 10),
-             "a number in (0, 10]")
-        need("min_lr", isinstance(self.min_lr, (int, float)) and self.min_lr >= 0, "a number >= 0")
-        need("threads", self.threads is None or (is_int(self.threads) and self.threads >= 1),
-             "an integer of at least 1")
-        need("seed", is_int(self.seed) and self.seed >= 0, "an integer >= 0")
+    def check_parameters(self) -> Engine:
+        """Validate every parameter against its range and the engine; returns the engine.
 
-    @property
-    def initial_lr(self) -> float:
-        if self.lr is not None:
-            return float(self.lr)
-        return 0.025 if self.model == "skipgram" else 0.05
+        Raises :class:`~wordvec.errors.ParameterError` (one line) for a value
+        out of range or a parameter the engine does not take.
+        """
+        _check_ranges(self)
+        engine = get_engine(self.engine)
+        defaults = self.defaults()
+        refused = sorted(name for name in self._PARAMS
+                         if name != "engine" and name not in engine.parameters
+                         and not _same(getattr(self, name), defaults[name]))
+        if refused:
+            raise ParameterError(f"the {engine.name} engine does not take: {', '.join(refused)}")
+        return engine
+
+    def _engine_params(self, engine: Engine) -> dict:
+        return {name: getattr(self, name) for name in self._PARAMS if name in engine.parameters}
 
     # -- training -----------------------------------------------------------
     def fit(self, documents: Iterable[str], callbacks: Iterable[Callable] = ()) -> "Word2Vec":
         """Learn the vocabulary and the vectors from an iterable of texts.
 
-        ``callbacks`` are called as ``callback(model, epoch, mean_loss)`` after each epoch.
+        ``callbacks`` are called as ``callback(model, epoch, mean_loss)`` after
+        each epoch; a :class:`Checkpoint` among them also saves a checkpoint
+        when training is interrupted (Ctrl-C).
         """
-        self._validate()
-        reading = _ReadingBar(self.progress)
-        try:
-            vocab, corpus = encode_documents(documents, num_words=self.num_words,
-                                             min_count=self.min_count, progress=reading)
-        finally:
-            reading.close()
+        callbacks = list(callbacks)
+        engine = self._check_callbacks(self.check_parameters(), callbacks)
+        if engine.input == "texts":
+            texts = list(documents)
+            if not texts:
+                raise CorpusError("the corpus is empty: no documents found")
+            return self._train(engine, TrainingData(texts=texts), callbacks)
+        vocab, corpus = self._encode(documents, self.num_words, self.min_count)
         return self.fit_corpus(vocab, corpus, callbacks=callbacks)
 
     def fit_corpus(self, vocab: Vocabulary, corpus: TokenCorpus, callbacks: Iterable[Callable] = ()) -> "Word2Vec":
-        """Train on an already encoded corpus."""
-        self._validate()
-        if corpus.tokens.shape[0] < 2:
-            raise CorpusError("the corpus has fewer than 2 words in the vocabulary: nothing to learn")
-        rng = np.random.default_rng(self.seed)
-        w_in = ((rng.random((len(vocab), self.dim), dtype=np.float32) - 0.5) / self.dim).astype(np.float32)
-        w_out = np.zeros((len(vocab), self.dim), dtype=np.float32)
+        """Train on an already encoded corpus (engines that take tokens)."""
+        callbacks = list(callbacks)
+        engine = self._check_callbacks(self.check_parameters(), callbacks)
+        if engine.input != "tokens":
+            raise ParameterError(f"the {engine.name} engine reads texts, not an encoded corpus: use fit()")
+        _check_trainable(corpus, "the corpus")
         self.vocabulary_ = vocab
-        self._train(w_in, w_out, corpus, list(callbacks))
-        return self
+        return self._train(engine, TrainingData(vocab, corpus), callbacks)
 
     def update(self, documents: Iterable[str], callbacks: Iterable[Callable] = ()) -> "Word2Vec":
         """Train further on new text; words of the new text become part of the vocabulary.
@@ -172,14 +191,10 @@ class Word2Vec:
         >>> len(model.update(iter_documents(second)).vectors_) > known
         True
         """
-        if not hasattr(self, "vocabulary_"):
-            raise ParameterError("update() needs a trained model: call fit() or Word2Vec.load() first")
-        self._validate()
-        reading = _ReadingBar(self.progress)
-        try:
-            new_vocab, new_corpus = encode_documents(documents, num_words=None, min_count=1, progress=reading)
-        finally:
-            reading.close()
+        engine = self._continuable_engine("update()")
+        callbacks = list(callbacks)
+        self._check_callbacks(engine, callbacks)
+        new_vocab, new_corpus = self._encode(documents, None, 1)
         merged, rows_of_old, rows_of_new = self.vocabulary_.merge(new_vocab, self.min_count, self.num_words)
         rng = np.random.default_rng([self.seed, len(merged)])
         w_in = ((rng.random((len(merged), self.dim), dtype=np.float32) - 0.5) / self.dim).astype(np.float32)
@@ -187,114 +202,142 @@ class Word2Vec:
         w_in[rows_of_old[1:]] = np.asarray(self.vectors_.matrix)[1:]
         w_out[rows_of_old[1:]] = np.asarray(self.output_weights_)[1:]
         corpus = remap_tokens(new_corpus.tokens, np.diff(new_corpus.doc_offsets), rows_of_new.astype(np.int32))
-        if corpus.tokens.shape[0] < 2:
-            raise CorpusError("the new text has fewer than 2 words in the vocabulary: nothing to learn")
+        _check_trainable(corpus, "the new text")
         self.vocabulary_ = merged
-        self._train(w_in, w_out, corpus, list(callbacks))
+        start = EngineState(merged.words, merged.counts, w_in, w_out)
+        return self._train(engine, TrainingData(merged, corpus), callbacks, start)
+
+    def resume(self, documents: Iterable[str], callbacks: Iterable[Callable] = ()) -> "Word2Vec":
+        """Finish an interrupted run: train the epochs a checkpoint has not done yet.
+
+        Load the checkpoint with :meth:`load`, then pass the same corpus: it is
+        read again, must give the same vocabulary, and training goes on from the
+        last finished epoch, giving the vectors an uninterrupted run gives.
+
+        >>> model = Word2Vec.load("out/checkpoint", progress=False)      # doctest: +SKIP
+        >>> model.resume(iter_documents(sources), [Checkpoint("out/checkpoint")])  # doctest: +SKIP
+        """
+        engine = self._continuable_engine("resume()")
+        callbacks = list(callbacks)
+        self._check_callbacks(engine, callbacks)
+        vocab, corpus = self._encode(documents, self.num_words, self.min_count)
+        if vocab.words != self.vocabulary_.words:
+            raise CorpusError("the corpus changed since the checkpoint was written (its vocabulary differs)")
+        self.vocabulary_ = vocab
+        start = EngineState(vocab.words, vocab.counts, np.array(self.vectors_.matrix),
+                            np.array(self.output_weights_), list(self.epoch_losses_))
+        return self._train(engine, TrainingData(vocab, corpus), callbacks, start)
+
+    def _continuable_engine(self, what: str) -> Engine:
+        if not hasattr(self, "vocabulary_") or getattr(self, "output_weights_", None) is None:
+            raise ParameterError(f"{what} needs a trained model: call fit() or Word2Vec.load() first")
+        engine = self.check_parameters()
+        if not engine.checkpoints:
+            raise ParameterError(f"the {engine.name} engine cannot continue training")
+        return engine
+
+    def _check_callbacks(self, engine: Engine, callbacks: list) -> Engine:
+        if not engine.checkpoints and any(isinstance(c, Checkpoint) for c in callbacks):
+            raise ParameterError(f"the {engine.name} engine cannot save checkpoints")
+        return engine
+
+    def _encode(self, documents, num_words, min_count):
+        reading = _ReadingBar(self.progress)
+        try:
+            return encode_documents(documents, num_words=num_words, min_count=min_count, progress=reading)
+        finally:
+            reading.close()
+
+    def _train(self, engine: Engine, data: TrainingData, callbacks: list,
+               start: EngineState | None = None) -> "Word2Vec":
+        monitor = _Monitor(self, callbacks, first_epoch=start.epochs_done if start else 0)
+        self.epoch_losses_ = list(start.epoch_losses) if start else []
+        try:
+            state = engine.train(data, self._engine_params(engine), monitor, start)
+        except KeyboardInterrupt:
+            monitor.close()
+            self._checkpoint_interrupted(monitor.live, callbacks)
+            raise
+        finally:
+            monitor.close()
+        self._publish(state)
+        self.epoch_losses_ = list(state.epoch_losses)
+        self.train_seconds_ = monitor.seconds()
+        self.raw_word_count_ = state.raw_words
+        epochs_run = state.epochs_done - monitor.first_epoch
+        self.words_per_second_ = (epochs_run * state.raw_words / max(self.train_seconds_, 1e-9)
+                                  if state.raw_words else None)
         return self
 
-    # -- persistence --------------------------------------------------------
-    def save(self, directory, extra_info: dict | None = None, live: bool = False) -> None:
-        """Write the model directory (vectors, vocabulary, output weights, parameters).
+    def _checkpoint_interrupted(self, live: EngineState | None, callbacks: list) -> None:
+        checkpoint = next((c for c in callbacks if isinstance(c, Checkpoint)), None)
+        if checkpoint is None or live is None:
+            return
+        self._publish(live)
+        self.epoch_losses_ = list(live.epoch_losses)
+        checkpoint.save(self)
+        raise TrainingInterrupted(f"interrupted in epoch {live.epochs_done + 1}; checkpoint saved in "
+                                  f"{checkpoint.directory}") from None
 
-        ``live`` saves the weights as they are right now, mid-epoch (for a
-        checkpoint on interruption) instead of as of the last finished epoch.
+    def _publish(self, state: EngineState) -> None:
+        # No copy: between epochs the trained weights are the vectors (as in gensim),
+        # which keeps one matrix of the size of the model out of the peak memory.
+        self.vectors_ = Vectors(state.words, state.input_weights, counts=state.counts, unknown=state.unknown)
+        self.output_weights_ = state.output_weights
+        if not hasattr(self, "vocabulary_") or self.vocabulary_.words is not state.words:
+            self.vocabulary_ = Vocabulary(state.words, state.counts if state.counts is not None
+                                          else np.zeros(len(state.words), dtype=np.int64))
+
+    # -- persistence --------------------------------------------------------
+    def training_record(self) -> dict:
+        """What a model directory records of the training: losses, epochs, words, speed."""
+        return {"epoch_losses": list(getattr(self, "epoch_losses_", [])),
+                "epochs_done": len(getattr(self, "epoch_losses_", [])),
+                "raw_words": getattr(self, "raw_word_count_", None),
+                "train_seconds": getattr(self, "train_seconds_", None),
+                "words_per_second": getattr(self, "words_per_second_", None)}
+
+    def save(self, directory, extra_info: dict | None = None):
+        """Write the model directory: vectors, vocabulary, output weights, parameters and
+        :meth:`training_record`, plus ``extra_info`` (the corpus it was read from, say).
+
+        Returns the directory.
         """
         from .io import save_model
 
-        if live and hasattr(self, "_live_weights"):
-            self._publish(*self._live_weights)
-        info = {"epoch_losses": getattr(self, "epoch_losses_", []),
-                "epochs_done": len(getattr(self, "epoch_losses_", [])),
-                "raw_words": getattr(self, "raw_word_count_", None), **(extra_info or {})}
-        save_model(directory, self.vectors_, params=self.get_params(), engine="native",
-                   output_weights=self.output_weights_, info=info)
+        engine = get_engine(self.engine)
+        return save_model(directory, self.vectors_, params=self._engine_params(engine), engine=engine.name,
+                          output_weights=getattr(self, "output_weights_", None),
+                          info={**self.training_record(), **(extra_info or {})})
 
     @classmethod
     def load(cls, directory, **overrides) -> "Word2Vec":
-        """A trained estimator from a model directory, ready for :meth:`update`.
+        """A trained estimator from a model directory (or checkpoint), ready for
+        :meth:`update` or :meth:`resume`.
 
         ``overrides`` replace saved parameters (``epochs=2``, ``progress=False``...).
         """
-        from .errors import ModelFormatError
         from .io import load_model
 
         saved = load_model(directory)
-        if saved.engine != "native" or saved.output_weights is None:
+        if saved.output_weights is None or not get_engine(saved.engine).checkpoints:
             raise ModelFormatError(f"{directory}: a {saved.engine} model without output weights "
-                                   "cannot be trained further by the native engine")
-        names = cls().get_params()
-        params = {k: v for k, v in saved.params.items() if k in names}
-        model = cls(**{**params, **overrides})
+                                   "cannot be trained further")
+        params = {k: v for k, v in saved.params.items() if k in cls._PARAMS}
+        model = cls(**{**params, "engine": saved.engine, **overrides})
         model.vocabulary_ = Vocabulary(saved.vectors.words, saved.vectors.counts)
-        model._publish(np.array(saved.vectors.matrix), np.array(saved.output_weights))
-        model.epoch_losses_ = list(saved.info.get("epoch_losses", []))
+        done = int(saved.info.get("epochs_done", len(saved.info.get("epoch_losses", []))))
+        model._publish(EngineState(model.vocabulary_.words, model.vocabulary_.counts,
+                                   np.array(saved.vectors.matrix), np.array(saved.output_weights),
+                                   list(saved.info.get("epoch_losses", []))[:done],
+                                   unknown=saved.vectors.unknown))
+        model.epoch_losses_ = list(saved.info.get("epoch_losses", []))[:done]
+        model.raw_word_count_ = saved.info.get("raw_words")
         return model
-
-    def _train(self, w_in, w_out, corpus: TokenCorpus, callbacks, first_epoch: int = 0,
-               previous_losses=()) -> None:
-        vocab = self.vocabulary_
-        threads = _set_threads(self.threads)
-        weights = K.Weights(w_in, w_out)
-        stream = K.TokenStream(corpus.tokens, corpus.doc_offsets)
-        accept, alias = vocab.noise_table()
-        sampler = K.Sampler(vocab.keep_probabilities(self.sample), accept, alias)
-        n_tokens = corpus.tokens.shape[0]
-        raw_per_token = corpus.raw_word_count / n_tokens
-        schedule = _LinearDecay(self.initial_lr, self.min_lr, self.epochs * n_tokens)
-        bar = _training_bar(self.progress, (self.epochs - first_epoch) * corpus.raw_word_count)
-        self.epoch_losses_ = list(previous_losses)
-        w_in[0] = 0.0  # UNK is never trained: zeroed once, w_in can be published without a copy
-        self._live_weights = (w_in, w_out)
-        # Load (or compile) the kernel before the clock starts: one task over no tokens trains nothing.
-        K.train_chunk(weights, stream, sampler, K.Settings(MODELS.index(self.model), self.window, self.negative,
-                                                           0.0, 0.0), _make_tasks(0, 0, 1, self.seed, 0, 0))
-        started = time.perf_counter()
-        try:
-            for epoch in range(first_epoch, self.epochs):
-                loss, terms = 0.0, 0
-                recent = _RecentLoss()
-                for call, (start, end) in enumerate(_chunks(n_tokens, threads)):
-                    done = epoch * n_tokens + start
-                    settings = K.Settings(MODELS.index(self.model), self.window, self.negative,
-                                          schedule(done), schedule(done + end - start))
-                    tasks = _make_tasks(start, end, threads, self.seed, epoch, call)
-                    K.train_chunk(weights, stream, sampler, settings, tasks)
-                    forget_pages(corpus.tokens, start, end)
-                    chunk_loss, chunk_terms = float(tasks.stats[:, 1].sum()), int(tasks.stats[:, 2].sum())
-                    loss += chunk_loss
-                    terms += chunk_terms
-                    recent.add(chunk_loss, chunk_terms)
-                    if bar is not None:
-                        bar.set_description(f"epoch {epoch + 1}/{self.epochs}")
-                        bar.set_postfix_str(f"loss={recent.mean():.4f}", refresh=False)
-                        bar.update(round((end - start) * raw_per_token))
-                mean_loss = loss / max(terms, 1)
-                if not (math.isfinite(mean_loss) and math.isfinite(np.sum(w_in, dtype=np.float64))):
-                    raise TrainingError(
-                        f"training diverged in epoch {epoch + 1} (loss {mean_loss}); "
-                        f"lower the learning rate (lr={self.initial_lr})")
-                self.epoch_losses_.append(mean_loss)
-                self._publish(w_in, w_out)
-                for callback in callbacks:
-                    callback(self, epoch + 1, mean_loss)
-        finally:
-            if bar is not None:
-                bar.close()
-        self.train_seconds_ = time.perf_counter() - started
-        self.words_per_second_ = ((self.epochs - first_epoch) * corpus.raw_word_count
-                                  / max(self.train_seconds_, 1e-9))
-        self.raw_word_count_ = corpus.raw_word_count
-
-    def _publish(self, w_in, w_out) -> None:
-        # No copy: between epochs the trained weights are the vectors (as in gensim),
-        # which keeps one matrix of the size of the model out of the peak memory.
-        self.vectors_ = Vectors(self.vocabulary_.words, w_in, counts=self.vocabulary_.counts, unknown="UNK")
-        self.output_weights_ = w_out
 
 
 class Checkpoint:
-    """A callback that saves the model every ``every`` epochs.
+    """A callback that saves the model every ``every`` epochs, and on Ctrl-C.
 
     >>> model = Word2Vec(epochs=4, progress=False)                         # doctest: +SKIP
     >>> model.fit(documents, callbacks=[Checkpoint("ckpt", every=2)])     # doctest: +SKIP
@@ -309,65 +352,105 @@ class Checkpoint:
 
     def __call__(self, model: "Word2Vec", epoch: int, loss: float) -> None:
         if epoch % self.every == 0:
-            model.save(self.directory, self.extra_info)
+            self.save(model)
+
+    def save(self, model: "Word2Vec") -> None:
+        model.save(self.directory, self.extra_info)
 
 
-class _LinearDecay:
-    """Learning rate at a position of the whole run, from ``start`` down to ``end``."""
+class _Monitor(TrainingCallbacks):
+    """The estimator's side of the engine callbacks: progress bar, clock, epoch callbacks."""
 
-    def __init__(self, start: float, end: float, total: int):
-        self.start, self.end, self.total = start, min(end, start), max(total, 1)
+    def __init__(self, model: Word2Vec, callbacks: list, first_epoch: int):
+        self.model = model
+        self.callbacks = callbacks
+        self.first_epoch = first_epoch
+        self.epoch = first_epoch + 1
+        self.live = None
+        self.bar = None
+        self.started_at = None
+        self.ended_at = None
 
-    def __call__(self, position: int) -> float:
-        return self.start - (self.start - self.end) * min(position / self.total, 1.0)
+    def started(self, state, total: int, unit: str = "word") -> None:
+        self.live = state
+        self.started_at = time.perf_counter()
+        if self.model.progress:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, unit=unit, unit_scale=True, smoothing=0.1, dynamic_ncols=True)
+
+    def advanced(self, done: int, loss: float) -> None:
+        if self.bar is not None:
+            self.bar.set_description(f"epoch {self.epoch}/{self.model.epochs}")
+            self.bar.set_postfix_str(f"loss={loss:.4f}", refresh=False)
+            self.bar.update(done)
+
+    def epoch_finished(self, epoch: int, loss: float, state) -> None:
+        self.epoch = epoch + 1
+        if state is not None:
+            self.model._publish(state)
+            self.model.epoch_losses_ = list(state.epoch_losses)
+        else:
+            self.model.epoch_losses_.append(loss)
+        for callback in self.callbacks:
+            callback(self.model, epoch, loss)
+
+    def seconds(self) -> float:
+        if self.started_at is None:
+            return 0.0
+        return (self.ended_at or time.perf_counter()) - self.started_at
+
+    def close(self) -> None:
+        if self.ended_at is None and self.started_at is not None:
+            self.ended_at = time.perf_counter()
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
-class _RecentLoss:
-    """Mean loss over the last few chunks (about a million updates: the kernel computes
-    the loss of one update in ``K.LOSS_EVERY``, so ``horizon`` counts those)."""
-
-    def __init__(self, horizon: int = 1_000_000 // K.LOSS_EVERY):
-        self.items: list[tuple[float, int]] = []
-        self.horizon = horizon
-
-    def add(self, loss: float, terms: int) -> None:
-        self.items.append((loss, terms))
-        while len(self.items) > 1 and sum(t for _, t in self.items[1:]) >= self.horizon:
-            self.items.pop(0)
-
-    def mean(self) -> float:
-        terms = sum(t for _, t in self.items)
-        return sum(loss for loss, _ in self.items) / terms if terms else float("nan")
+def _same(value, default) -> bool:
+    return value is default or (type(value) is type(default) and value == default) or (
+        isinstance(value, numbers.Number) and isinstance(default, numbers.Number)
+        and not isinstance(value, bool) and value == default)
 
 
-def _chunks(n_tokens: int, threads: int):
-    step = _WORDS_PER_TASK * threads
-    for start in range(0, n_tokens, step):
-        yield start, min(start + step, n_tokens)
+def _check_trainable(corpus: TokenCorpus, what: str) -> None:
+    if corpus.tokens.shape[0] < 2:
+        raise CorpusError(f"{what} has fewer than 2 words in the vocabulary: nothing to learn")
 
 
-def _make_tasks(start: int, end: int, threads: int, seed: int, epoch: int, call: int) -> K.Tasks:
-    bounds = np.linspace(start, end, threads + 1).astype(np.int64)
-    seeds = np.random.SeedSequence([seed, epoch, call]).generate_state(threads, dtype=np.uint64)
-    return K.Tasks(bounds, seeds, np.zeros((threads, 3), dtype=np.float64))
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
-def _set_threads(threads: int | None) -> int:
-    import numba
-
-    available = numba.config.NUMBA_NUM_THREADS
-    wanted = os.cpu_count() or 1 if threads is None else threads
-    wanted = max(1, min(wanted, available))
-    numba.set_num_threads(wanted)
-    return wanted
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
-def _training_bar(enabled: bool, total: int):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
+def _check_ranges(model: Word2Vec) -> None:
+    def need(name, ok, valid):
+        if not ok:
+            raise ParameterError.out_of_range(name, getattr(model, name), valid)
 
-    return tqdm(total=total, unit="word", unit_scale=True, smoothing=0.1, dynamic_ncols=True)
+    m = model
+    need("dim", _is_int(m.dim) and 1 <= m.dim <= 10000, "an integer from 1 to 10000")
+    need("window", _is_int(m.window) and 1 <= m.window <= 1000, "an integer from 1 to 1000")
+    need("negative", _is_int(m.negative) and 0 <= m.negative <= 1000, "an integer from 0 to 1000")
+    need("epochs", _is_int(m.epochs) and m.epochs >= 1, "an integer of at least 1")
+    need("min_count", _is_int(m.min_count) and m.min_count >= 1, "an integer of at least 1")
+    need("num_words", m.num_words is None or (_is_int(m.num_words) and m.num_words >= 2),
+         "an integer of at least 2, or None for no limit")
+    need("sample", _is_number(m.sample) and 0 <= m.sample < 1, "a number in [0, 1)")
+    need("model", m.model in MODELS, " or ".join(MODELS))
+    need("lr", m.lr is None or (_is_number(m.lr) and 0 < m.lr <= 10), "a number in (0, 10]")
+    need("min_lr", _is_number(m.min_lr) and m.min_lr >= 0, "a number >= 0")
+    need("threads", m.threads is None or (_is_int(m.threads) and m.threads >= 1), "an integer of at least 1")
+    need("seed", _is_int(m.seed) and m.seed >= 0, "an integer >= 0")
+    need("engine", isinstance(m.engine, str) and m.engine in engine_names(), " or ".join(engine_names()))
+    need("steps_per_epoch", m.steps_per_epoch is None or (_is_int(m.steps_per_epoch) and m.steps_per_epoch >= 1),
+         "an integer of at least 1, or None for every review")
+    need("negative_samples", _is_number(m.negative_samples) and math.isfinite(m.negative_samples)
+         and m.negative_samples >= 0, "a finite number >= 0")
 
 
 class _ReadingBar:

@@ -132,3 +132,11 @@ class PhraseModel:
 
     def top(self, n: int = 20) -> list[tuple[str, float]]:
         return sorted(self.phrases_.items(), key=lambda item: -item[1])[:n]
+
+    def save_tsv(self, path) -> None:
+        """Write every phrase and its score, best first, as ``phrase<TAB>score`` lines."""
+        from ._atomic import atomic_open
+
+        with atomic_open(path, "w", encoding="utf-8") as handle:
+            for phrase, score in self.top(len(self.phrases_)):
+                handle.write(f"{phrase}\t{score:.6g}\n")

@@ -164,7 +164,8 @@ def tsne_coordinates(vectors, top: int = 500, perplexity: float = 30.0, seed: in
     return [vectors.words[row] for row in rows], coords
 
 
-def _image_format(out: Path) -> str:
+def image_format(out: Path) -> str:
+    """The image format of a file name (``png`` or ``svg``), or a one-line ParameterError."""
     extension = out.suffix.lower()
     try:
         return IMAGE_FORMATS[extension]
@@ -218,7 +219,7 @@ def plot_map(vectors, out, *, top: int = 500, perplexity: float = 30.0, seed: in
     b'\\x89PNG'
     """
     out = Path(out)
-    image_format = _image_format(out)  # fail before the slow part
+    kind = image_format(out)  # fail before the slow part
 
     from tqdm.auto import tqdm
 
@@ -227,7 +228,7 @@ def plot_map(vectors, out, *, top: int = 500, perplexity: float = 30.0, seed: in
         words, coords = tsne_coordinates(vectors, top=top, perplexity=perplexity, seed=seed)
         bar.update()
         bar.set_postfix_str("drawing")
-        _draw(words, coords, out, image_format, title=title, figsize=figsize)
+        _draw(words, coords, out, kind, title=title, figsize=figsize)
         bar.update()
     return out
 

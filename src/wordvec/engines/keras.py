@@ -30,8 +30,9 @@ import numpy as np
 from ..errors import CorpusError, MissingDependencyError, ParameterError
 from ..preprocessing import Tokenizer, skipgrams
 from ..vectors import Vectors
+from .base import Engine, EngineState, TrainingCallbacks, TrainingData, resolve_threads
 
-__all__ = ["KerasResult", "build_model", "train_keras", "UNKNOWN"]
+__all__ = ["KerasEngine", "KerasResult", "build_model", "train_keras", "UNKNOWN"]
 
 #: The word of row 0 (index 0 is never a word).
 UNKNOWN = "UNK"
@@ -159,7 +160,8 @@ def _skipgram_batches(sequences: list, vocabulary_size: int, window: int, negati
 
 def train_keras(texts: Iterable[str], *, num_words: int = 20000, dim: int = 128, window: int = 5,
                 negative_samples: float = 1.0, epochs: int = 1, steps_per_epoch: int | None = None,
-                seed: int | None = 1, verbose: int = 1, threads: int | None = 1) -> KerasResult:
+                seed: int | None = 1, verbose: int = 1, threads: int | None = 1,
+                callbacks: list | None = None) -> KerasResult:
     """Train the tutorial's Keras skip-gram model on review texts.
 
     Fits a :class:`~wordvec.preprocessing.Tokenizer` (``num_words``) on the
@@ -193,12 +195,17 @@ def train_keras(texts: Iterable[str], *, num_words: int = 20000, dim: int = 128,
         torch's setting. One step is one review's few hundred couples, too small
         for threads to pay: two threads gain ~25% on an idle machine but are
         several times slower when other processes share the cores.
+    callbacks : list of keras.callbacks.Callback, optional
+        Passed to Keras's ``fit``.
 
     Returns
     -------
     KerasResult
-        ``.vectors`` (words ``["UNK"] + the num_words most frequent``, row ``i`` =
-        word index ``i``, trimmed if the texts have fewer words), ``.history``
+        ``.vectors``: row 0 ``"UNK"``, row ``i`` the word of tokenizer index ``i``
+        for every index the tokenizer can emit (``1 .. num_words - 1``, as Keras's
+        ``Tokenizer`` keeps indices below ``num_words``; fewer if the texts have
+        fewer words). The embedding's last row (index ``num_words``) belongs to
+        no word the tokenizer emits and is left out. ``.history``
         (loss per epoch), ``.model``, ``.tokenizer``.
 
     Raises
@@ -247,13 +254,65 @@ def train_keras(texts: Iterable[str], *, num_words: int = 20000, dim: int = 128,
     batches = _skipgram_batches(sequences, num_words + 1, window, float(negative_samples), rng)
     with _torch_threads(threads):
         history = model.fit(batches, epochs=epochs, steps_per_epoch=steps_per_epoch or len(sequences),
-                            shuffle=False, verbose=verbose)
+                            shuffle=False, verbose=verbose, callbacks=callbacks)
     losses = [float(x) for x in history.history.get("loss", [])]
 
-    n_rows = min(num_words, len(tokenizer.word_index)) + 1
+    n_rows = min(num_words, len(tokenizer.word_index) + 1)
     words = [UNKNOWN] + [tokenizer.index_word[i] for i in range(1, n_rows)]
     counts = [tokenizer.word_counts.get(w, 0) for w in words[1:]]
     counts.insert(0, sum(tokenizer.word_counts.values()) - sum(counts))
     weights = model.get_layer("embedding").get_weights()[0]
     matrix = np.array(weights[:n_rows], dtype=np.float32)
     return KerasResult(Vectors(words, matrix, counts=counts, unknown=UNKNOWN), losses, model, tokenizer)
+
+
+class KerasEngine(Engine):
+    """The tutorial's Keras model as an engine: texts in, :func:`train_keras` on them.
+
+    Progress is reported per review (one training step each). The Keras model's
+    optimizer state is not kept, so runs cannot be checkpointed or resumed.
+    """
+
+    name = "keras"
+    description = "the tutorial's Keras model (shared embedding, dot, sigmoid; Adam), needs wordvec[keras]"
+    input = "texts"
+    parameters = frozenset({"dim", "window", "epochs", "num_words", "seed", "threads", "steps_per_epoch",
+                            "negative_samples"})
+    checkpoints = False
+
+    def train(self, data: TrainingData, params: dict, callbacks: TrainingCallbacks,
+              start: EngineState | None = None) -> EngineState:
+        if start is not None:
+            raise ParameterError("the keras engine cannot continue a run")
+        if params["num_words"] is None:
+            raise ParameterError("the keras engine needs a vocabulary size (num_words): its embedding "
+                                 "has one row per word index")
+        if not data.texts:
+            raise CorpusError("the corpus is empty: no documents found")
+        _import_keras()
+        result = train_keras(data.texts, num_words=params["num_words"], dim=params["dim"],
+                             window=params["window"], negative_samples=params["negative_samples"],
+                             epochs=params["epochs"], steps_per_epoch=params["steps_per_epoch"],
+                             seed=params["seed"], verbose=0, threads=resolve_threads(params["threads"]),
+                             callbacks=[_progress_reporter(callbacks)])
+        vectors = result.vectors
+        return EngineState(vectors.words, vectors.counts, np.asarray(vectors.matrix), None,
+                           list(result.history), unknown=UNKNOWN)
+
+
+def _progress_reporter(callbacks: TrainingCallbacks):
+    """A Keras callback that reports steps (reviews) and epochs to wordvec's callbacks."""
+    keras = _import_keras()
+
+    class Reporter(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            steps = self.params.get("steps") or 0
+            callbacks.started(None, steps * self.params.get("epochs", 1), unit="review")
+
+        def on_train_batch_end(self, batch, logs=None):
+            callbacks.advanced(1, float((logs or {}).get("loss", float("nan"))))
+
+        def on_epoch_end(self, epoch, logs=None):
+            callbacks.epoch_finished(epoch + 1, float((logs or {}).get("loss", float("nan"))), None)
+
+    return Reporter()

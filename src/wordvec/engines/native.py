@@ -1,0 +1,161 @@
+"""The native engine: word2vec skip-gram and CBOW with negative sampling, on Numba kernels.
+
+It owns what the algorithm decides: the initial weights, the learning rate
+decayed linearly over the whole run, the seeds of every task, and the
+divergence check. The kernels (:mod:`wordvec._kernels`) train one chunk of the
+token stream at a time on every thread (Hogwild).
+
+>>> from wordvec.encode import encode_documents
+>>> vocab, corpus = encode_documents(["tea and coffee and tea"] * 50, num_words=None, min_count=1)
+>>> params = dict(NativeEngine.defaults(), dim=8, epochs=1, threads=1)
+>>> state = NativeEngine().train(TrainingData(vocab, corpus), params, TrainingCallbacks())
+>>> state.input_weights.shape, state.epochs_done
+((4, 8), 1)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import _kernels as K
+from ..encode import forget_pages
+from ..errors import TrainingError
+from .base import Engine, EngineState, TrainingCallbacks, TrainingData, resolve_threads
+
+MODELS = ("skipgram", "cbow")
+_WORDS_PER_TASK = 1 << 16
+_DEFAULT_LR = {"skipgram": 0.025, "cbow": 0.05}
+
+
+class NativeEngine(Engine):
+    """Skip-gram (shared negatives, block updates) or CBOW, on every core."""
+
+    name = "native"
+    description = "word2vec skip-gram or CBOW with negative sampling, native kernels on every core"
+    input = "tokens"
+    parameters = frozenset({"model", "dim", "window", "negative", "epochs", "min_count", "num_words",
+                            "sample", "lr", "min_lr", "threads", "seed"})
+    checkpoints = True
+
+    @staticmethod
+    def defaults() -> dict:
+        """The parameters :meth:`train` needs, at the estimator's defaults."""
+        return dict(model="skipgram", dim=128, window=5, negative=5, epochs=5, sample=1e-3, lr=None,
+                    min_lr=1e-4, threads=None, seed=1)
+
+    def train(self, data: TrainingData, params: dict, callbacks: TrainingCallbacks,
+              start: EngineState | None = None) -> EngineState:
+        vocab, corpus = data.vocabulary, data.corpus
+        state = start if start is not None else _initial_state(vocab, params["dim"], params["seed"])
+        state.raw_words = corpus.raw_word_count
+        w_in, w_out = state.input_weights, state.output_weights
+        w_in[0] = 0.0  # UNK is never trained: zeroed once, the weights can be published without a copy
+        threads = resolve_threads(params["threads"])
+        run = _Run(vocab, corpus, params)
+        run.warm_up(w_in, w_out)
+        first_epoch = state.epochs_done
+        callbacks.started(state, (params["epochs"] - first_epoch) * corpus.raw_word_count)
+        for epoch in range(first_epoch, params["epochs"]):
+            mean_loss = run.epoch(w_in, w_out, epoch, threads, callbacks)
+            if not (math.isfinite(mean_loss) and math.isfinite(np.sum(w_in, dtype=np.float64))):
+                raise TrainingError(f"training diverged in epoch {epoch + 1} (loss {mean_loss}); "
+                                    f"lower the learning rate (lr={run.initial_lr})")
+            state.epoch_losses.append(mean_loss)
+            callbacks.epoch_finished(epoch + 1, mean_loss, state)
+        return state
+
+
+def initial_lr(params: dict) -> float:
+    """The starting learning rate: ``lr``, or word2vec's default for the model."""
+    return float(params["lr"]) if params.get("lr") is not None else _DEFAULT_LR[params["model"]]
+
+
+def _initial_state(vocab, dim: int, seed: int) -> EngineState:
+    rng = np.random.default_rng(seed)
+    w_in = ((rng.random((len(vocab), dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)
+    w_out = np.zeros((len(vocab), dim), dtype=np.float32)
+    return EngineState(vocab.words, vocab.counts, w_in, w_out)
+
+
+class _Run:
+    """One training run's fixed parts: the token stream, the samplers, the schedule."""
+
+    def __init__(self, vocab, corpus, params: dict):
+        self.corpus = corpus
+        self.params = params
+        self.stream = K.TokenStream(corpus.tokens, corpus.doc_offsets)
+        accept, alias = vocab.noise_table()
+        self.sampler = K.Sampler(vocab.keep_probabilities(params["sample"]), accept, alias)
+        self.n_tokens = corpus.tokens.shape[0]
+        self.raw_per_token = corpus.raw_word_count / self.n_tokens
+        self.initial_lr = initial_lr(params)
+        self.schedule = _LinearDecay(self.initial_lr, params["min_lr"], params["epochs"] * self.n_tokens)
+        self.model = MODELS.index(params["model"])
+
+    def settings(self, lr_start: float, lr_end: float) -> K.Settings:
+        return K.Settings(self.model, self.params["window"], self.params["negative"], lr_start, lr_end)
+
+    def warm_up(self, w_in, w_out) -> None:
+        """Load (or compile) the kernel: one task over no tokens trains nothing."""
+        K.train_chunk(K.Weights(w_in, w_out), self.stream, self.sampler, self.settings(0.0, 0.0),
+                      _make_tasks(0, 0, 1, self.params["seed"], 0, 0))
+
+    def epoch(self, w_in, w_out, epoch: int, threads: int, callbacks: TrainingCallbacks) -> float:
+        """Train one epoch; returns its mean loss."""
+        weights = K.Weights(w_in, w_out)
+        loss, terms = 0.0, 0
+        recent = _RecentLoss()
+        for call, (start, end) in enumerate(_chunks(self.n_tokens, threads)):
+            done = epoch * self.n_tokens + start
+            settings = self.settings(self.schedule(done), self.schedule(done + end - start))
+            tasks = _make_tasks(start, end, threads, self.params["seed"], epoch, call)
+            K.train_chunk(weights, self.stream, self.sampler, settings, tasks)
+            forget_pages(self.corpus.tokens, start, end)
+            chunk_loss, chunk_terms = float(tasks.stats[:, 1].sum()), int(tasks.stats[:, 2].sum())
+            loss += chunk_loss
+            terms += chunk_terms
+            recent.add(chunk_loss, chunk_terms)
+            callbacks.advanced(round((end - start) * self.raw_per_token), recent.mean())
+        return loss / max(terms, 1)
+
+
+class _LinearDecay:
+    """Learning rate at a position of the whole run, from ``start`` down to ``end``."""
+
+    def __init__(self, start: float, end: float, total: int):
+        self.start, self.end, self.total = start, min(end, start), max(total, 1)
+
+    def __call__(self, position: int) -> float:
+        return self.start - (self.start - self.end) * min(position / self.total, 1.0)
+
+
+class _RecentLoss:
+    """Mean loss over the last few chunks (about a million updates: the kernel computes
+    the loss of one update in ``K.LOSS_EVERY``, so ``horizon`` counts those)."""
+
+    def __init__(self, horizon: int = 1_000_000 // K.LOSS_EVERY):
+        self.items: list[tuple[float, int]] = []
+        self.horizon = horizon
+
+    def add(self, loss: float, terms: int) -> None:
+        self.items.append((loss, terms))
+        while len(self.items) > 1 and sum(t for _, t in self.items[1:]) >= self.horizon:
+            self.items.pop(0)
+
+    def mean(self) -> float:
+        terms = sum(t for _, t in self.items)
+        return sum(loss for loss, _ in self.items) / terms if terms else float("nan")
+
+
+def _chunks(n_tokens: int, threads: int):
+    step = _WORDS_PER_TASK * threads
+    for start in range(0, n_tokens, step):
+        yield start, min(start + step, n_tokens)
+
+
+def _make_tasks(start: int, end: int, threads: int, seed: int, epoch: int, call: int) -> K.Tasks:
+    bounds = np.linspace(start, end, threads + 1).astype(np.int64)
+    seeds = np.random.SeedSequence([seed, epoch, call]).generate_state(threads, dtype=np.uint64)
+    return K.Tasks(bounds, seeds, np.zeros((threads, 3), dtype=np.float64))
