@@ -237,8 +237,13 @@ def _split(couples, labels, positive):
     return pos, neg
 
 
-@pytest.mark.parametrize("negative_samples", [0, 1.0, 2.0])
-@pytest.mark.parametrize("window_size", [1, 4, 5])
+SLOW = pytest.mark.slow
+
+
+@pytest.mark.parametrize("window_size, negative_samples", [
+    (1, 0), (1, 1.0), (1, 2.0), (4, 0), (4, 1.0), (5, 0),
+    pytest.param(4, 2.0, marks=SLOW), pytest.param(5, 1.0, marks=SLOW), pytest.param(5, 2.0, marks=SLOW),
+])
 def test_skipgrams_match_keras(kpre, sequences, window_size, negative_samples):
     _, ksequence = kpre
     vocabulary_size = 501
