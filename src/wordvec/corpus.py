@@ -1,35 +1,131 @@
-"""Reading training text: SNAP ``finefoods.txt``, Kaggle-style CSV, plain text, gzip, folders.
+"""Reading training text, in every layout a corpus comes in, recognised from the content.
 
-Every reader streams: it yields one cleaned document (review) at a time and
-never holds the whole text. Bytes that are not UTF-8 are repaired, never fatal.
+Layouts (:data:`FORMATS`, the choices of ``wordvec train --format``):
+
+- ``snap``: the SNAP ``finefoods.txt`` dump (``review/summary:`` and ``review/text:`` lines);
+- ``csv``: CSV with a header and a text column (Kaggle's ``Reviews.csv``);
+- ``text``: plain text, one document per line;
+- ``jsonl``: JSON lines, one object per line, the text in one of its fields;
+- ``parquet``: Parquet files, as pandas, Spark and Dask write them;
+- ``arrow``: Arrow IPC files (Feather v2) and IPC streams (Hugging Face ``datasets.save_to_disk``).
+
+The text layouts may be compressed with gzip, bzip2, xz or zstd, recognised by their magic bytes
+whatever the file is called (zstd needs ``pip install "wordvec[zstd]"``). Parquet and Arrow need
+``pip install "wordvec[parquet]"`` (pyarrow); they are read one record batch at a time, only the
+text (and summary) columns, never the whole table. In CSV, JSON lines, Parquet and Arrow the text
+column is the one named by ``text_column``, compared without case, or else the first of ``Text``,
+``Review``, ``ReviewText``, ``Review_Text``, ``Body``, ``Content``. A folder is read file by file in
+sorted order, skipping hidden files and the side files that Hugging Face ``datasets``, Spark, Dask
+and Hadoop write beside their data (:data:`SIDE_FILES`, names starting with ``_committed_`` or
+``_started_``, and ``*.crc``).
+
+Every reader streams: it yields one cleaned document (review) at a time and never holds the whole
+text. Bytes that are not UTF-8 are repaired (read as Windows-1252, the bytes it leaves undefined as
+Latin-1), never fatal.
+
+Text or binary
+--------------
+A file that is none of these layouts is refused, with one line naming it and what it looks like;
+it is never trained on as text. Decided on the file's first bytes, in this order:
+
+1. ``PAR1`` (Parquet), ``ARROW1`` (Arrow IPC file) or an Arrow IPC stream's first message
+   (``FF FF FF FF`` and a metadata length that is a multiple of 8): columnar data, read with pyarrow.
+2. gzip, bzip2, xz or zstd magic bytes: decompressed, and the rest of the rule applies to what is
+   inside.
+3. A UTF-16 or UTF-32 byte-order mark: the text is decoded (and re-encoded as UTF-8 for the readers).
+4. The signature of another binary format (zip, 7-Zip, RAR, tar, PNG, JPEG, GIF, PDF, ELF, NumPy,
+   HDF5, SQLite, LZ4, compress, or Parquet or Arrow inside a compressed file): refused, by name.
+5. Otherwise the first 8 KiB (after decompression) are text unless more than 1 byte in 20 is a
+   control byte other than tab, line feed, vertical tab, form feed, carriage return, Ctrl-Z and
+   escape (bytes ``00-08``, ``0E-19``, ``1C-1F``). Every byte from ``20`` up counts as text, so UTF-8,
+   Windows-1252, Latin-1 and any other ASCII-based encoding pass, and a stray NUL byte (read as a
+   space) does not make a file binary. Random bytes hold about 10% such control bytes, text none.
+   Text in UTF-16 without a byte-order mark (NUL bytes on every other position) is refused with a
+   hint to save it as UTF-8.
+
+Only the first 8 KiB are examined, so a short file (under a few hundred bytes) of random bytes may
+pass for text. In ``auto`` mode a single JSON document (a first line ``{`` or ``[``, or a first
+line starting ``[{`` or ``{"`` that is not a whole object) is refused too, with a hint: JSON lines
+hold one object per line, and ``--format text`` reads it as plain text.
 
 >>> docs = list(iter_documents([default_corpus()[0]]))
 >>> len(docs)
 1000
 >>> docs[0][:40]
 'I have bought several of the Vitality ca'
+>>> detect_format(default_corpus()[1])
+'csv'
 """
 
 from __future__ import annotations
 
+import bz2
+import contextlib
 import csv
 import gzip
 import io
+import json
+import lzma
 import sys
 import zlib
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
-from .errors import CorpusError
+from .errors import CorpusError, MissingDependencyError
 from .text import clean_text, decode_line
 
-FORMATS = ("auto", "snap", "csv", "text")
+#: The layouts :func:`iter_documents` reads; ``auto`` recognises each file's layout from its content.
+FORMATS = ("auto", "snap", "csv", "text", "jsonl", "parquet", "arrow")
+#: File names skipped inside folders: what ``datasets``, Spark, Dask and Hadoop write beside the data.
+SIDE_FILES = frozenset({"_SUCCESS", "_metadata", "_common_metadata", "state.json", "dataset_info.json",
+                        "dataset_dict.json"})
+
+_TEXT_LAYOUTS = ("snap", "csv", "text", "jsonl")
+_COLUMNAR_NAMES = {"parquet": "a Parquet file", "arrow": "an Arrow IPC file or stream"}
+_SIDE_FILE_PREFIXES = ("_committed_", "_started_")
 _TEXT_COLUMNS = ("text", "review", "reviewtext", "review_text", "body", "content")
+_CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.xz", ".csv.zst")
 _SNAP_TEXT = b"review/text:"
 _SNAP_SUMMARY = b"review/summary:"
+_HEAD_BYTES = 8192
+_MAGIC_BYTES = 16
+_BATCH_ROWS = 4096
+_ZSTD_READ_BYTES = 1 << 16
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1A), *range(0x1C, 0x20)])
+_MAX_CONTROL_SHARE = 1 / 20
+_UNPACK = "unpack it and pass the files or their folder"
+_BINARY_SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive", _UNPACK),
+    (b"PK\x05\x06", "a zip archive", _UNPACK),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", _UNPACK),
+    (b"Rar!\x1a\x07", "a RAR archive", _UNPACK),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", ""),
+    (b"\xff\xd8\xff", "a JPEG image", ""),
+    (b"GIF87a", "a GIF image", ""),
+    (b"GIF89a", "a GIF image", ""),
+    (b"%PDF-", "a PDF document", "extract its text first"),
+    (b"\x7fELF", "an executable (ELF)", ""),
+    (b"\x93NUMPY", "a NumPy array file", ""),
+    (b"\x89HDF\r\n\x1a\n", "an HDF5 file", ""),
+    (b"SQLite format 3\x00", "an SQLite database", ""),
+    (b"\x04\x22\x4d\x18", "an LZ4-compressed file", "decompress it first"),
+    (b"\x1f\x9d", "a compress (.Z) file", "decompress it first"),
+)
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+class _Look(NamedTuple):
+    """What a file's first bytes look like: a layout (or ``json``/``binary``) and words for messages."""
+
+    layout: str
+    what: str
+    hint: str = ""
+
+
+class _ZstdDataError(ValueError):
+    """zstd data that cannot be decompressed."""
 
 
 def default_corpus() -> list[Path]:
@@ -38,38 +134,349 @@ def default_corpus() -> list[Path]:
     return [Path(str(folder / "finefoods_sample.txt.gz")), Path(str(folder / "fine_food_reviews_1k.csv.gz"))]
 
 
-def _open_binary(path: Path):
+# --- bytes: decompression and Unicode byte-order marks ---------------------------------------------
+
+def _compression_of(magic: bytes) -> str | None:
+    """``gzip``, ``bzip2``, ``xz`` or ``zstd`` from a file's first bytes, or None."""
+    if magic.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if magic.startswith(b"BZh") and magic[3:4].isdigit() and magic[4:10] in (b"1AY&SY", b"\x17rE8P\x90"):
+        return "bzip2"
+    if magic.startswith(b"\xfd7zXZ\x00"):
+        return "xz"
+    if magic.startswith(b"\x28\xb5\x2f\xfd"):
+        return "zstd"
+    return None
+
+
+def _read_magic(path: Path) -> bytes:
     with open(path, "rb") as probe:
-        magic = probe.read(2)
-    if magic == b"\x1f\x8b":
+        return probe.read(_MAGIC_BYTES)
+
+
+class _ChunkedReader(io.RawIOBase):
+    """A readable raw stream over a source of byte chunks (``_next_chunk`` returns b"" at the end)."""
+
+    def __init__(self):
+        super().__init__()
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending:
+            chunk = self._next_chunk()
+            if not chunk:
+                return 0
+            self._pending = memoryview(chunk)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def _next_chunk(self) -> bytes:
+        raise NotImplementedError
+
+
+class _ZstdReader(_ChunkedReader):
+    """The decompressed bytes of a zstd file, frame after frame; a cut-off last frame raises EOFError.
+
+    (zstandard's own ``stream_reader`` ends silently at a truncated frame, so frames are followed here.)
+    """
+
+    def __init__(self, path: Path):
+        super().__init__()
+        zstandard = _require_zstandard(path)
+        self._zstd_error = zstandard.ZstdError
+        self._decompressor = zstandard.ZstdDecompressor()
+        self._frame = self._decompressor.decompressobj()
+        self._inside_frame = False
+        self._source = open(path, "rb")
+
+    def _next_chunk(self) -> bytes:
+        while True:
+            compressed = self._source.read(_ZSTD_READ_BYTES)
+            if not compressed:
+                if self._inside_frame:
+                    raise EOFError("zstd data ended before the end of its last frame")
+                return b""
+            decompressed = self._decompress(compressed)
+            if decompressed:
+                return decompressed
+
+    def _decompress(self, compressed: bytes) -> bytes:
+        pieces = []
+        try:
+            while compressed:
+                pieces.append(self._frame.decompress(compressed))
+                self._inside_frame = not self._frame.eof
+                compressed = b""
+                if self._frame.eof:
+                    compressed = self._frame.unused_data
+                    self._frame = self._decompressor.decompressobj()
+        except self._zstd_error as err:
+            raise _ZstdDataError(str(err)) from None
+        return b"".join(pieces)
+
+    def close(self) -> None:
+        if hasattr(self, "_source"):
+            self._source.close()
+        super().close()
+
+
+class _Utf8FromUnicode(_ChunkedReader):
+    """UTF-16 or UTF-32 text (with its byte-order mark) re-encoded as UTF-8 bytes.
+
+    Line ends are passed through unchanged; malformed code units become U+FFFD.
+    """
+
+    def __init__(self, stream, encoding: str):
+        super().__init__()
+        self._text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+
+    def _next_chunk(self) -> bytes:
+        return self._text.read(_HEAD_BYTES).encode("utf-8")
+
+    def close(self) -> None:
+        if hasattr(self, "_text"):
+            self._text.close()
+        super().close()
+
+
+def _require_zstandard(path: Path):
+    try:
+        import zstandard
+    except ImportError:
+        raise MissingDependencyError(
+            f'{path}: zstd-compressed; reading it needs zstandard: pip install "wordvec[zstd]"') from None
+    return zstandard
+
+
+def _decompressed(path: Path):
+    """A buffered binary stream of the file's bytes, decompressed if they are gzip, bzip2, xz or zstd."""
+    compression = _compression_of(_read_magic(path))
+    if compression == "gzip":
         return gzip.open(path, "rb")
+    if compression == "bzip2":
+        return bz2.open(path, "rb")
+    if compression == "xz":
+        return lzma.open(path, "rb")
+    if compression == "zstd":
+        return io.BufferedReader(_ZstdReader(path), buffer_size=_ZSTD_READ_BYTES)
     return open(path, "rb")
 
 
-def _head(path: Path, size: int = 8192) -> bytes:
+def _unicode_encoding(first_bytes: bytes) -> str | None:
+    """``utf-32`` or ``utf-16`` when the bytes start with that encoding's byte-order mark."""
+    if first_bytes.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if first_bytes.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
+
+
+def _open_binary(path: Path):
+    """The file's bytes as the text readers take them: decompressed, UTF-16/32 re-encoded as UTF-8."""
+    stream = _decompressed(path)
+    try:
+        encoding = _unicode_encoding(stream.peek(4)[:4])
+    except BaseException:
+        stream.close()
+        raise
+    if encoding is None:
+        return stream
+    return io.BufferedReader(_Utf8FromUnicode(stream, encoding))
+
+
+_DATA_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile, lzma.LZMAError, _ZstdDataError)
+
+
+def _head(path: Path, size: int = _HEAD_BYTES) -> bytes:
+    """The first ``size`` bytes as the readers see them; of a damaged file, what could be read."""
+    chunks, got = [], 0
     try:
         with _open_binary(path) as handle:
-            return handle.read(size)
-    except (OSError, EOFError, zlib.error):
-        return b""
+            while got < size:
+                chunk = handle.read1(size - got)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                got += len(chunk)
+    except PermissionError:
+        raise
+    except (OSError, *_DATA_ERRORS):
+        pass  # reading the file reports the damage, with the number of documents read
+    return b"".join(chunks)
 
 
-def detect_format(path) -> str:
-    """Guess ``"snap"``, ``"csv"`` or ``"text"`` from a file's first bytes (gzip or not)."""
-    head = _head(Path(path)).lstrip(b"\xef\xbb\xbf")
-    first_line = head.split(b"\n", 1)[0].strip()
+# --- what a file looks like -------------------------------------------------------------------------
+
+def _columnar_look(magic: bytes) -> _Look | None:
+    if magic.startswith(b"PAR1"):
+        return _Look("parquet", "a Parquet file")
+    if magic.startswith(b"ARROW1"):
+        return _Look("arrow", "an Arrow IPC file")
+    if len(magic) >= 8 and magic.startswith(b"\xff\xff\xff\xff") and int.from_bytes(magic[4:8], "little") % 8 == 0:
+        return _Look("arrow", "an Arrow IPC stream")
+    return None
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """Mostly NUL bytes on one parity of positions and almost none on the other."""
+    pairs = len(head) // 2
+    if pairs < 2:
+        return False
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return max(even, odd) > 0.4 * pairs and min(even, odd) < 0.05 * pairs
+
+
+def _binary_look(head: bytes) -> _Look | None:
+    """How ``head`` looks when it is not text (rule steps 4 and 5 of the module docstring), else None."""
+    for signature, what, hint in _BINARY_SIGNATURES:
+        if head.startswith(signature):
+            return _Look("binary", what, hint)
+    if head[257:262] == b"ustar":
+        return _Look("binary", "a tar archive", _UNPACK)
+    if _looks_like_utf16(head):
+        return _Look("binary", "UTF-16 text without a byte-order mark",
+                     "save it as UTF-8 (or as UTF-16 with a byte-order mark)")
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if head and controls > _MAX_CONTROL_SHARE * len(head):
+        share = controls / len(head)
+        return _Look("binary", f"binary data ({share:.0%} of its first {len(head):,} bytes are NUL "
+                               f"or other control bytes)")
+    return None
+
+
+def _json_look(head: bytes) -> _Look | None:
+    """JSON lines, a single JSON document, or None (neither) from the first line."""
+    stripped = head.lstrip()
+    if not stripped.startswith((b"{", b"[")):
+        return None
+    line, newline, _ = stripped.partition(b"\n")
+    if not newline and len(head) >= _HEAD_BYTES:  # a first line longer than the head
+        return _Look("jsonl", "JSON lines") if stripped.startswith(b'{"') else None
+    try:
+        value = json.loads(decode_line(line))
+    except (ValueError, RecursionError):
+        value = None
+    if isinstance(value, dict):
+        return _Look("jsonl", "JSON lines")
+    if line.strip() in (b"{", b"[") or line.startswith((b"[{", b'{"')):
+        return _Look("json", "a single JSON document",
+                     "JSON lines hold one object per line; --format text reads it as plain text")
+    return None
+
+
+def _text_look(path: Path, head: bytes) -> _Look:
+    head = head.lstrip(b"\xef\xbb\xbf")
     if head.startswith(b"product/productId:") or _SNAP_TEXT in head[:4096]:
-        return "snap"
-    name = Path(path).name.lower()
-    if name.endswith((".csv", ".csv.gz")):
-        return "csv"
+        return _Look("snap", "SNAP reviews")
+    if path.name.lower().endswith(_CSV_SUFFIXES):
+        return _Look("csv", "CSV")
+    json_look = _json_look(head)
+    if json_look:
+        return json_look
+    first_line = head.split(b"\n", 1)[0].strip()
     try:
         header = next(csv.reader([decode_line(first_line)]))
     except (csv.Error, StopIteration):
-        return "text"
+        return _Look("text", "text")
     if len(header) > 1 and any(col.strip().lower() in _TEXT_COLUMNS for col in header):
-        return "csv"
-    return "text"
+        return _Look("csv", "CSV")
+    return _Look("text", "text")
+
+
+def _sniff(path: Path) -> _Look:
+    """Apply the text-or-binary rule of the module docstring to a file."""
+    magic = _read_magic(path)
+    columnar = _columnar_look(magic)
+    if columnar:
+        return columnar
+    head = _head(path)
+    compression = _compression_of(magic)
+    columnar_inside = _columnar_look(head) if compression else None
+    if columnar_inside:
+        binary = _Look("binary", columnar_inside.what, "decompress it first: Parquet and Arrow compress themselves")
+    else:
+        binary = _binary_look(head)
+    if binary is None:
+        return _text_look(path, head)
+    if compression:
+        binary = binary._replace(what=f"{binary.what} ({compression}-compressed)")
+    return binary
+
+
+def _refusal(path: Path, look: _Look) -> str:
+    hint = f"; {look.hint}" if look.hint else ""
+    return f"{path}: looks like {look.what}, not a corpus wordvec can read{hint}"
+
+
+def detect_format(path) -> str:
+    """Recognise a file's layout from its content (see the module docstring for the rule).
+
+    Parameters
+    ----------
+    path : str or Path
+        A file, compressed or not.
+
+    Returns
+    -------
+    str
+        One of :data:`FORMATS` other than ``auto``.
+
+    Raises
+    ------
+    CorpusError
+        The file is none of the layouts: binary data, an archive, an image, a single JSON document...
+
+    Examples
+    --------
+    >>> detect_format(default_corpus()[0])
+    'snap'
+    """
+    path = Path(path)
+    try:
+        look = _sniff(path)
+    except OSError as err:
+        raise CorpusError(f"{path}: {err.strerror or err}") from None
+    if look.layout not in FORMATS:
+        raise CorpusError(_refusal(path, look))
+    return look.layout
+
+
+def _layout_to_read(path: Path, format: str) -> str:
+    """The layout to read ``path`` as: ``format``, or the detected one for ``auto``; refusals raise."""
+    look = _sniff(path)
+    if format == "auto" or look.layout == "binary":
+        if look.layout not in FORMATS:
+            raise CorpusError(_refusal(path, look))
+        return look.layout
+    if format in _COLUMNAR_NAMES and look.layout != format:
+        raise CorpusError(f"{path}: looks like {look.what}, not {_COLUMNAR_NAMES[format]}")
+    if format in _TEXT_LAYOUTS and look.layout in _COLUMNAR_NAMES:
+        raise CorpusError(f"{path}: looks like {look.what}, not text; read it with --format {look.layout} or auto")
+    return format
+
+
+# --- files and folders ------------------------------------------------------------------------------
+
+def _is_side_file(path: Path) -> bool:
+    name = path.name
+    return (name.startswith(".") or name in SIDE_FILES or name.startswith(_SIDE_FILE_PREFIXES)
+            or name.endswith(".crc"))
+
+
+def _files_in_folder(folder: Path) -> list[Path]:
+    found = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    if not found:
+        raise CorpusError(f"no files in directory: {folder}")
+    corpus_files = [p for p in found if not _is_side_file(p)]
+    if not corpus_files:
+        shown = ", ".join(p.name for p in found[:5])
+        raise CorpusError(f"no corpus files in directory: {folder} (only side files: {shown})")
+    return corpus_files
 
 
 def _files(sources: Iterable) -> list[Path]:
@@ -77,10 +484,7 @@ def _files(sources: Iterable) -> list[Path]:
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-            if not found:
-                raise CorpusError(f"no files in directory: {path}")
-            files.extend(found)
+            files.extend(_files_in_folder(path))
         elif path.exists():
             files.append(path)
         else:
@@ -97,36 +501,70 @@ def iter_documents(sources, format: str = "auto", text_column: str | None = None
     Parameters
     ----------
     sources : path or list of paths
-        Files (optionally gzip-compressed) or directories of them.
-    format : {"auto", "snap", "csv", "text"}, default="auto"
-        ``auto`` detects each file's layout from its content.
+        Files (optionally gzip-, bzip2-, xz- or zstd-compressed) or folders of them.
+    format : {"auto", "snap", "csv", "text", "jsonl", "parquet", "arrow"}, default="auto"
+        ``auto`` recognises each file's layout from its content (see :data:`FORMATS`).
     text_column : str, optional
-        CSV column holding the text (default: a column named like ``Text``).
+        Column (CSV, Parquet, Arrow) or field (JSON lines) holding the text, compared without case;
+        by default the first of ``Text``, ``Review``, ``ReviewText``, ``Review_Text``, ``Body``,
+        ``Content``.
     include_summary : bool, default=False
-        Put the review summary before its text (SNAP and Kaggle layouts).
+        Put the review summary before its text (SNAP, and a ``Summary`` column where one exists).
+
+    Raises
+    ------
+    CorpusError
+        A file is missing, unreadable, damaged, or none of the layouts; the message names it.
+    MissingDependencyError
+        A Parquet or Arrow file without pyarrow, a zstd file without zstandard.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "reviews.jsonl"
+    >>> _ = path.write_text('{"Summary": "Tasty", "Text": "Good <br />tea"}\\n')
+    >>> list(iter_documents(path, include_summary=True))
+    ['Tasty. Good  tea']
     """
     if format not in FORMATS:
         raise CorpusError(f"unknown format {format!r}: choose one of {', '.join(FORMATS)}")
     if isinstance(sources, (str, Path)):
         sources = [sources]
     for path in _files(sources):
-        layout = detect_format(path) if format == "auto" else format
-        reader = {"snap": _read_snap, "csv": _read_csv, "text": _read_text}[layout]
-        count = 0
-        try:
-            for doc in reader(path, text_column=text_column, include_summary=include_summary):
-                count += 1
-                yield doc
-        except (EOFError, zlib.error, gzip.BadGzipFile) as err:
-            raise CorpusError(
-                f"{path}: compressed data is truncated or corrupted ({err}); "
-                f"stopped after {count} documents"
-            ) from None
-        except PermissionError:
-            raise CorpusError(f"{path}: permission denied") from None
-        except IsADirectoryError:
-            raise CorpusError(f"{path}: is a directory") from None
+        yield from _read_file(path, format, text_column, include_summary)
 
+
+def _read_file(path: Path, format: str, text_column: str | None, include_summary: bool) -> Iterator[str]:
+    count = 0
+    try:
+        reader = _READERS[_layout_to_read(path, format)]
+        for doc in reader(path, text_column=text_column, include_summary=include_summary):
+            count += 1
+            yield doc
+    except _DATA_ERRORS as err:
+        raise CorpusError(_damaged(path, err, count)) from None
+    except PermissionError:
+        raise CorpusError(f"{path}: permission denied") from None
+    except IsADirectoryError:
+        raise CorpusError(f"{path}: is a directory") from None
+    except OSError as err:
+        if err.errno is None and _is_compressed(path):
+            raise CorpusError(_damaged(path, err, count)) from None
+        raise CorpusError(f"{path}: {err.strerror or err}") from None
+
+
+def _is_compressed(path: Path) -> bool:
+    try:
+        return _compression_of(_read_magic(path)) is not None
+    except OSError:
+        return False
+
+
+def _damaged(path: Path, err: Exception, count: int) -> str:
+    return f"{path}: compressed data is truncated or corrupted ({err}); stopped after {count} documents"
+
+
+# --- text readers -----------------------------------------------------------------------------------
 
 def _read_text(path: Path, **_) -> Iterator[str]:
     with _open_binary(path) as handle:
@@ -177,12 +615,196 @@ def _read_csv(path: Path, text_column: str | None = None, include_summary: bool 
             yield clean_text(text)
 
 
-def _column(path: Path, header: list[str], wanted: str | None) -> int:
+def _column(path: Path, header: list[str], wanted: str | None, kind: str = "CSV columns") -> int:
+    """Index of the wanted column (without case), or of the first usual text column; else one line."""
     lowered = [h.strip().lower() for h in header]
     candidates = [wanted.lower()] if wanted else list(_TEXT_COLUMNS)
     for name in candidates:
         if name in lowered:
             return lowered.index(name)
-    shown = ", ".join(header[:12])
+    shown = ", ".join(header[:12]) + (f", ... ({len(header) - 12} more)" if len(header) > 12 else "")
     what = f"no column {wanted!r}" if wanted else "no text column"
-    raise CorpusError(f"{path}: {what} among the CSV columns ({shown}); name it with --text-column")
+    raise CorpusError(f"{path}: {what} among the {kind} ({shown}); name it with --text-column")
+
+
+def _text_and_summary_names(path: Path, names: list[str], text_column: str | None, include_summary: bool,
+                            kind: str) -> tuple[str, str | None]:
+    """The text column's name and, with ``include_summary``, the summary column's name if there is one."""
+    text_name = names[_column(path, names, text_column, kind)]
+    lowered = [n.strip().lower() for n in names]
+    summary_name = names[lowered.index("summary")] if include_summary and "summary" in lowered else None
+    return text_name, summary_name
+
+
+def _document(text: str | None, summary: str | None) -> str:
+    """A row's cleaned document, as the CSV reader makes it: a missing text is an empty one."""
+    text = text or ""
+    if summary:
+        text = f"{summary}. {text}"
+    return clean_text(text)
+
+
+_JSON_TYPE_NAMES = {list: "an array", dict: "an object"}
+
+
+def _json_record(path: Path, line_number: int, raw: bytes) -> dict:
+    line = decode_line(raw)
+    if line_number == 1:
+        line = line.lstrip("\ufeff")
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise CorpusError(f"{path}, line {line_number}: not valid JSON ({err.msg}, column {err.colno})") from None
+    except (ValueError, RecursionError) as err:
+        reason = type(err).__name__
+        raise CorpusError(f"{path}, line {line_number}: not valid JSON ({reason})") from None
+    if not isinstance(record, dict):
+        kind = _JSON_TYPE_NAMES.get(type(record), "a single value")
+        raise CorpusError(f"{path}, line {line_number}: expected a JSON object, got {kind}")
+    return record
+
+
+def _json_text(path: Path, line_number: int, name: str, value) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (list, dict)):
+        raise CorpusError(f"{path}, line {line_number}: the field {name!r} holds "
+                          f"{_JSON_TYPE_NAMES[type(value)]}, not text")
+    return str(value)
+
+
+def _read_jsonl(path: Path, text_column: str | None = None, include_summary: bool = False) -> Iterator[str]:
+    names = None
+    with _open_binary(path) as handle:
+        for line_number, raw in enumerate(handle, 1):
+            if not raw.strip():
+                continue
+            record = _json_record(path, line_number, raw)
+            if names is None:
+                names = _text_and_summary_names(path, list(record), text_column, include_summary, "JSON fields")
+            text_name, summary_name = names
+            text = _json_text(path, line_number, text_name, record.get(text_name))
+            summary = _json_text(path, line_number, summary_name, record.get(summary_name)) if summary_name else None
+            yield _document(text, summary)
+
+
+# --- Parquet and Arrow (pyarrow) --------------------------------------------------------------------
+
+def _require_pyarrow(path: Path, what: str):
+    try:
+        import pyarrow
+    except ImportError:
+        raise MissingDependencyError(
+            f'{path}: looks like {what}; reading it needs pyarrow: pip install "wordvec[parquet]"') from None
+    return pyarrow
+
+
+def _one_line(err: Exception) -> str:
+    return " ".join(str(err).split()) or type(err).__name__
+
+
+def _columns_to_read(path: Path, schema, text_column: str | None, include_summary: bool,
+                     kind: str) -> list[str]:
+    """Names of the text (and summary) columns of an Arrow schema, checked to hold text."""
+    import pyarrow as pa
+
+    text_name, summary_name = _text_and_summary_names(path, list(schema.names), text_column,
+                                                      include_summary, kind)
+    names = [text_name] + ([summary_name] if summary_name and summary_name != text_name else [])
+    for name in names:
+        value_type = schema.field(name).type
+        if pa.types.is_dictionary(value_type):
+            value_type = value_type.value_type
+        if not (_is_string_type(pa, value_type) or _is_binary_type(pa, value_type)
+                or pa.types.is_null(value_type)):
+            raise CorpusError(f"{path}: the column {name!r} holds {value_type} values, not text; "
+                              f"name the text column with --text-column")
+    return names
+
+
+def _is_string_type(pa, value_type) -> bool:
+    view = getattr(pa.types, "is_string_view", lambda _: False)
+    return pa.types.is_string(value_type) or pa.types.is_large_string(value_type) or view(value_type)
+
+
+def _is_binary_type(pa, value_type) -> bool:
+    view = getattr(pa.types, "is_binary_view", lambda _: False)
+    return pa.types.is_binary(value_type) or pa.types.is_large_binary(value_type) or view(value_type)
+
+
+def _strings(pa, array) -> list:
+    """A column of one batch as Python strings (None for nulls); bytes and bad UTF-8 repaired."""
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    if _is_string_type(pa, array.type):
+        try:
+            return array.to_pylist()
+        except UnicodeDecodeError:
+            array = array.cast(pa.large_binary())
+    values = array.to_pylist()
+    if _is_binary_type(pa, array.type):
+        return [None if value is None else decode_line(value) for value in values]
+    return values
+
+
+@contextlib.contextmanager
+def _arrow_errors_named(pa, path: Path, what: str):
+    """Turn pyarrow's errors (``ArrowException``, or ``OSError`` for I/O) into one line naming the file."""
+    try:
+        yield
+    except PermissionError:
+        raise
+    except (pa.ArrowException, OSError) as err:
+        raise CorpusError(f"{path}: not a readable {what} ({_one_line(err)})") from None
+
+
+def _documents_from_batches(path: Path, pa, batches, names: list[str], what: str) -> Iterator[str]:
+    text_name, summary_name = names[0], (names[1] if len(names) > 1 else None)
+    with _arrow_errors_named(pa, path, what):
+        for batch in batches:
+            texts = _strings(pa, batch.column(text_name))
+            summaries = _strings(pa, batch.column(summary_name)) if summary_name else [None] * len(texts)
+            for text, summary in zip(texts, summaries):
+                yield _document(text, summary)
+
+
+def _read_parquet(path: Path, text_column: str | None = None, include_summary: bool = False) -> Iterator[str]:
+    pa = _require_pyarrow(path, "a Parquet file")
+    import pyarrow.parquet as pq
+
+    with _arrow_errors_named(pa, path, "Parquet file"):
+        parquet = pq.ParquetFile(path)
+    try:
+        names = _columns_to_read(path, parquet.schema_arrow, text_column, include_summary, "Parquet columns")
+        batches = parquet.iter_batches(batch_size=_BATCH_ROWS, columns=names)
+        yield from _documents_from_batches(path, pa, batches, names, "Parquet file")
+    finally:
+        parquet.close()
+
+
+def _open_arrow(source):
+    """A reader and its record batches, for an Arrow IPC file or an IPC stream."""
+    import pyarrow.ipc
+
+    if source.read(6) == b"ARROW1":
+        reader = pyarrow.ipc.open_file(source)
+        return reader, (reader.get_batch(i) for i in range(reader.num_record_batches))
+    source.seek(0)
+    reader = pyarrow.ipc.open_stream(source)
+    return reader, iter(reader)
+
+
+def _read_arrow(path: Path, text_column: str | None = None, include_summary: bool = False) -> Iterator[str]:
+    pa = _require_pyarrow(path, "an Arrow IPC file")
+    what = "Arrow IPC file or stream"
+    with _arrow_errors_named(pa, path, what):
+        source = pa.memory_map(str(path))
+    with source:
+        with _arrow_errors_named(pa, path, what):
+            reader, batches = _open_arrow(source)
+        names = _columns_to_read(path, reader.schema, text_column, include_summary, "Arrow columns")
+        yield from _documents_from_batches(path, pa, batches, names, what)
+
+
+_READERS = {"snap": _read_snap, "csv": _read_csv, "text": _read_text, "jsonl": _read_jsonl,
+            "parquet": _read_parquet, "arrow": _read_arrow}
