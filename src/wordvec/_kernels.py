@@ -519,11 +519,11 @@ def make_scratch(window, negative, dim):
 
 
 @njit(nogil=True, **_OPTS)
-def train_task(weights, stream, sampler, settings, start, end, seed):
-    """Train on token positions ``start:end``; windows never cross a document boundary.
+def subsample_range(stream, sampler, settings, start, end, state):
+    """Subsample token positions ``start:end`` into a :class:`WordRun`, one segment per document.
 
-    The whole range is subsampled first (each document's words at the learning
-    rate of its position), then trained in one pass. Returns ``(loss sum, loss terms)``.
+    Each document's words are trained at the learning rate of its position
+    between ``settings.lr_start`` and ``settings.lr_end``. Returns ``(run, state)``.
     """
     offsets = stream.doc_offsets
     first_doc = np.searchsorted(offsets, start, side="right") - 1
@@ -532,7 +532,6 @@ def train_task(weights, stream, sampler, settings, start, end, seed):
     words = np.empty(max(end - start, 1), dtype=np.int32)
     segments = np.empty(n_docs + 1, dtype=np.int64)
     rates = np.empty(max(n_docs, 1), dtype=np.float64)
-    state = np.uint64(seed)
     span = max(end - start, 1)
     n_words = _ZERO
     n_segments = _ZERO
@@ -547,26 +546,42 @@ def train_task(weights, stream, sampler, settings, start, end, seed):
         n_words += kept
         n_segments += 1
         segments[n_segments] = n_words
+    return WordRun(words, n_words, segments, rates), state
+
+
+@njit(nogil=True, **_OPTS)
+def train_task(weights, stream, sampler, settings, start, end, seed):
+    """Train on token positions ``start:end``; windows never cross a document boundary.
+
+    The whole range is subsampled first (:func:`subsample_range`), then trained
+    in one pass. Returns ``(loss sum, loss terms)``.
+    """
+    run, state = subsample_range(stream, sampler, settings, start, end, np.uint64(seed))
     scratch = make_scratch(settings.window, settings.negative, weights.w_in.shape[1])
-    loss, terms, state, counter = train_words(weights, WordRun(words, n_words, segments, rates), sampler,
-                                              settings, state, _ZERO, scratch)
+    loss, terms, state, counter = train_words(weights, run, sampler, settings, state, _ZERO, scratch)
     return loss, terms
 
 
 def train_chunk(weights, stream, sampler, settings, tasks):
-    """Run every task at once, one thread each (Hogwild: threads update shared rows without locks).
+    """Run every task of :func:`train_task` at once, one thread each (see :func:`run_tasks`)."""
+    run_tasks(train_task, tasks, weights, stream, sampler, settings)
 
-    :func:`train_task` releases the GIL, so plain Python threads run the tasks in
+
+def run_tasks(task, tasks, *shared):
+    """Run ``task(*shared, start, end, seed)`` for every task at once, one thread each
+    (Hogwild: threads update shared rows without locks); fills ``tasks.stats``.
+
+    The task functions release the GIL, so plain Python threads run them in
     parallel; task 0 runs on the calling thread. (A ``prange`` loop would do the
     same but makes Numba compile the whole kernel a second time, in its parallel
-    wrapper.) Fills ``tasks.stats``.
+    wrapper.)
     """
     bounds, seeds, stats = tasks.bounds, tasks.seeds, tasks.stats
     n_tasks = seeds.shape[0]
 
     def run(t):
         start, end = int(bounds[t]), int(bounds[t + 1])
-        loss, terms = train_task(weights, stream, sampler, settings, start, end, seeds[t])
+        loss, terms = task(*shared, start, end, seeds[t])
         stats[t] = (end - start, loss, terms)
 
     others = [_pool(n_tasks - 1).submit(run, t) for t in range(1, n_tasks)] if n_tasks > 1 else []

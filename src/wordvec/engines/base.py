@@ -89,6 +89,10 @@ class EngineState:
         The word of a row that stands for every unknown word (row 0), if any.
     raw_words : int or None
         Corpus words per epoch, where the engine counts words.
+    subwords : dict or None
+        For subword engines: ``{"bucket_rows": ..., "min_n": ..., "max_n": ...}``
+        (see :class:`~wordvec.vectors.SubwordVectors`); ``input_weights`` then
+        holds the word rows followed by the trained n-gram rows.
     """
 
     words: list
@@ -98,6 +102,7 @@ class EngineState:
     epoch_losses: list = field(default_factory=list)
     unknown: str | None = "UNK"
     raw_words: int | None = None
+    subwords: dict | None = None
 
     @property
     def epochs_done(self) -> int:

@@ -48,12 +48,12 @@ class NativeEngine(Engine):
     def train(self, data: TrainingData, params: dict, callbacks: TrainingCallbacks,
               start: EngineState | None = None) -> EngineState:
         vocab, corpus = data.vocabulary, data.corpus
-        state = start if start is not None else _initial_state(vocab, params["dim"], params["seed"])
+        state = start if start is not None else self.initial_state(vocab, params)
         state.raw_words = corpus.raw_word_count
         w_in, w_out = state.input_weights, state.output_weights
         w_in[0] = 0.0  # UNK is never trained: zeroed once, the weights can be published without a copy
         threads = resolve_threads(params["threads"])
-        run = _Run(vocab, corpus, params)
+        run = self.make_run(vocab, corpus, params, state)
         run.warm_up(w_in, w_out)
         first_epoch = state.epochs_done
         callbacks.started(state, (params["epochs"] - first_epoch) * corpus.raw_word_count)
@@ -67,20 +67,31 @@ class NativeEngine(Engine):
         return state
 
 
-def initial_lr(params: dict) -> float:
-    """The starting learning rate: ``lr``, or word2vec's default for the model."""
-    return float(params["lr"]) if params.get("lr") is not None else _DEFAULT_LR[params["model"]]
+    def initial_state(self, vocab, params: dict) -> EngineState:
+        """Fresh weights: input rows uniform in +-0.5/dim (word2vec's), output rows zero."""
+        rng = np.random.default_rng(params["seed"])
+        dim = params["dim"]
+        w_in = ((rng.random((len(vocab), dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)
+        w_out = np.zeros((len(vocab), dim), dtype=np.float32)
+        return EngineState(vocab.words, vocab.counts, w_in, w_out)
+
+    def make_run(self, vocab, corpus, params: dict, state: EngineState) -> "Run":
+        """The fixed parts of a run over ``corpus``."""
+        return Run(vocab, corpus, params)
 
 
-def _initial_state(vocab, dim: int, seed: int) -> EngineState:
-    rng = np.random.default_rng(seed)
-    w_in = ((rng.random((len(vocab), dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)
-    w_out = np.zeros((len(vocab), dim), dtype=np.float32)
-    return EngineState(vocab.words, vocab.counts, w_in, w_out)
+def initial_lr(params: dict, defaults: dict = _DEFAULT_LR) -> float:
+    """The starting learning rate: ``lr``, or the default for the model."""
+    return float(params["lr"]) if params.get("lr") is not None else defaults[params["model"]]
 
 
-class _Run:
-    """One training run's fixed parts: the token stream, the samplers, the schedule."""
+class Run:
+    """One training run's fixed parts: the token stream, the samplers, the schedule.
+
+    Subclasses train other models on the same loop by overriding :meth:`train_chunk`.
+    """
+
+    default_lr = _DEFAULT_LR
 
     def __init__(self, vocab, corpus, params: dict):
         self.corpus = corpus
@@ -90,17 +101,19 @@ class _Run:
         self.sampler = K.Sampler(vocab.keep_probabilities(params["sample"]), accept, alias)
         self.n_tokens = corpus.tokens.shape[0]
         self.raw_per_token = corpus.raw_word_count / self.n_tokens
-        self.initial_lr = initial_lr(params)
+        self.initial_lr = initial_lr(params, self.default_lr)
         self.schedule = _LinearDecay(self.initial_lr, params["min_lr"], params["epochs"] * self.n_tokens)
         self.model = MODELS.index(params["model"])
 
     def settings(self, lr_start: float, lr_end: float) -> K.Settings:
         return K.Settings(self.model, self.params["window"], self.params["negative"], lr_start, lr_end)
 
+    def train_chunk(self, weights, settings, tasks) -> None:
+        K.train_chunk(weights, self.stream, self.sampler, settings, tasks)
+
     def warm_up(self, w_in, w_out) -> None:
         """Load (or compile) the kernel: one task over no tokens trains nothing."""
-        K.train_chunk(K.Weights(w_in, w_out), self.stream, self.sampler, self.settings(0.0, 0.0),
-                      _make_tasks(0, 0, 1, self.params["seed"], 0, 0))
+        self.train_chunk(K.Weights(w_in, w_out), self.settings(0.0, 0.0), _make_tasks(0, 0, 1, self.params["seed"], 0, 0))
 
     def epoch(self, w_in, w_out, epoch: int, threads: int, callbacks: TrainingCallbacks) -> float:
         """Train one epoch; returns its mean loss."""
@@ -111,7 +124,7 @@ class _Run:
             done = epoch * self.n_tokens + start
             settings = self.settings(self.schedule(done), self.schedule(done + end - start))
             tasks = _make_tasks(start, end, threads, self.params["seed"], epoch, call)
-            K.train_chunk(weights, self.stream, self.sampler, settings, tasks)
+            self.train_chunk(weights, settings, tasks)
             forget_pages(self.corpus.tokens, start, end)
             chunk_loss, chunk_terms = float(tasks.stats[:, 1].sum()), int(tasks.stats[:, 2].sum())
             loss += chunk_loss
