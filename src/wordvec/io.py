@@ -8,25 +8,37 @@ A model directory holds:
 - ``model.json``: format version, engine, the parameters used, training figures,
   and the shape and SHA-256 of each array file.
 
-Vectors also go to and come from the word2vec text and binary formats that
-gensim's ``KeyedVectors.load_word2vec_format`` reads, and to TSV.
+:func:`load_vectors` also reads the vectors other tools publish, the format
+found from the file's content (never its name): word2vec text and fastText
+``.vec``, word2vec binary (the GoogleNews layout), GloVe text, TSV and fastText
+``.bin`` models, each also gzip-, bzip2- or xz-compressed. :func:`export_vectors`
+writes word2vec text and binary, fastText ``.vec``, TSV and a TensorBoard
+Projector directory.
 
 >>> import tempfile, numpy as np
 >>> from wordvec.vectors import Vectors
 >>> v = Vectors(["tea", "cup"], np.ones((2, 3), dtype=np.float32))
 >>> path = tempfile.mkdtemp() + "/v.txt"
 >>> save_word2vec(v, path)
->>> load_word2vec(path).words
+>>> load_vectors(path).words
 ['tea', 'cup']
 """
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import hashlib
 import json
+import lzma
+import mmap
 import os
+import re
 import shutil
+import struct
 import tempfile
+import warnings
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +50,6 @@ from .vectors import Vectors
 
 FORMAT_NAME = "wordvec-model"
 FORMAT_VERSION = 1
-EXPORT_FORMATS = ("word2vec", "word2vec-binary", "tsv")
 #: Export formats that write a directory rather than one file.
 DIRECTORY_EXPORTS = frozenset()
 
@@ -58,7 +69,18 @@ class SavedModel:
 
 def save_model(directory, vectors: Vectors, *, params: dict | None = None, engine: str = "native",
                output_weights: np.ndarray | None = None, info: dict | None = None) -> Path:
-    """Write a model directory; an existing one is replaced only once the new one is complete."""
+    """Write a model directory; an existing one is replaced only once the new one is complete.
+
+    Vectors without counts (read from a file by :func:`load_vectors`) are saved
+    too, and come back without counts; the directory then loads memory-mapped.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> out = save_model(tempfile.mkdtemp() + "/m", Vectors(["tea"], np.ones((1, 2), dtype=np.float32)))
+    >>> load_model(out, mmap=True).vectors.counts is None
+    True
+    """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise ParameterError(f"{directory} exists and is not a directory")
@@ -92,6 +114,8 @@ def save_model(directory, vectors: Vectors, *, params: dict | None = None, engin
             "arrays": files,
             "vocab_sha256": _sha256(staging / "vocab.tsv"),
         }
+        if vectors.counts is None:
+            meta["counts"] = False  # vectors read from a file: the zeros in vocab.tsv are not counts
         with open(staging / "model.json", "w", encoding="utf-8") as handle:
             json.dump(meta, handle, indent=2, default=_json_default)
         os.chmod(staging, 0o777 & ~current_umask())
@@ -167,6 +191,7 @@ def load_model(directory, *, mmap: bool = False, verify: bool = True) -> SavedMo
     if output is not None and output.shape != matrix.shape:
         raise ModelFormatError(f"{directory}: output weights {output.shape} do not match vectors {matrix.shape}")
     try:
+        counts = counts if meta.get("counts", True) is not False else None
         vectors = Vectors(words, matrix, counts=counts, unknown=meta.get("unknown"))
     except ParameterError as err:
         raise ModelFormatError(f"{directory}: {err}") from None
@@ -220,149 +245,815 @@ def _json_default(value):
     raise TypeError(f"cannot store {type(value).__name__} in model.json")
 
 
-# -- word2vec and TSV -------------------------------------------------------
+# -- writing vectors for other tools --------------------------------------------
 
 def _exported_rows(vectors: Vectors, include_unknown: bool) -> list[int]:
     return [i for i, w in enumerate(vectors.words) if include_unknown or w != vectors.unknown]
 
 
 def save_word2vec(vectors: Vectors, path, *, binary: bool = False, include_unknown: bool = False) -> None:
-    """Write the word2vec text (or binary) format; ``UNK`` is left out unless asked for."""
+    """Write the word2vec text (or binary) format; ``UNK`` is left out unless asked for.
+
+    The text format (a header ``<words> <dimension>``, then ``word x1 x2 ...``
+    per line) is also fastText's ``.vec`` format, and what spaCy's
+    ``spacy init vectors`` and gensim's ``KeyedVectors.load_word2vec_format`` read.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> path = tempfile.mkdtemp() + "/v.txt"
+    >>> save_word2vec(Vectors(["tea"], np.array([[0.5, 1]], dtype=np.float32)), path)
+    >>> open(path).read()
+    '1 2\\ntea 0.5 1\\n'
+    """
     rows = _exported_rows(vectors, include_unknown)
     matrix = np.asarray(vectors.matrix, dtype=np.float32)
     for i in rows:
         if not vectors.words[i] or any(c.isspace() for c in vectors.words[i]):
             raise ParameterError(f"word {vectors.words[i]!r} cannot be written in word2vec format (whitespace)")
+    line = " ".join(["%.6g"] * vectors.dim) + "\n"
     with atomic_open(path, "wb") as handle:
         handle.write(f"{len(rows)} {vectors.dim}\n".encode())
         for i in rows:
             if binary:
-                handle.write(vectors.words[i].encode("utf-8") + b" " + matrix[i].tobytes() + b"\n")
+                handle.write(vectors.words[i].encode("utf-8") + b" " + matrix[i].astype("<f4").tobytes() + b"\n")
             else:
-                numbers = " ".join(f"{x:.6g}" for x in matrix[i].tolist())
-                handle.write(f"{vectors.words[i]} {numbers}\n".encode("utf-8"))
+                handle.write(vectors.words[i].encode("utf-8") + b" " + (line % tuple(matrix[i].tolist())).encode())
 
 
 def save_tsv(vectors: Vectors, path, *, include_unknown: bool = False) -> None:
-    """Write ``word<TAB>x1<TAB>x2...`` per line, no header."""
+    """Write ``word<TAB>x1<TAB>x2...`` per line, no header (:func:`load_vectors` reads it back)."""
     matrix = np.asarray(vectors.matrix, dtype=np.float32)
+    line = "\t".join(["%.6g"] * vectors.dim) + "\n"
     with atomic_open(path, "w", encoding="utf-8", newline="\n") as handle:
         for i in _exported_rows(vectors, include_unknown):
-            handle.write(vectors.words[i] + "\t" + "\t".join(f"{x:.6g}" for x in matrix[i].tolist()) + "\n")
+            handle.write(vectors.words[i] + "\t" + line % tuple(matrix[i].tolist()))
+
+
+#: The files of a TensorBoard Projector export.
+PROJECTOR_FILES = ("vectors.tsv", "metadata.tsv", "projector_config.pbtxt")
+
+_PROJECTOR_CONFIG = """embeddings {
+  tensor_name: "wordvec"
+  tensor_path: "vectors.tsv"
+  metadata_path: "metadata.tsv"
+}
+"""
+
+
+def save_projector(vectors: Vectors, directory, *, include_unknown: bool = False) -> Path:
+    """Write a TensorBoard Projector directory, atomically.
+
+    ``vectors.tsv`` holds the numbers only (tab-separated, one row per word),
+    ``metadata.tsv`` a header ``word<TAB>count`` and one row per word (the count
+    empty when unknown), and ``projector_config.pbtxt`` names the two. Load
+    the two TSV files in https://projector.tensorflow.org ("Load"), or point
+    TensorBoard at the directory.
+
+    An existing directory is replaced only when it holds nothing but a
+    previous export; the new one appears whole or not at all.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> out = save_projector(Vectors(["tea", "cup"], np.eye(2, dtype=np.float32)), tempfile.mkdtemp() + "/p")
+    >>> sorted(p.name for p in out.iterdir())
+    ['metadata.tsv', 'projector_config.pbtxt', 'vectors.tsv']
+    >>> (out / "metadata.tsv").read_text().splitlines()
+    ['word\\tcount', 'tea\\t', 'cup\\t']
+    """
+    directory = Path(directory)
+    _check_projector_target(directory)
+    rows = _exported_rows(vectors, include_unknown)
+    for i in rows:
+        if any(c in vectors.words[i] for c in "\t\n\r"):
+            raise ParameterError(f"word {vectors.words[i]!r} cannot be written to metadata.tsv (tab or line break)")
+    counts = [""] * len(vectors) if vectors.counts is None else [str(c) for c in vectors.counts.tolist()]
+    matrix = np.asarray(vectors.matrix, dtype=np.float32)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        line = "\t".join(["%.6g"] * vectors.dim) + "\n"
+        with open(staging / "vectors.tsv", "w", encoding="utf-8", newline="\n") as handle:
+            handle.writelines(line % tuple(matrix[i].tolist()) for i in rows)
+        with open(staging / "metadata.tsv", "w", encoding="utf-8", newline="\n") as handle:
+            handle.write("word\tcount\n")
+            handle.writelines(f"{vectors.words[i]}\t{counts[i]}\n" for i in rows)
+        (staging / "projector_config.pbtxt").write_text(_PROJECTOR_CONFIG, encoding="utf-8")
+        for name in PROJECTOR_FILES:
+            with open(staging / name, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.chmod(staging / name, 0o666 & ~current_umask())
+        os.chmod(staging, 0o777 & ~current_umask())
+        _swap_in(staging, directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return directory
+
+
+def _check_projector_target(directory: Path) -> None:
+    if directory.exists() and not directory.is_dir():
+        raise ParameterError(f"{directory} exists and is not a directory (the projector export is a directory)")
+    if directory.is_dir():
+        others = sorted(p.name for p in directory.iterdir() if p.name not in PROJECTOR_FILES)
+        if others:
+            raise ParameterError(f"{directory} holds other files ({', '.join(others[:3])}); "
+                                 "choose a new or empty directory for the projector export")
+    directory.parent.mkdir(parents=True, exist_ok=True)
+
+
+#: Formats :func:`export_vectors` writes (the choices of ``wordvec export --format``).
+EXPORT_FORMATS = ("word2vec", "word2vec-binary", "fasttext-vec", "tsv", "projector")
+#: Export formats whose output is a directory rather than a file.
+DIRECTORY_EXPORTS = frozenset({"projector"})
 
 
 def export_vectors(vectors: Vectors, path, format: str) -> None:
-    """Export in one of :data:`EXPORT_FORMATS`."""
-    if format == "word2vec":
+    """Export in one of :data:`EXPORT_FORMATS` (``path`` is a directory for :data:`DIRECTORY_EXPORTS`).
+
+    - ``word2vec``: word2vec text, which gensim and spaCy's ``spacy init vectors`` read;
+    - ``word2vec-binary``: the binary layout of the GoogleNews vectors;
+    - ``fasttext-vec``: fastText's ``.vec`` text (the same layout as ``word2vec``);
+    - ``tsv``: ``word<TAB>numbers`` without a header;
+    - ``projector``: a TensorBoard Projector directory (:func:`save_projector`).
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> path = tempfile.mkdtemp() + "/v.vec"
+    >>> export_vectors(Vectors(["tea"], np.ones((1, 2), dtype=np.float32)), path, "fasttext-vec")
+    >>> open(path).read().splitlines()
+    ['1 2', 'tea 1 1']
+    """
+    if format in ("word2vec", "fasttext-vec"):
         save_word2vec(vectors, path)
     elif format == "word2vec-binary":
         save_word2vec(vectors, path, binary=True)
     elif format == "tsv":
         save_tsv(vectors, path)
+    elif format == "projector":
+        save_projector(vectors, path)
     else:
         raise ParameterError(f"unknown export format {format!r}: choose one of {', '.join(EXPORT_FORMATS)}")
 
 
-def load_word2vec(path, *, binary: bool | None = None) -> Vectors:
-    """Read the word2vec text or binary format (detected when ``binary`` is None)."""
-    path = Path(path)
-    if not path.is_file():
-        raise ModelFormatError(f"no such file: {path}")
-    with open(path, "rb") as handle:
-        header = handle.readline()
-        n_words, dim = _parse_header(path, header)
-        if binary is None:
-            binary = _looks_binary(handle, dim)
-        reader = _read_binary_rows if binary else _read_text_rows
-        words, matrix = reader(path, handle, n_words, dim)
+# -- reading vector files: the bytes ------------------------------------------------
+
+_COMPRESSIONS = {b"\x1f\x8b": ("gzip", gzip.open), b"BZh": ("bzip2", bz2.open), b"\xfd7zXZ\x00": ("xz", lzma.open)}
+_LOOKS_LIKE = {
+    b"(\xb5/\xfd": "zstd-compressed data (decompress it first: zstd -d)",
+    b"PK\x03\x04": "a zip archive (extract the vectors file first)",
+    b"\x93NUMPY": "a NumPy array (give the model directory that holds it)",
+    b"PAR1": "a Parquet file",
+}
+_BOM = b"\xef\xbb\xbf"
+
+
+class _NeedMore(Exception):
+    """A reader reached the end of a partly decompressed file: decompress more and read again."""
+
+
+class _Source:
+    """The bytes of a vectors file: memory-mapped, or decompressed (all, or a prefix that grows)."""
+
+    def __init__(self, path: Path, whole: bool):
+        self.path = path
+        with open(path, "rb") as handle:
+            magic = handle.read(6)
+            compression = next((c for m, c in _COMPRESSIONS.items() if magic.startswith(m)), None)
+            self.compression = compression[0] if compression else None
+            self._stream = self._map = None
+            self._released = 0
+            self.complete = True
+            self.data = b""
+            if compression is None:
+                if os.fstat(handle.fileno()).st_size:
+                    self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+                    self.data = self._map
+                return
+        self._stream = compression[1](path, "rb")
+        self.complete = False
+        self._read(-1 if whole else 1 << 20)
+
+    def _read(self, size: int) -> None:
+        chunks = []
+        try:
+            while size < 0 or sum(map(len, chunks)) < size:
+                chunk = self._stream.read(1 << 24 if size < 0 else size - sum(map(len, chunks)))
+                if not chunk:
+                    self.complete = True
+                    break
+                chunks.append(chunk)
+        except (OSError, EOFError, lzma.LZMAError, zlib.error) as err:
+            reason = "ends early (truncated file)" if isinstance(err, EOFError) else f"is corrupted ({err})"
+            raise ModelFormatError(f"{self.path}: the {self.compression} data {reason}") from None
+        self.data = b"".join([self.data, *chunks])
+
+    def grow(self) -> None:
+        """Decompress as much again (only while not complete)."""
+        self._read(max(len(self.data), 1 << 20))
+
+    def release(self, upto: int) -> None:
+        """Hand back the memory-mapped pages before ``upto`` (they are read again from the page cache if needed)."""
+        end = upto - upto % mmap.PAGESIZE
+        if self._map is not None and hasattr(self._map, "madvise") and end > self._released:
+            self._map.madvise(mmap.MADV_DONTNEED, self._released, end - self._released)
+            self._released = end
+
+    def read_all(self) -> None:
+        if not self.complete:
+            self._read(-1)
+
+    def head(self, size: int = 1 << 16) -> bytes:
+        while len(self.data) < size and not self.complete:
+            self.grow()
+        return bytes(self.data[:size])
+
+    def at(self, offset: int) -> str:
+        """``'PATH, byte N'`` for messages (the offset in the decompressed data when compressed)."""
+        where = f"{self.path}, byte {offset}"
+        return where + (f" of the {self.compression}-decompressed data" if self.compression else "")
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+        self.data = b""
+        if self._map is not None:
+            try:
+                self._map.close()
+            except BufferError:  # an array still views it; it closes when that array goes
+                pass
+
+
+def _lines_after(data, start: int, stop: int) -> int:
+    """Number of lines in ``data[start:stop]`` (a last line without a newline counts)."""
+    count = 0
+    for block in range(start, stop, 1 << 26):
+        count += data[block:min(stop, block + (1 << 26))].count(b"\n")
+    if stop > start and data[stop - 1:stop] != b"\n":
+        count += 1
+    return count
+
+
+def _decode_joined(joined: bytes, sep: bytes, count: int) -> list[str]:
+    """``count`` UTF-8 words joined by ``sep``; bytes that are not UTF-8 are kept as ``\\xNN`` escapes."""
+    if not count:
+        return []
     try:
-        return Vectors(words, matrix)
-    except ParameterError as err:
-        raise ModelFormatError(f"{path}: {err}") from None
-
-
-def _parse_header(path: Path, header: bytes) -> tuple[int, int]:
-    parts = header.split()
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
-        raise ModelFormatError(f"{path}, line 1: expected a header '<number of words> <dimension>'")
-    n_words, dim = int(parts[0]), int(parts[1])
-    if dim < 1:
-        raise ModelFormatError(f"{path}, line 1: dimension must be at least 1")
-    return n_words, dim
-
-
-def _looks_binary(handle, dim: int) -> bool:
-    position = handle.tell()
-    sample = handle.read(4 * dim + 256)
-    handle.seek(position)
-    word_end = sample.find(b" ")
-    if word_end < 0:
-        return False
-    body = sample[word_end + 1:]
-    try:
-        body[: 4 * dim].decode("ascii")
+        words = joined.decode("utf-8").split(sep.decode())
+        if len(words) == count:
+            return words
     except UnicodeDecodeError:
-        return True
-    return False
+        pass
+    raw = joined.split(sep)
+    words = [w.decode("utf-8", "backslashreplace") for w in raw]
+    bad = sum(1 for w, r in zip(words, raw) if len(w.encode("utf-8")) != len(r))
+    if bad:
+        warnings.warn(f"{bad} words are not valid UTF-8; their other bytes are kept as \\xNN escapes",
+                      stacklevel=5)
+    return words
 
 
-def _read_text_rows(path: Path, handle, n_words: int, dim: int):
-    words = []
-    matrix = np.empty((n_words, dim), dtype=np.float32)
-    for number, raw in enumerate(handle, 2):
-        if not raw.strip():
-            continue
-        if len(words) == n_words:
-            raise ModelFormatError(f"{path}, line {number}: more rows than the {n_words} in the header")
-        parts = raw.rstrip().split(b" ")
-        if len(parts) != dim + 1:
-            raise ModelFormatError(f"{path}, line {number}: expected a word and {dim} numbers, got {len(parts) - 1}")
-        try:
-            matrix[len(words)] = [float(x) for x in parts[1:]]
-            words.append(parts[0].decode("utf-8"))
-        except ValueError:
-            raise ModelFormatError(f"{path}, line {number}: not a number among the values") from None
-    if len(words) != n_words:
-        raise ModelFormatError(f"{path}: the header promises {n_words} words but the file has {len(words)}")
-    if not np.isfinite(matrix).all():
-        raise ModelFormatError(f"{path}: the vectors hold NaN or infinite values")
-    return words, matrix
+def _decode_words(raw: list) -> list[str]:
+    return _decode_joined(b"\n".join(raw), b"\n", len(raw))
 
 
-def _read_binary_rows(path: Path, handle, n_words: int, dim: int):
-    words = []
-    matrix = np.empty((n_words, dim), dtype=np.float32)
-    width = 4 * dim
-    for row in range(n_words):
-        word = bytearray()
-        while True:
-            ch = handle.read(1)
-            if not ch:
-                raise ModelFormatError(f"{path}: file ends in word {row + 1} of {n_words}")
-            if ch == b" ":
-                break
-            if ch != b"\n" or word:
-                word += ch
-            if len(word) > 10000:
-                raise ModelFormatError(f"{path}: word {row + 1} is not followed by its vector")
-        data = handle.read(width)
-        if len(data) != width:
-            raise ModelFormatError(f"{path}: file ends in the vector of word {row + 1} of {n_words}")
-        try:
-            words.append(bytes(word).decode("utf-8"))
-        except UnicodeDecodeError:
-            raise ModelFormatError(f"{path}: word {row + 1} is not valid UTF-8") from None
-        matrix[row] = np.frombuffer(data, dtype="<f4")
-    if not np.isfinite(matrix).all():
-        raise ModelFormatError(f"{path}: the vectors hold NaN or infinite values")
-    return words, matrix
+def _as_vectors(path: Path, words: list[str], matrix: np.ndarray, counts=None) -> Vectors:
+    """Vectors of a file; a word listed twice keeps its first vector, as gensim does, with a warning."""
+    try:
+        return Vectors(words, matrix, counts=counts)
+    except ParameterError:
+        first = {}
+        for i, word in enumerate(words):
+            first.setdefault(word, i)
+        keep = np.fromiter(first.values(), dtype=np.int64, count=len(first))
+        warnings.warn(f"{path}: {len(words) - len(keep)} words appear more than once; "
+                      "the first vector of each is kept", stacklevel=3)
+        return Vectors(list(first), matrix[keep], counts=None if counts is None else np.asarray(counts)[keep])
 
 
-def load_vectors(path, *, mmap: bool = False) -> Vectors:
-    """Vectors from a model directory or a word2vec text/binary file."""
+# -- reading vector files: what they are ------------------------------------------------
+
+_HEADER = re.compile(rb"[ \t]*([0-9]+)[ \t]+([0-9]+)[ \t]*\r?")
+_FASTTEXT_MAGIC = 793712314
+_MAX_WORD_BYTES = 100_000
+
+
+def _is_numbers(fields: list) -> bool:
+    try:
+        [float(f) for f in fields]
+    except ValueError:
+        return False
+    return bool(fields)
+
+
+def _sniff(src: _Source) -> dict:
+    """What a file is, from its first bytes: its format and where its rows begin."""
+    head = src.head()
+    start = 3 if head.startswith(_BOM) else 0
+    if len(head) >= 8 and int.from_bytes(head[:4], "little") == _FASTTEXT_MAGIC:
+        return {"format": "fasttext-bin"}
+    newline = head.find(b"\n", start)
+    first = head[start:newline if newline >= 0 else len(head)]
+    header = _HEADER.fullmatch(first)
+    if header:
+        n_words, dim = int(header[1]), int(header[2])
+        if dim < 1:
+            raise ModelFormatError(f"{src.path}, line 1: the header gives dimension {dim}; it must be at least 1")
+        body = newline + 1 if newline >= 0 else len(head)
+        return {"format": "word2vec-binary" if _binary_row(head, body, dim) else "word2vec",
+                "n_words": n_words, "dim": dim, "start": body, "sep": b" "}
+    sep = b"\t" if b"\t" in first else b" "
+    fields = first.rstrip().split(sep)
+    if len(fields) >= 2 and _is_numbers(fields[1:]):
+        return {"format": "tsv" if sep == b"\t" else "glove", "dim": len(fields) - 1, "start": start, "sep": sep}
+    raise ModelFormatError(f"{src.path}: not a vectors file wordvec reads: {_looks_like(head, first)}")
+
+
+def _binary_row(head: bytes, start: int, dim: int) -> bool:
+    """Whether the first row after a word2vec header is binary: not numbers, and not plain text."""
+    end = head.find(b"\n", start)
+    row = head[start:end if end >= 0 else len(head)]
+    if not row or _is_numbers(row.rstrip().split(b" ")[1:]):
+        return False
+    space = head.find(b" ", start)
+    vector = head[space + 1:space + 1 + 4 * dim] if space >= 0 else b""
+    return bool(re.search(rb"[^\t\n\r\x20-\x7e]", vector))  # else text with a typo: the text reader says where
+
+
+def _looks_like(head: bytes, first: bytes) -> str:
+    if not head:
+        return "the file is empty"
+    for magic, what in _LOOKS_LIKE.items():
+        if head.startswith(magic):
+            return f"it is {what}"
+    try:
+        head[:4096].decode("utf-8")
+        text = b"\0" not in head[:4096]
+    except UnicodeDecodeError as err:
+        text = err.start > 4090  # a character cut at the end of the sample
+    if not text:
+        return ("it is binary data, but not word2vec binary (no '<words> <dimension>' header line) "
+                "nor a fastText .bin model")
+    return (f"its first line {first[:60].decode('utf-8', 'replace')!r} is neither a header "
+            "'<words> <dimension>' nor a word followed by numbers")
+
+
+#: Formats :func:`load_vectors` reads (each also gzip-, bzip2- or xz-compressed).
+READ_FORMATS = ("model", "word2vec", "word2vec-binary", "glove", "tsv", "fasttext-bin")
+
+
+def detect_format(path) -> str:
+    """Which of :data:`READ_FORMATS` a path holds, judged from its content (never its name).
+
+    ``word2vec`` also covers fastText's ``.vec`` files; ``glove`` is
+    ``word x1 x2 ...`` lines without a header; ``model`` a wordvec model directory.
+
+    Raises
+    ------
+    ModelFormatError
+        When the path is missing or holds none of them (the message says what it looks like).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "vectors.bin"
+    >>> _ = path.write_text("the 0.1 0.2\\ncat 0.3 0.4\\n")
+    >>> detect_format(path)
+    'glove'
+    """
     path = Path(path)
-    if not path.exists():
-        raise ModelFormatError(f"no model directory or vectors file at {path}")
     if path.is_dir():
-        return load_model(path, mmap=mmap).vectors
-    return load_word2vec(path)
+        return "model"
+    if not path.is_file():
+        raise ModelFormatError(f"no such file or directory: {path}")
+    src = _Source(path, whole=False)
+    try:
+        return _sniff(src)["format"]
+    finally:
+        src.close()
+
+
+# -- reading vector files: text ---------------------------------------------------------
+
+_TEXT_BLOCK = 1 << 24  # bytes of text parsed at a time
+
+
+def _parse_numbers(text: bytes) -> np.ndarray | None:
+    """All numbers of a whitespace-separated text, or None if one is not a number."""
+    try:
+        return np.fromstring(text, dtype=np.float32, sep=" ")
+    except ValueError:
+        return None
+
+
+class _TextRows:
+    """Parses blocks of ``word<sep>x1<sep>...<sep>xdim`` lines into words and a matrix."""
+
+    def __init__(self, src: _Source, dim: int, sep: bytes, spaced_words: bool):
+        self.src, self.dim, self.sep, self.spaced_words = src, dim, sep, spaced_words
+
+    def fail(self, line: int, message: str):
+        raise ModelFormatError(f"{self.src.path}, line {line}: {message}")
+
+    def parse(self, lines: list, first_line: int, max_rows: int | None):
+        """Words (bytes), their vectors and how many of ``lines`` were used."""
+        rows = [line.rstrip() for line in lines]
+        numbers = None if all(rows) else [i for i, row in enumerate(rows) if row]
+        if numbers is not None:
+            rows = [rows[i] for i in numbers]
+        cut = max_rows is not None and len(rows) > max_rows
+        if cut:
+            rows = rows[:max_rows]
+        line_of = (lambda r: first_line + r) if numbers is None else (lambda r: first_line + numbers[r])
+        used = line_of(len(rows) - 1) - first_line + 1 if cut else len(lines)
+        if not rows:
+            return [], np.zeros((0, self.dim), dtype=np.float32), used
+        words, rests = self._split(rows, line_of)
+        values = _parse_numbers(b" ".join(rests))
+        if values is None or values.size != len(rows) * self.dim:
+            self._find_bad_row(rests, line_of)
+        matrix = values.reshape(len(rows), self.dim)
+        finite = np.isfinite(matrix).all(axis=1)
+        if not finite.all():
+            self.fail(line_of(int(np.argmin(finite))), "NaN or infinite values")
+        return words, matrix, used
+
+    def _split(self, rows: list, line_of):
+        sep, dim = self.sep, self.dim
+        fields = np.fromiter((row.count(sep) for row in rows), dtype=np.int64, count=len(rows))
+        wrong = np.flatnonzero(fields < dim if self.spaced_words else fields != dim)
+        if wrong.size:
+            r = int(wrong[0])
+            self.fail(line_of(r), f"expected a word and {dim} numbers, got {int(fields[r])}")
+        parts = [row.partition(sep) for row in rows]
+        words = [p[0] for p in parts]
+        rests = [p[2] for p in parts]
+        for r in np.flatnonzero(fields > dim).tolist():  # a token with spaces (GloVe 840B): numbers from the right
+            words[r] = rows[r].rsplit(sep, dim)[0]
+            rests[r] = rows[r][len(words[r]) + 1:]
+            if _is_numbers(words[r].split(sep)[1:]):  # 'word 0.1 0.2 ...' with too many numbers: a ragged row
+                self.fail(line_of(r), f"expected a word and {dim} numbers, got {int(fields[r])}")
+        return words, rests
+
+    def _find_bad_row(self, rests: list, line_of):
+        for r, rest in enumerate(rests):
+            values = _parse_numbers(rest)
+            if values is None or values.size != self.dim:
+                self.fail(line_of(r), "not a number among the values")
+        self.fail(line_of(0), "the values could not be read as numbers")
+
+
+def _read_text(src: _Source, info: dict, limit: int | None):
+    """Words and matrix of a text file: word2vec/fastText .vec (with a header), GloVe or TSV."""
+    expected = info.get("n_words")
+    wanted = expected if limit is None else (limit if expected is None else min(limit, expected))
+    start = info["start"]
+    first_line = 2 if expected is not None else 1
+    while wanted is not None and not src.complete and src.data.count(b"\n", start) < wanted:
+        src.grow()
+    data = src.data
+    stop = len(data) if src.complete else data.rfind(b"\n") + 1
+    if wanted is None:
+        capacity = _lines_after(data, start, stop)
+    else:  # a row takes at least two bytes a number: a header cannot make this allocate more
+        capacity = min(wanted, (stop - start) // (2 * info["dim"]) + 1)
+    rows = _TextRows(src, info["dim"], info["sep"], spaced_words=expected is None)
+    words, matrix, pos, line = [], np.empty((capacity, info["dim"]), dtype=np.float32), start, first_line
+    while pos < stop and (wanted is None or len(words) < wanted):
+        end = data.find(b"\n", min(pos + _TEXT_BLOCK, stop - 1), stop)
+        end = stop if end < 0 else end + 1
+        lines = data[pos:end].split(b"\n")
+        if lines and not lines[-1]:
+            lines.pop()
+        block_words, block, used = rows.parse(lines, line, None if wanted is None else wanted - len(words))
+        if len(words) + len(block_words) > capacity:
+            rows.fail(line + used - 1, f"more rows than the {capacity} counted")  # pragma: no cover
+        matrix[len(words):len(words) + len(block_words)] = block
+        words += block_words
+        src.release(end)
+        pos += end - pos if used == len(lines) else sum(len(x) + 1 for x in lines[:used])
+        line += used
+    if wanted is not None and len(words) < wanted and not src.complete:
+        raise _NeedMore
+    if expected is not None:
+        _check_row_count(src, rows, words, wanted, data[pos:stop] if limit is None else b"", line)
+    matrix = matrix[:len(words)]
+    return _decode_words(words), matrix if len(words) > 0.99 * capacity else matrix.copy()
+
+
+def _check_row_count(src: _Source, rows: _TextRows, words: list, expected: int, rest: bytes, line: int) -> None:
+    if len(words) < expected:
+        raise ModelFormatError(f"{src.path}, line {line}: the header promises {expected} words but the file "
+                               f"ends after {len(words)}")
+    extra = rest.lstrip()
+    if extra:
+        rows.fail(line + rest[:len(rest) - len(extra)].count(b"\n"),
+                  f"more rows than the {expected} in the header")
+
+
+# -- reading vector files: word2vec binary -------------------------------------------
+
+def _scan_binary(src: _Source, start: int, first_row: int, rows: int, n_rows: int, width: int):
+    """Each row's word and the offset of its vector: ``[\\n]word<space><width bytes>``.
+
+    word2vec.c ends each vector with a newline, the GoogleNews file does not:
+    the newline, if any, is left at the start of the next word (and stripped
+    from all words at once by the caller). This loop is the only per-row
+    Python work; ``find`` runs in C.
+    """
+    data, complete = src.data, src.complete
+    size, find = len(data), data.find
+    words, offsets = [], []
+    append_word, append_offset = words.append, offsets.append
+    pos = start
+    for row in range(first_row, first_row + rows):
+        space = find(b" ", pos, pos + _MAX_WORD_BYTES)
+        end = space + 1 + width
+        if space < 0 or end > size:
+            if not complete:
+                raise _NeedMore
+            _binary_ends(src, pos, space, row, n_rows)
+        append_word(data[pos:space])
+        append_offset(space + 1)
+        pos = end
+    return words, np.array(offsets, dtype=np.int64), pos
+
+
+def _binary_ends(src: _Source, pos: int, space: int, row: int, n_rows: int):
+    size = len(src.data)
+    if space < 0 and size - pos >= _MAX_WORD_BYTES:
+        raise ModelFormatError(f"{src.at(pos)}: word {row + 1} is not followed by a space "
+                               "(is the header's dimension right?)")
+    part = "word" if space < 0 else "vector of word"
+    raise ModelFormatError(f"{src.at(size)}: the file ends in the {part} {row + 1} of {n_rows} "
+                           "(truncated, or the header promises more words than the file has)")
+
+
+def _gather_vectors(data, offsets: np.ndarray, dim: int) -> np.ndarray:
+    """Rows of ``dim`` float32 starting at arbitrary byte offsets: one fancy index of a sliding window."""
+    if not len(offsets):
+        return np.zeros((0, dim), dtype=np.float32)
+    windows = np.lib.stride_tricks.sliding_window_view(np.frombuffer(data, dtype=np.uint8), 4 * dim)
+    matrix = windows[offsets].view("<f4").astype(np.float32, copy=False)
+    del windows
+    return matrix
+
+
+_BINARY_CHUNK = 1 << 17  # rows scanned, checked and copied at a time
+
+
+def _read_word2vec_binary(src: _Source, info: dict, limit: int | None):
+    """Words and matrix of a word2vec binary file, a chunk of rows at a time.
+
+    The file is memory-mapped; each chunk's pages are handed back once its
+    vectors are copied, so the peak memory is the matrix, not the file too.
+    """
+    n_rows = info["n_words"] if limit is None else min(limit, info["n_words"])
+    dim, width = info["dim"], 4 * info["dim"]
+    room = (len(src.data) - info["start"]) // (width + 1) + 1  # a row takes more than its vector's bytes
+    matrix = np.empty((min(n_rows, room), dim), dtype=np.float32)
+    pieces, pos, done = [], info["start"], 0
+    while done < n_rows:
+        raw, offsets, pos = _scan_binary(src, pos, done, min(_BINARY_CHUNK, n_rows - done), n_rows, width)
+        pieces.append(_binary_words(src, raw, offsets, done, dim))
+        block = matrix[done:done + len(raw)]
+        block[:] = _gather_vectors(src.data, offsets, dim)
+        finite = np.isfinite(block).all(axis=1)
+        if not finite.all():
+            row = int(np.argmin(finite))
+            raise ModelFormatError(f"{src.at(int(offsets[row]))}: the vector of word {done + row + 1} holds NaN "
+                                   "or infinite values")
+        src.release(pos)
+        done += len(raw)
+    end, size = pos, len(src.data)
+    if limit is None and size > end and (size - end > 64 or bytes(src.data[end:]).strip()):
+        raise ModelFormatError(f"{src.at(end)}: {size - end} more bytes after the {n_rows} words the "
+                               f"header announces (is its dimension {dim} right?)")
+    return _decode_joined(b" ".join(pieces), b" ", n_rows), matrix
+
+
+def _binary_words(src: _Source, raw: list, offsets: np.ndarray, first_row: int, dim: int) -> bytes:
+    """A chunk's words joined by spaces, the newline that ends the previous vector taken off each."""
+    joined = b" ".join(raw)
+    if b"\n" in joined:
+        joined = (b" " + joined).replace(b" \n", b" ")[1:]
+    junk = re.search(rb"[\x00-\x1f]", joined)
+    if junk:
+        row = joined[:junk.start()].count(b" ")
+        raise ModelFormatError(f"{src.at(int(offsets[row]) - 1 - len(raw[row]))}: word {first_row + row + 1} "
+                               f"holds control characters (is the header's dimension {dim} right?)")
+    return joined
+
+
+# -- reading vector files: fastText .bin ------------------------------------------------
+
+_FASTTEXT_ARGS = ("dim", "ws", "epoch", "min_count", "neg", "word_ngrams", "loss", "model", "bucket",
+                  "minn", "maxn", "lr_update_rate", "t")
+_FASTTEXT_SUPERVISED = 3
+
+
+class _Cursor:
+    """Reads little-endian fields from a buffer, naming the byte where the file ends too early."""
+
+    def __init__(self, src: _Source, pos: int = 0):
+        self.src, self.pos = src, pos
+
+    def take(self, layout: str):
+        size = struct.calcsize(layout)
+        if self.pos + size > len(self.src.data):
+            self.truncated()
+        values = struct.unpack_from(layout, self.src.data, self.pos)
+        self.pos += size
+        return values
+
+    def truncated(self):
+        raise ModelFormatError(f"{self.src.at(len(self.src.data))}: the fastText model ends early (truncated file)")
+
+    def refuse(self, message: str):
+        raise ModelFormatError(f"{self.src.path}: {message}")
+
+
+def _fasttext_dictionary(cursor: _Cursor, args: dict):
+    size, nwords, nlabels, _, prune = cursor.take("<iiiqq")
+    if nlabels > 0 or args["model"] == _FASTTEXT_SUPERVISED:
+        cursor.refuse("a supervised fastText model (a text classifier): it holds no word vectors to load; "
+                      "use an unsupervised (skipgram or cbow) model")
+    if not 0 <= nwords <= size:
+        cursor.refuse(f"corrupted fastText dictionary ({nwords} words of {size} entries)")
+    data, find = cursor.src.data, cursor.src.data.find
+    raw, counts, pos = [], [], cursor.pos
+    for entry in range(size):
+        end = find(b"\0", pos)
+        if end < 0 or end + 10 > len(data):
+            cursor.pos = len(data)
+            cursor.truncated()
+        raw.append(data[pos:end])
+        counts.append(data[end + 1:end + 10])
+        pos = end + 10
+    cursor.pos = pos + max(prune, 0) * 8
+    entries = np.frombuffer(b"".join(counts), dtype=np.dtype([("count", "<i8"), ("type", "i1")]))
+    if entries["type"][:nwords].any():
+        cursor.refuse("corrupted fastText dictionary (labels among the words)")
+    return raw[:nwords], entries["count"][:nwords].astype(np.int64), prune
+
+
+def _read_fasttext_bin(src: _Source, info: dict, limit: int | None):
+    cursor = _Cursor(src)
+    _, version = cursor.take("<ii")
+    if version > 12:
+        cursor.refuse(f"fastText model format version {version} is newer than wordvec reads (12)")
+    args = dict(zip(_FASTTEXT_ARGS, cursor.take("<12id")))
+    raw, counts, prune = _fasttext_dictionary(cursor, args)
+    (quantized,) = cursor.take("<?")
+    if quantized:
+        cursor.refuse("a quantized fastText model (.ftz); wordvec reads full .bin models only")
+    rows, dim = cursor.take("<qq")
+    if dim != args["dim"] or (prune < 0 and rows != len(raw) + args["bucket"]):
+        cursor.refuse(f"the input matrix is {rows} x {dim}, where the header gives dimension {args['dim']} "
+                      f"and {len(raw)} words + {args['bucket']} buckets (corrupted file)")
+    if cursor.pos + 4 * rows * dim > len(src.data):
+        cursor.truncated()
+    matrix = np.frombuffer(src.data, dtype="<f4", count=rows * dim, offset=cursor.pos).reshape(rows, dim)
+    cursor.pos += 4 * rows * dim
+    cursor.take("<?")
+    out_rows, out_dim = cursor.take("<qq")
+    if cursor.pos + 4 * out_rows * out_dim > len(src.data):
+        cursor.truncated()
+    keep = len(raw) if limit is None else min(limit, len(raw))
+    buckets = 0 if prune == 0 or args["maxn"] < 1 else args["bucket"]
+    vectors = _compose_fasttext(matrix, raw[:keep], len(raw), args["minn"], args["maxn"], buckets)
+    del matrix
+    return _decode_words(raw[:keep]), vectors, counts[:keep]
+
+
+def _compose_fasttext(matrix: np.ndarray, raw: list, nwords: int, minn: int, maxn: int, buckets: int):
+    """Each word's vector as fastText computes it: the mean of its own row and its n-grams' rows."""
+    import scipy.sparse
+
+    from .subwords import ngram_hash_table
+
+    out = np.empty((len(raw), matrix.shape[1]), dtype=np.float32)
+    chunk = 1 << 16
+    for begin in range(0, len(raw), chunk):
+        words = raw[begin:begin + chunk]
+        n = len(words)
+        indptr, hashes = ngram_hash_table(words, minn, maxn, buckets)
+        owner = np.repeat(np.arange(n), np.diff(indptr))
+        subwords = np.array([w != b"</s>" for w in words])[owner]  # the end-of-line token has no n-grams
+        rows = np.concatenate([np.arange(n), owner[subwords]])
+        cols = np.concatenate([np.arange(begin, begin + n), nwords + hashes[subwords]])
+        table = scipy.sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                                        shape=(n, matrix.shape[0]))
+        scale = (1.0 / np.bincount(rows, minlength=n)).astype(np.float32)
+        out[begin:begin + n] = np.asarray(table @ matrix) * scale[:, None]
+    return out
+
+
+# -- reading vector files: the entry points ---------------------------------------------
+
+_READERS = {
+    "word2vec": _read_text,
+    "glove": _read_text,
+    "tsv": _read_text,
+    "word2vec-binary": _read_word2vec_binary,
+    "fasttext-bin": _read_fasttext_bin,
+}
+
+
+def _check_limit(limit) -> None:
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1):
+        raise ParameterError.out_of_range("limit", limit, "a whole number of at least 1, or None")
+
+
+def _read_file(path: Path, limit: int | None, expect=None, binary: bool | None = None) -> Vectors:
+    if not path.is_file():
+        raise ModelFormatError(f"no such file or directory: {path}")
+    src = _Source(path, whole=limit is None)
+    try:
+        info = _sniff(src)
+        if expect is not None and info["format"] not in expect:
+            raise ModelFormatError(f"{path}, line 1: expected a word2vec header '<number of words> <dimension>' "
+                                   f"(the file looks like {info['format']} vectors, which load_vectors reads)")
+        if binary is not None:
+            info["format"] = "word2vec-binary" if binary else "word2vec"
+        if info["format"] == "fasttext-bin":
+            src.read_all()  # the vectors of any word need the whole matrix
+        while True:
+            try:
+                result = _READERS[info["format"]](src, info, limit)
+                break
+            except _NeedMore:  # a decompressed prefix was too short for ``limit`` rows
+                src.grow()
+    finally:
+        src.close()
+    return _as_vectors(path, *result)
+
+
+def _first_rows(vectors: Vectors, limit: int | None) -> Vectors:
+    if limit is None or limit >= len(vectors):
+        return vectors
+    counts = None if vectors.counts is None else vectors.counts[:limit]
+    return Vectors(vectors.words[:limit], vectors.matrix[:limit], counts=counts, unknown=vectors.unknown)
+
+
+def load_vectors(path, *, mmap: bool = False, limit: int | None = None) -> Vectors:
+    """Word vectors from a model directory or a vectors file, whose format is found from its content.
+
+    Files may be word2vec text or fastText ``.vec`` (a ``<words> <dimension>``
+    header line, then ``word x1 ... xd``), word2vec binary (the GoogleNews
+    layout), GloVe text (no header; tokens that contain spaces, as in GloVe's
+    840B file, are read from the right: the last ``d`` fields are the numbers,
+    ``d`` fixed by the first line), word-and-numbers TSV, or a fastText ``.bin``
+    model (each word's vector composed from its character n-grams, as fastText
+    does) — each also gzip-, bzip2- or xz-compressed. Rows keep the file's
+    order (usually most frequent first). A word listed twice keeps its first
+    vector (with a warning).
+
+    Parameters
+    ----------
+    path : path
+        A model directory written by wordvec, or a vectors file.
+    mmap : bool, default=False
+        Memory-map a model directory's matrix (files are parsed into memory;
+        save them with :func:`save_model` once to memory-map them later).
+    limit : int, optional
+        Read the first ``limit`` rows only (a compressed file is decompressed
+        only as far as needed).
+
+    Raises
+    ------
+    ModelFormatError
+        One line naming the file and the line or byte where it goes wrong.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "glove.txt"
+    >>> _ = path.write_text("the 0.1 0.2\\nof 0.3 0.4\\nNew York 0.5 0.6\\n")
+    >>> v = load_vectors(path)
+    >>> v.words, v.dim
+    (['the', 'of', 'New York'], 2)
+    >>> load_vectors(path, limit=1).words
+    ['the']
+    """
+    _check_limit(limit)
+    path = Path(path)
+    if path.is_dir():
+        return _first_rows(load_model(path, mmap=mmap).vectors, limit)
+    return _read_file(path, limit)
+
+
+def load_word2vec(path, *, binary: bool | None = None, limit: int | None = None) -> Vectors:
+    """Read the word2vec text or binary format (``binary=None``: found from the content).
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> path = tempfile.mkdtemp() + "/v.bin"
+    >>> save_word2vec(Vectors(["tea"], np.ones((1, 3), dtype=np.float32)), path, binary=True)
+    >>> load_word2vec(path).matrix.tolist()
+    [[1.0, 1.0, 1.0]]
+    """
+    _check_limit(limit)
+    return _read_file(Path(path), limit, ("word2vec", "word2vec-binary"), binary)

@@ -8,6 +8,12 @@ vectors and the vocabulary) and the t-SNE settings; a file that does not match,
 or cannot be read, is recomputed. When the model directory is read-only the
 map is kept in memory only.
 
+The map of a vectors *file* (GloVe, word2vec, fastText...) is kept in the
+user's cache folder instead (``maps/`` under ``platformdirs.user_cache_dir("wordvec")``,
+or ``$WORDVEC_CACHE``), named after a hash of the file's absolute path, size
+and modification time, so nothing is written beside a downloaded file and a
+changed file gets a new map.
+
 >>> import numpy as np
 >>> from wordvec.vectors import Vectors
 >>> vecs = Vectors([f"w{i}" for i in range(12)], np.random.default_rng(0).normal(size=(12, 4)))
@@ -47,6 +53,33 @@ def model_fingerprint(model_dir) -> str | None:
         return hashlib.sha256((Path(model_dir) / "model.json").read_bytes()).hexdigest()
     except OSError:
         return None
+
+
+def file_fingerprint(path, limit: int | None = None) -> str:
+    """SHA-256 of a vectors file's absolute path, size and modification time (and the row limit read).
+
+    Hashing the whole of a multi-gigabyte file would take longer than the map;
+    a file replaced or edited in place changes its size or time.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "glove.txt"
+    >>> _ = path.write_text("the 0.1 0.2\\n")
+    >>> file_fingerprint(path) == file_fingerprint(path) != file_fingerprint(path, limit=10)
+    True
+    """
+    path = Path(path).resolve()
+    stat = path.stat()
+    key = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{limit}"
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def file_cache_path(path, top: int, limit: int | None = None) -> Path:
+    """Where the map of the ``top`` first words of a vectors file is cached: the user's cache folder."""
+    from ..download import cache_root
+
+    return cache_root() / "maps" / f"{file_fingerprint(path, limit)[:32]}_tsne_{int(top)}.json"
 
 
 def _share_of_cores():
@@ -107,7 +140,12 @@ class MapStore:
         The model's vectors, rows in frequency order.
     model_dir : path, optional
         The model directory, where the map is cached as ``map_tsne_N.json``.
-        Without one the map is kept in memory only.
+    source_file : path, optional
+        Instead of ``model_dir``: the vectors file the vectors were read from;
+        the map is cached in the user's cache folder (:func:`file_cache_path`).
+        With neither, the map is kept in memory only.
+    limit : int, optional
+        The number of rows read from ``source_file``, if limited (part of the cache key).
     top : int, default=2000
         How many of the most frequent words to place.
     perplexity, seed
@@ -119,9 +157,11 @@ class MapStore:
     """
 
     def __init__(self, vectors, model_dir=None, *, top: int = 2000, perplexity: float = 30.0, seed: int = 1,
-                 progress: bool = True, start: bool = True):
+                 progress: bool = True, start: bool = True, source_file=None, limit: int | None = None):
         self.vectors = vectors
         self.model_dir = None if model_dir is None else Path(model_dir)
+        self.source_file = None if source_file is None or model_dir is not None else Path(source_file)
+        self.limit = limit
         self.top = top
         self.perplexity = perplexity
         self.seed = seed
@@ -138,6 +178,11 @@ class MapStore:
     @property
     def path(self) -> Path | None:
         """The cache file, or None when kept in memory only."""
+        if self.source_file is not None:
+            try:
+                return file_cache_path(self.source_file, self.top, self.limit)
+            except OSError:  # the file went away: keep the map in memory
+                return None
         return None if self.model_dir is None else cache_path(self.model_dir, self.top)
 
     def start(self) -> None:
@@ -178,8 +223,15 @@ class MapStore:
             print(f"wordvec explore: {message}", file=sys.stderr, flush=True)
 
     def _settings(self) -> dict:
+        if self.source_file is not None:
+            try:
+                fingerprint = file_fingerprint(self.source_file, self.limit)
+            except OSError:
+                fingerprint = None
+        else:
+            fingerprint = model_fingerprint(self.model_dir) if self.model_dir else None
         return {"method": "tsne", "top": self.top, "perplexity": self.perplexity, "seed": self.seed,
-                "model_sha256": model_fingerprint(self.model_dir) if self.model_dir else None}
+                "model_sha256": fingerprint}
 
     def _run(self) -> None:
         try:
@@ -212,9 +264,10 @@ class MapStore:
         if path is None:
             self._say(f"map ready in {took:.1f} s")
         else:
+            source = {} if self.source_file is None else {"source": str(self.source_file.resolve()).encode("utf-8", "backslashreplace").decode()}
             try:
                 with atomic_open(path, "w", encoding="utf-8") as handle:
-                    json.dump({"format": MAP_FORMAT, "version": MAP_VERSION, **settings, **data}, handle,
+                    json.dump({"format": MAP_FORMAT, "version": MAP_VERSION, **settings, **source, **data}, handle,
                               ensure_ascii=False, separators=(",", ":"))
                 self._say(f"map ready in {took:.1f} s, cached in {path}")
             except OSError as err:

@@ -13,6 +13,10 @@ to the loopback interface, answers only requests addressed to a loopback name
 files (no file system paths come from a request) and the one model it was
 given.
 
+The model may also be a vectors file (GloVe, word2vec text or binary, fastText
+``.vec`` or ``.bin``, compressed or not: whatever :func:`wordvec.io.load_vectors`
+reads); the map of a file is cached in the user's cache folder, not beside it.
+
 API (every error is ``{"error": "one line"}`` with a 4xx status):
 
 - ``GET /api/similar?word=W&n=N`` → ``[{"word", "similarity", "count"}, ...]``
@@ -131,7 +135,7 @@ class Explorer:
 
     def __init__(self, vectors, model_dir=None, *, top: int = 2000, perplexity: float = 30.0, seed: int = 1,
                  progress: bool = True, name: str | None = None, engine: str | None = None,
-                 start_map: bool = True):
+                 start_map: bool = True, source_file=None, limit: int | None = None):
         if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 2:
             raise ParameterError.out_of_range("top", top, "an integer of at least 2")
         self.vectors = vectors
@@ -141,7 +145,7 @@ class Explorer:
         self.index = VocabIndex(vectors.words, skip=vectors.unknown)
         _ = vectors.unit_matrix  # normalise once, before the first request
         self.map = MapStore(vectors, self.model_dir, top=int(top), perplexity=perplexity, seed=seed,
-                            progress=progress, start=start_map)
+                            progress=progress, start=start_map, source_file=source_file, limit=limit)
 
     def _count(self, row: int):
         counts = self.vectors.counts
@@ -178,15 +182,32 @@ class Explorer:
                 "version": __version__}
 
 
+def _explorer_for(model, *, limit: int | None, **settings) -> Explorer:
+    """An explorer of a model directory, a vectors file or vectors in memory."""
+    from ..io import _check_limit, _first_rows, load_model, load_vectors
+
+    _check_limit(limit)
+    if not isinstance(model, (str, Path)):
+        return Explorer(_first_rows(model, limit), None, **settings)
+    path = Path(model)
+    if path.is_dir():
+        saved = load_model(path, mmap=True)
+        return Explorer(_first_rows(saved.vectors, limit), path, engine=saved.engine, **settings)
+    vectors = load_vectors(path, limit=limit)
+    return Explorer(vectors, None, name=path.name, source_file=path, limit=limit, **settings)
+
+
 def create_app(model, *, top: int = 2000, perplexity: float = 30.0, seed: int = 1, progress: bool = True,
-               loopback_only: bool = True, start_map: bool = True):
+               loopback_only: bool = True, start_map: bool = True, limit: int | None = None):
     """The explorer as a Flask (WSGI) application.
 
     Parameters
     ----------
     model : path or Vectors
-        A model directory (memory-mapped; the word map is cached in it) or
-        :class:`~wordvec.vectors.Vectors` (the map is kept in memory).
+        A model directory (memory-mapped; the word map is cached in it), a
+        vectors file that :func:`~wordvec.io.load_vectors` reads (the map is
+        cached in the user's cache folder) or :class:`~wordvec.vectors.Vectors`
+        (the map is kept in memory).
     top : int, default=2000
         How many of the most frequent words the map shows.
     perplexity, seed
@@ -199,21 +220,17 @@ def create_app(model, *, top: int = 2000, perplexity: float = 30.0, seed: int = 
     start_map : bool, default=True
         Start computing the map at once, in a background thread (otherwise
         on the first request for it).
+    limit : int, optional
+        Serve only the first ``limit`` words of a model or file (a file is
+        read no further).
 
     The explorer behind the app is ``app.extensions["wordvec_explorer"]``.
     """
     from flask import Flask, Response, jsonify, request
     from werkzeug.exceptions import HTTPException
 
-    from ..io import load_model
-
-    if isinstance(model, (str, Path)):
-        saved = load_model(model, mmap=True)
-        explorer = Explorer(saved.vectors, model, top=top, perplexity=perplexity, seed=seed,
-                            progress=progress, engine=saved.engine, start_map=start_map)
-    else:
-        explorer = Explorer(model, None, top=top, perplexity=perplexity, seed=seed, progress=progress,
-                            start_map=start_map)
+    explorer = _explorer_for(model, top=top, perplexity=perplexity, seed=seed, progress=progress,
+                             start_map=start_map, limit=limit)
 
     app = Flask(__name__, static_folder=None)
     app.json.sort_keys = False
@@ -414,7 +431,8 @@ def _is_loopback(host: str) -> bool:
     return host.strip("[]").lower() in _LOOPBACK_NAMES or host.startswith("127.")
 
 
-def make_server(model_dir, host: str = "127.0.0.1", port: int = 8000, *, top: int = 2000, progress: bool = True):
+def make_server(model_dir, host: str = "127.0.0.1", port: int = 8000, *, top: int = 2000, progress: bool = True,
+                limit: int | None = None):
     """A threaded HTTP server for the explorer, bound but not yet serving.
 
     Call ``serve_forever()`` on it (``shutdown()`` from another thread stops
@@ -431,7 +449,8 @@ def make_server(model_dir, host: str = "127.0.0.1", port: int = 8000, *, top: in
 
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
         raise ParameterError.out_of_range("port", port, "an integer from 0 to 65535")
-    app = create_app(model_dir, top=top, progress=progress, loopback_only=_is_loopback(host), start_map=False)
+    app = create_app(model_dir, top=top, progress=progress, loopback_only=_is_loopback(host), start_map=False,
+                     limit=limit)
     # Bind here, not in Werkzeug (which prints and exits when the port is taken).
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -451,13 +470,16 @@ def make_server(model_dir, host: str = "127.0.0.1", port: int = 8000, *, top: in
     return server
 
 
-def serve(model_dir, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, top: int = 2000) -> int:
+def serve(model_dir, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, top: int = 2000,
+          limit: int | None = None) -> int:
     """Serve the explorer for ``model_dir`` until interrupted (Ctrl-C); returns 0.
 
     Parameters
     ----------
     model_dir : path
-        A model directory written by ``wordvec train`` (any engine).
+        A model directory written by ``wordvec train`` (any engine), or a
+        vectors file :func:`~wordvec.io.load_vectors` reads (GloVe, word2vec,
+        fastText; compressed or not).
     host : str, default="127.0.0.1"
         Interface to listen on; other than loopback, anyone on the network can read the model.
     port : int, default=8000
@@ -466,9 +488,12 @@ def serve(model_dir, host: str = "127.0.0.1", port: int = 8000, open_browser: bo
         Open the page in the default web browser.
     top : int, default=2000
         How many of the most frequent words the map shows (computed once,
-        then cached in ``model_dir/map_tsne_TOP.json``).
+        then cached in ``model_dir/map_tsne_TOP.json``, or for a file in the
+        user's cache folder).
+    limit : int, optional
+        Serve only the first ``limit`` words (a file is read no further).
     """
-    server = make_server(model_dir, host, port, top=top)
+    server = make_server(model_dir, host, port, top=top, limit=limit)
     print(f"wordvec explore: serving {Path(model_dir)} at {server.url} (Ctrl-C to stop)", file=sys.stderr,
           flush=True)
     server.explorer.map.start()
