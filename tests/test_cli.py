@@ -46,7 +46,7 @@ def test_export(model_dir, tmp_path, fmt, binary):
 
 @pytest.mark.parametrize("argv, message", [
     (["similar", "{model}", "zzzunknownzzz"], "word not in vocabulary: 'zzzunknownzzz'"),
-    (["similar", "{tmp}/nomodel", "tea"], "no model directory or vectors file at"),
+    (["similar", "{tmp}/nomodel", "tea"], "no such file or directory: "),
     (["train", "{tmp}/missing.txt", "--out", "{tmp}/m"], "no such file or directory"),
     (["train", "{tmp}/empty.txt", "--out", "{tmp}/m"], "corpus is empty"),
     (["train", "--out", "{tmp}/m", "--dim", "0"], "invalid dim=0"),

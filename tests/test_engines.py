@@ -52,11 +52,11 @@ def counting(monkeypatch):
 
 
 def test_registry_lists_and_builds_every_engine():
-    assert engine_names() == ["keras", "native"]
+    assert engine_names() == ["keras", "native", "subword"]
     assert get_engine("native").checkpoints and get_engine("native").input == "tokens"
     assert get_engine("keras").input == "texts" and not get_engine("keras").checkpoints
-    assert set(api.engines()) == {"keras", "native"}
-    with pytest.raises(ParameterError, match="unknown engine 'gpu': choose one of keras, native"):
+    assert set(api.engines()) == {"keras", "native", "subword"}
+    with pytest.raises(ParameterError, match="unknown engine 'gpu': choose one of keras, native, subword"):
         get_engine("gpu")
 
 

@@ -52,6 +52,9 @@ _TRAINING_OPTIONS = [
     ("--min-lr", "min_lr", _number, "final learning rate"),
     ("--threads", "threads", _integer, "worker threads, every engine (default: all cores)"),
     ("--seed", "seed", _integer, "random seed"),
+    ("--min-n", "min_n", _integer, "subword engine: shortest character n-gram"),
+    ("--max-n", "max_n", _integer, "subword engine: longest character n-gram"),
+    ("--buckets", "buckets", _integer, "subword engine: hash buckets for the n-grams (fewer: less memory)"),
     ("--steps-per-epoch", "steps_per_epoch", _integer, "keras engine: reviews per epoch (default: all)"),
     ("--negative-samples", "negative_samples", _number, "keras engine: negatives per positive couple"),
 ]
@@ -90,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reading_options(train)
     train.add_argument("--with-summary", action="store_true", help="put each review's summary before its text")
     _add_training_options(train)
+    train.add_argument("--subwords", action="store_true",
+                       help="learn subword vectors (fastText-style): the same as --engine subword")
     train.add_argument("--phrases", type=int, nargs="?", const=1, default=0, metavar="PASSES",
                        help="join frequent collocations (peanut_butter) first, in 1 or 2 passes")
     train.add_argument("--checkpoint-every", type=_integer, default=None, metavar="N",
@@ -165,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run_train(args) -> int:
     params = {name: getattr(args, name) for _, name, _, _ in _TRAINING_OPTIONS if hasattr(args, name)}
+    if args.subwords:
+        if params.get("engine", "subword") != "subword":
+            raise ParameterError(f"--subwords trains the subword engine; it cannot be combined with "
+                                 f"--engine {params['engine']}")
+        params["engine"] = "subword"
     if args.resume:
         unused = sorted(set(params) - {"threads"})
         if unused or args.corpus or args.out:

@@ -24,10 +24,12 @@ import numpy as np
 from .encode import TokenCorpus, encode_documents, remap_tokens
 from .engines import Engine, EngineState, TrainingCallbacks, TrainingData, engine_names, get_engine
 from .errors import CorpusError, ModelFormatError, ParameterError, TrainingInterrupted
-from .vectors import Vectors
+from .vectors import SubwordVectors, Vectors
 from .vocab import Vocabulary
 
 MODELS = ("skipgram", "cbow")
+#: The longest character n-gram the subword engine takes.
+MAX_NGRAM = 32
 
 
 class Word2Vec:
@@ -63,6 +65,11 @@ class Word2Vec:
         The trainer, by its name in :data:`wordvec.engines.ENGINES` (``"native"``,
         ``"keras"``). A parameter the engine does not take, set away from its
         default, is refused before any work.
+    min_n, max_n : int, default=3, 6
+        Subword engine: shortest and longest character n-gram (fastText's defaults).
+    buckets : int, default=2000000
+        Subword engine: hash buckets for the n-grams (fastText's default); fewer
+        buckets, less memory.
     steps_per_epoch : int or None, default=None
         Keras engine: reviews per epoch (None: all).
     negative_samples : float, default=1.0
@@ -94,7 +101,8 @@ class Word2Vec:
 
     def __init__(self, dim=128, window=5, negative=5, epochs=5, min_count=5, num_words=20000,
                  sample=1e-3, model="skipgram", lr=None, min_lr=1e-4, threads=None, seed=1,
-                 engine="native", steps_per_epoch=None, negative_samples=1.0, progress=True):
+                 engine="native", min_n=3, max_n=6, buckets=2_000_000, steps_per_epoch=None,
+                 negative_samples=1.0, progress=True):
         self.dim = dim
         self.window = window
         self.negative = negative
@@ -108,13 +116,17 @@ class Word2Vec:
         self.threads = threads
         self.seed = seed
         self.engine = engine
+        self.min_n = min_n
+        self.max_n = max_n
+        self.buckets = buckets
         self.steps_per_epoch = steps_per_epoch
         self.negative_samples = negative_samples
         self.progress = progress
 
     # -- parameters ---------------------------------------------------------
     _PARAMS = ("dim", "window", "negative", "epochs", "min_count", "num_words", "sample", "model", "lr",
-               "min_lr", "threads", "seed", "engine", "steps_per_epoch", "negative_samples")
+               "min_lr", "threads", "seed", "engine", "min_n", "max_n", "buckets", "steps_per_epoch",
+               "negative_samples")
 
     def get_params(self) -> dict:
         """The constructor parameters, as given (``progress`` aside)."""
@@ -192,6 +204,8 @@ class Word2Vec:
         True
         """
         engine = self._continuable_engine("update()")
+        if isinstance(self.vectors_, SubwordVectors):
+            raise ParameterError("update() cannot add words to a subword model yet: train it again on all the text")
         callbacks = list(callbacks)
         self._check_callbacks(engine, callbacks)
         new_vocab, new_corpus = self._encode(documents, None, 1)
@@ -224,8 +238,8 @@ class Word2Vec:
         if vocab.words != self.vocabulary_.words:
             raise CorpusError("the corpus changed since the checkpoint was written (its vocabulary differs)")
         self.vocabulary_ = vocab
-        start = EngineState(vocab.words, vocab.counts, np.array(self.vectors_.matrix),
-                            np.array(self.output_weights_), list(self.epoch_losses_))
+        start = _training_state(self.vectors_, self.output_weights_, self.epoch_losses_)
+        start.words, start.counts = vocab.words, vocab.counts
         return self._train(engine, TrainingData(vocab, corpus), callbacks, start)
 
     def _continuable_engine(self, what: str) -> Engine:
@@ -282,7 +296,14 @@ class Word2Vec:
     def _publish(self, state: EngineState) -> None:
         # No copy: between epochs the trained weights are the vectors (as in gensim),
         # which keeps one matrix of the size of the model out of the peak memory.
-        self.vectors_ = Vectors(state.words, state.input_weights, counts=state.counts, unknown=state.unknown)
+        if state.subwords is not None:
+            n = len(state.words)
+            self.vectors_ = SubwordVectors(state.words, state.input_weights[:n], state.input_weights[n:],
+                                           state.subwords["bucket_rows"], min_n=state.subwords["min_n"],
+                                           max_n=state.subwords["max_n"], counts=state.counts,
+                                           unknown=state.unknown)
+        else:
+            self.vectors_ = Vectors(state.words, state.input_weights, counts=state.counts, unknown=state.unknown)
         self.output_weights_ = state.output_weights
         if not hasattr(self, "vocabulary_") or self.vocabulary_.words is not state.words:
             self.vocabulary_ = Vocabulary(state.words, state.counts if state.counts is not None
@@ -327,10 +348,9 @@ class Word2Vec:
         model = cls(**{**params, "engine": saved.engine, **overrides})
         model.vocabulary_ = Vocabulary(saved.vectors.words, saved.vectors.counts)
         done = int(saved.info.get("epochs_done", len(saved.info.get("epoch_losses", []))))
-        model._publish(EngineState(model.vocabulary_.words, model.vocabulary_.counts,
-                                   np.array(saved.vectors.matrix), np.array(saved.output_weights),
-                                   list(saved.info.get("epoch_losses", []))[:done],
-                                   unknown=saved.vectors.unknown))
+        state = _training_state(saved.vectors, saved.output_weights, saved.info.get("epoch_losses", [])[:done])
+        state.words = model.vocabulary_.words
+        model._publish(state)
         model.epoch_losses_ = list(saved.info.get("epoch_losses", []))[:done]
         model.raw_word_count_ = saved.info.get("raw_words")
         return model
@@ -408,6 +428,19 @@ class _Monitor(TrainingCallbacks):
             self.bar = None
 
 
+def _training_state(vectors: Vectors, output_weights, epoch_losses) -> EngineState:
+    """A writable training state from saved vectors (the raw rows of subword vectors)."""
+    subwords = None
+    if isinstance(vectors, SubwordVectors):
+        weights = np.concatenate([np.asarray(vectors.word_rows, dtype=np.float32),
+                                  np.asarray(vectors.ngram_rows, dtype=np.float32)])
+        subwords = {"bucket_rows": np.array(vectors.bucket_rows), "min_n": vectors.min_n, "max_n": vectors.max_n}
+    else:
+        weights = np.array(vectors.matrix, dtype=np.float32)
+    return EngineState(list(vectors.words), vectors.counts, weights, np.array(output_weights, dtype=np.float32),
+                       list(epoch_losses), unknown=vectors.unknown, subwords=subwords)
+
+
 def _same(value, default) -> bool:
     return value is default or (type(value) is type(default) and value == default) or (
         isinstance(value, numbers.Number) and isinstance(default, numbers.Number)
@@ -447,6 +480,11 @@ def _check_ranges(model: Word2Vec) -> None:
     need("threads", m.threads is None or (_is_int(m.threads) and m.threads >= 1), "an integer of at least 1")
     need("seed", _is_int(m.seed) and m.seed >= 0, "an integer >= 0")
     need("engine", isinstance(m.engine, str) and m.engine in engine_names(), " or ".join(engine_names()))
+    need("min_n", _is_int(m.min_n) and 1 <= m.min_n <= MAX_NGRAM, f"an integer from 1 to {MAX_NGRAM}")
+    need("max_n", _is_int(m.max_n) and 1 <= m.max_n <= MAX_NGRAM, f"an integer from 1 to {MAX_NGRAM}")
+    if m.min_n > m.max_n:
+        raise ParameterError(f"min_n={m.min_n} is larger than max_n={m.max_n}: n-grams run from min_n to max_n")
+    need("buckets", _is_int(m.buckets) and 1 <= m.buckets <= 2**31 - 1, "an integer from 1 to 2147483647")
     need("steps_per_epoch", m.steps_per_epoch is None or (_is_int(m.steps_per_epoch) and m.steps_per_epoch >= 1),
          "an integer of at least 1, or None for every review")
     need("negative_samples", _is_number(m.negative_samples) and math.isfinite(m.negative_samples)

@@ -69,6 +69,7 @@ class Vectors:
             raise ParameterError(f"{self.counts.shape[0]} counts for {len(words)} words")
         self.unknown = unknown
         self._unit = None
+        self._composed = None
 
     # -- container protocol -------------------------------------------------
     def __len__(self) -> int:
@@ -128,6 +129,10 @@ class Vectors:
             raise ParameterError("an empty list of words has no mean vector")
         return np.mean([self.get_vector(w).astype(np.float64) for w in words], axis=0)
 
+    def _query_rows(self, words: list[str]) -> list[int]:
+        """Rows of the query words, never returned as answers; every word must have one."""
+        return [self.index(w) for w in words]
+
     def _top(self, scores: np.ndarray, n: int, exclude: Iterable[int]) -> list[tuple[str, float]]:
         if n <= 0:
             raise ParameterError.out_of_range("n", n, "at least 1")
@@ -174,7 +179,7 @@ class Vectors:
         positive, negative = _as_word_list(positive), _as_word_list(negative)
         if not positive and not negative:
             raise ParameterError("most_similar needs at least one word")
-        rows = [self.index(w) for w in positive + negative]
+        rows = self._query_rows(positive + negative)
         query = np.zeros(self.dim, dtype=np.float64)
         for w in positive:
             query += self.get_vector(w, norm=True)
@@ -188,7 +193,7 @@ class Vectors:
         positive, negative = _as_word_list(positive), _as_word_list(negative)
         if not positive:
             raise ParameterError("most_similar_cosmul needs at least one positive word")
-        rows = [self.index(w) for w in positive + negative]
+        rows = self._query_rows(positive + negative)
         unit = self._limit(restrict_vocab)
         pos = [(1.0 + unit @ self.get_vector(w, norm=True)) / 2.0 for w in positive]
         neg = [(1.0 + unit @ self.get_vector(w, norm=True)) / 2.0 for w in negative]
@@ -370,3 +375,117 @@ def _fill_missing(vectors: Vectors, matrix: np.ndarray, absent: list, missing: s
         vector = vectors.vector_for_unknown(word)
         if vector is not None:
             matrix[i] = np.asarray(vector, dtype=np.float32)
+
+
+class SubwordVectors(Vectors):
+    """Word vectors built from pieces, as fastText's: every word gets one, known or not.
+
+    A vocabulary word's vector is the mean of its own row and the rows of its
+    character n-grams; a word outside the vocabulary gets the mean of its
+    n-gram rows (fastText's rule). Neighbours are always vocabulary words, and
+    ``word in vectors`` asks about the vocabulary only.
+
+    Parameters
+    ----------
+    words : sequence of str
+        The vocabulary, row order.
+    word_rows : ndarray of shape (len(words), dim)
+        Each word's own input row.
+    ngram_rows : ndarray of shape (n_rows, dim)
+        The rows of the n-gram buckets that were trained.
+    bucket_rows : ndarray of int32, shape (buckets,)
+        For each hash bucket, its row in ``ngram_rows``, or -1 for a bucket no
+        vocabulary n-gram fell into (a zero vector, still counted in the mean).
+    min_n, max_n : int
+        Shortest and longest n-gram, in characters.
+    counts, unknown
+        As for :class:`Vectors`; the ``unknown`` word is its own row only.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v = SubwordVectors(["tea"], np.ones((1, 2), np.float32), np.ones((1, 2), np.float32),
+    ...                    np.zeros(4, np.int32), min_n=3, max_n=3)
+    >>> "tae" in v, v["tae"].tolist()
+    (False, [1.0, 1.0])
+    """
+
+    def __init__(self, words, word_rows, ngram_rows, bucket_rows, *, min_n: int, max_n: int, counts=None,
+                 unknown: str | None = None):
+        super().__init__(words, word_rows, counts=counts, unknown=unknown)
+        if ngram_rows.ndim != 2 or ngram_rows.shape[1] != word_rows.shape[1]:
+            raise ParameterError(f"n-gram rows of shape {ngram_rows.shape} do not match vectors of "
+                                 f"dim {word_rows.shape[1]}")
+        self.ngram_rows = ngram_rows
+        self.bucket_rows = bucket_rows
+        self.min_n, self.max_n = int(min_n), int(max_n)
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The vocabulary's vectors, composed from their pieces (computed once)."""
+        if self._composed is None:
+            self._composed = self._compose()
+        return self._composed
+
+    @matrix.setter
+    def matrix(self, word_rows) -> None:
+        self.word_rows = word_rows
+        self._composed = None
+        self._unit = None
+
+    @property
+    def buckets(self) -> int:
+        return int(self.bucket_rows.shape[0])
+
+    def __repr__(self) -> str:
+        return (f"SubwordVectors({len(self)} words, dim={self.dim}, n-grams {self.min_n}-{self.max_n} "
+                f"in {self.buckets:,} buckets)")
+
+    def _compose(self) -> np.ndarray:
+        from scipy import sparse
+
+        from .subwords import ngram_hash_table
+
+        indptr, hashes = ngram_hash_table(self.words, self.min_n, self.max_n, self.buckets)
+        sizes = np.diff(indptr)
+        if self.unknown in self.key_to_index:
+            sizes[self.key_to_index[self.unknown]] = 0
+        owner = np.repeat(np.arange(len(self.words)), np.diff(indptr))
+        rows = np.asarray(self.bucket_rows)[hashes]
+        keep = (rows >= 0) & (sizes[owner] > 0)
+        pieces = sparse.csr_matrix((np.ones(int(keep.sum()), dtype=np.float32), (owner[keep], rows[keep])),
+                                   shape=(len(self.words), self.ngram_rows.shape[0]))
+        total = np.asarray(pieces @ np.asarray(self.ngram_rows, dtype=np.float32), dtype=np.float32)
+        total += np.asarray(self.word_rows, dtype=np.float32)
+        return total / (1.0 + sizes.astype(np.float32))[:, None]
+
+    def vector_for_unknown(self, word: str) -> np.ndarray:
+        """The vector of a word outside the vocabulary: the mean of its n-gram rows."""
+        from .subwords import ngram_hashes
+
+        if not isinstance(word, str) or not word.strip():
+            raise ParameterError(f"an empty or blank word has no vector: {word!r}")
+        rows = np.asarray(self.bucket_rows)[ngram_hashes(word, self.min_n, self.max_n, self.buckets)]
+        vector = np.zeros(self.dim, dtype=np.float32)
+        if rows.size:
+            trained = rows[rows >= 0]
+            if trained.size:
+                vector = np.asarray(self.ngram_rows[trained], dtype=np.float32).sum(axis=0) / rows.size
+        return vector
+
+    def built_from_subwords(self, word: str) -> bool:
+        """Whether ``word``'s vector comes from its n-grams alone (it is not in the vocabulary)."""
+        return word not in self.key_to_index
+
+    def get_vector(self, word: str, norm: bool = False) -> np.ndarray:
+        """The vector of any word: composed for vocabulary words, from n-grams for others."""
+        if word in self.key_to_index:
+            return super().get_vector(word, norm)
+        vector = self.vector_for_unknown(word)
+        return _unit(vector).astype(np.float32) if norm else vector
+
+    def _query_rows(self, words: list[str]) -> list[int]:
+        for word in words:
+            if not isinstance(word, str) or not word.strip():
+                raise ParameterError(f"an empty or blank word has no vector: {word!r}")
+        return [self.key_to_index[w] for w in words if w in self.key_to_index]

@@ -5,7 +5,7 @@ the module and class that implement it; an engine's module is imported only
 when it is used, so the Keras engine costs nothing until asked for.
 
 >>> engine_names()
-['keras', 'native']
+['keras', 'native', 'subword']
 >>> get_engine("native").checkpoints
 True
 """
@@ -22,6 +22,7 @@ from .base import Engine, EngineState, TrainingCallbacks, TrainingData, resolve_
 ENGINES = {
     "native": "native:NativeEngine",
     "keras": "keras:KerasEngine",
+    "subword": "subword:SubwordEngine",
 }
 
 __all__ = ["ENGINES", "Engine", "EngineState", "TrainingCallbacks", "TrainingData", "engine_names",

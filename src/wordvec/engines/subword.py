@@ -1,0 +1,95 @@
+"""The subword engine: fastText's skip-gram and CBOW, where a word is the mean of its pieces.
+
+A word's input vector is the mean of its own row and the rows of its character
+n-grams (``min_n`` to ``max_n`` characters of ``<word>``, hashed into
+``buckets`` as fastText hashes them, :mod:`wordvec.subwords`). Only the
+buckets that some vocabulary word's n-grams fall into are held while training
+(``bucket_rows`` maps a bucket to its row); the others would never be updated.
+The training loop, schedule and threads are the native engine's; the kernels
+are :mod:`wordvec._subword_kernels`.
+
+>>> from wordvec.encode import encode_documents
+>>> vocab, corpus = encode_documents(["tea and coffee and tea"] * 50, num_words=None, min_count=1)
+>>> params = dict(SubwordEngine.defaults(), dim=8, epochs=1, threads=1, buckets=1000)
+>>> state = SubwordEngine().train(TrainingData(vocab, corpus), params, TrainingCallbacks())
+>>> state.subwords["min_n"], state.input_weights.shape[0] > len(vocab)
+(3, True)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _subword_kernels as SK
+from ..subwords import ngram_hash_table
+from .base import EngineState, TrainingCallbacks, TrainingData  # noqa: F401  (the doctest uses them)
+from .native import NativeEngine, Run
+
+#: fastText's defaults where they differ from word2vec's.
+_DEFAULT_LR = {"skipgram": 0.05, "cbow": 0.05}
+
+
+class SubwordEngine(NativeEngine):
+    """Skip-gram or CBOW on subword pieces, shared negatives per window, every core."""
+
+    name = "subword"
+    description = ("fastText-style subword vectors (character n-grams): every word gets a vector, "
+                   "known or not")
+    parameters = NativeEngine.parameters | {"min_n", "max_n", "buckets"}
+    checkpoints = True
+
+    @staticmethod
+    def defaults() -> dict:
+        return dict(NativeEngine.defaults(), min_n=3, max_n=6, buckets=2_000_000)
+
+    def initial_state(self, vocab, params: dict) -> EngineState:
+        """Word rows and the rows of every bucket the vocabulary uses, uniform in +-1/dim
+        (fastText's); output rows zero."""
+        hashes = _vocabulary_ngrams(vocab.words, params)[1]
+        used = np.unique(hashes)
+        bucket_rows = np.full(params["buckets"], -1, dtype=np.int32)
+        bucket_rows[used] = np.arange(used.shape[0], dtype=np.int32)
+        dim = params["dim"]
+        rng = np.random.default_rng(params["seed"])
+        w_in = rng.uniform(-1.0 / dim, 1.0 / dim, (len(vocab) + used.shape[0], dim)).astype(np.float32)
+        w_out = np.zeros((len(vocab), dim), dtype=np.float32)
+        subwords = {"bucket_rows": bucket_rows, "min_n": params["min_n"], "max_n": params["max_n"]}
+        return EngineState(vocab.words, vocab.counts, w_in, w_out, subwords=subwords)
+
+    def make_run(self, vocab, corpus, params: dict, state: EngineState) -> Run:
+        return SubwordRun(vocab, corpus, params, subword_table(vocab.words, state.subwords["bucket_rows"], params))
+
+
+class SubwordRun(Run):
+    """The native run with the subword kernels and fastText's learning rate."""
+
+    default_lr = _DEFAULT_LR
+
+    def __init__(self, vocab, corpus, params: dict, table: SK.SubwordTable):
+        super().__init__(vocab, corpus, params)
+        self.table = table
+
+    def train_chunk(self, weights, settings, tasks) -> None:
+        SK.train_subword_chunk(weights, self.table, self.stream, self.sampler, settings, tasks)
+
+
+def _vocabulary_ngrams(words: list, params: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The n-gram buckets of every word (none for row 0, ``UNK``, which is never trained)."""
+    indptr, hashes = ngram_hash_table(words, params["min_n"], params["max_n"], params["buckets"])
+    first = indptr[1]
+    return indptr - first * (np.arange(indptr.shape[0]) > 0), hashes[first:]
+
+
+def subword_table(words: list, bucket_rows: np.ndarray, params: dict) -> SK.SubwordTable:
+    """Each word's pieces: its own row, then the rows of its n-grams (after the word rows)."""
+    indptr, hashes = _vocabulary_ngrams(words, params)
+    n_words = len(words)
+    sizes = 1 + np.diff(indptr)
+    offsets = np.zeros(n_words + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    rows = np.empty(offsets[-1], dtype=np.int32)
+    is_word = np.zeros(offsets[-1], dtype=bool)
+    is_word[offsets[:-1]] = True
+    rows[is_word] = np.arange(n_words, dtype=np.int32)
+    rows[~is_word] = n_words + bucket_rows[hashes]
+    return SK.SubwordTable(offsets, rows, int(sizes.max()))
