@@ -81,7 +81,7 @@ def test_evaluate_prints_json_in_the_documented_shape(model_dir, capsys):
     assert main(["evaluate", str(model_dir), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert set(result["similarity"]) == {"wordsim353", "simlex999"}
-    assert set(result["similarity"]["wordsim353"]) == {"spearman", "pearson", "oov", "pairs"}
+    assert set(result["similarity"]["wordsim353"]) == {"spearman", "pearson", "oov", "pairs", "subword_words"}
     analogies = result["analogies"]["questions-words"]
     assert {"accuracy", "correct", "total", "sections"} <= set(analogies)
 

@@ -118,3 +118,33 @@ def test_bad_subword_settings_are_one_line(tmp_path, capsys, argv, message):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
     assert not (tmp_path / "m").exists()
+
+
+class _Built(__import__("wordvec.vectors", fromlist=["Vectors"]).Vectors):
+    """Vectors that build two unknown words, as a subword model would."""
+
+    known = {"tiger": [1.0, 0.1, 0.0], "queen": [0.0, 1.0, 1.0]}
+
+    def vector_for_unknown(self, word):
+        return np.array(self.known.get(word, [0.0, 0.0, 0.3]), dtype=np.float32)
+
+
+def test_all_pairs_scores_unknown_words_from_their_subwords(tmp_path):
+    from wordvec.evaluate import evaluate_analogies, evaluate_word_pairs
+
+    vectors = _Built(["cat", "car", "man", "king", "woman"],
+                     np.array([[1, 0, 0], [0, 1, 0], [1, 0, 0], [1, 1, 0], [0, 0, 1]], dtype=np.float32))
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("cat\ttiger\t9\ncar\ttiger\t1\ncat\tcar\t0.5\n")
+    known_only = evaluate_word_pairs(vectors, pairs)
+    every = evaluate_word_pairs(vectors, pairs, all_pairs=True)
+    assert (known_only["pairs"], known_only["subword_words"]) == (1, 0)
+    assert (every["pairs"], every["oov"], every["subword_words"]) == (3, 0.0, 1)
+    assert every["spearman"] == pytest.approx(1.0)  # cosines 0.995, 0.0995, 0: the order of the scores
+    questions = tmp_path / "q.txt"
+    questions.write_text(": family\nman king woman queen\nman woman king queen\nking man queen woman\n")
+    assert evaluate_analogies(vectors, questions)["total"] == 0
+    scored = evaluate_analogies(vectors, questions, all_pairs=True)
+    # queen is built from subwords: as an answer it can never be found (answers are vocabulary words);
+    # as a question word it is used: king - man + queen is nearest to woman.
+    assert (scored["total"], scored["correct"], scored["subword_words"]) == (3, 1, 1)

@@ -284,13 +284,18 @@ def plot(model_dir, out=None, *, html=None, top: int = 500, perplexity: float = 
 
 
 def evaluate(model_dir, *, similarity=None, analogies=None, restrict_vocab: int | None = 300000,
-             method: str = "3cosadd", limit: int | None = None) -> dict:
+             method: str = "3cosadd", limit: int | None = None, all_pairs: bool = False) -> dict:
     """Score a model (directory or vectors file) on word-pair and analogy sets;
-    the sets shipped with wordvec when none are given."""
+    the sets shipped with wordvec when none are given. ``all_pairs`` scores every
+    pair of a model with subwords, building unknown words from their n-grams."""
     from .evaluate import evaluate as run_evaluation
 
-    return run_evaluation(_vectors(model_dir, limit), similarity=similarity, analogies=analogies,
-                          restrict_vocab=restrict_vocab, method=method)
+    vectors = _vectors(model_dir, limit)
+    if all_pairs and not callable(getattr(vectors, "vector_for_unknown", None)):
+        raise ParameterError("--all-pairs needs a model with subword vectors (wordvec train --subwords, "
+                             "or a fastText .bin)")
+    return run_evaluation(vectors, similarity=similarity, analogies=analogies, restrict_vocab=restrict_vocab,
+                          method=method, all_pairs=all_pairs)
 
 
 def explore(model_dir, *, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,

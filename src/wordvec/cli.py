@@ -139,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="answer analogies among the N most frequent words (default 300000)")
     evaluate.add_argument("--method", default=api.EVALUATION_METHODS[0], choices=list(api.EVALUATION_METHODS))
     evaluate.add_argument("--limit", type=_integer, metavar="N", help=_LIMIT_HELP)
+    evaluate.add_argument("--all-pairs", action="store_true",
+                          help="models with subwords: score every pair, building unknown words from subwords")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
     evaluate.set_defaults(run=_run_evaluate)
 
@@ -224,15 +226,18 @@ def _run_explore(args) -> int:
 
 def _run_evaluate(args) -> int:
     results = api.evaluate(args.model, similarity=args.similarity, analogies=args.analogies,
-                           restrict_vocab=args.restrict_vocab, method=args.method, limit=args.limit)
+                           restrict_vocab=args.restrict_vocab, method=args.method, limit=args.limit,
+                           all_pairs=args.all_pairs)
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
     for name, r in results.get("similarity", {}).items():
+        built = f"  built from subwords {r['subword_words']} words" if args.all_pairs else ""
         print(f"{name:<20} spearman {r['spearman']:.4f}  pearson {r['pearson']:.4f}  "
-              f"pairs {r['pairs']}  oov {r['oov']:.1%}")
+              f"pairs {r['pairs']}  oov {r['oov']:.1%}{built}")
     for name, r in results.get("analogies", {}).items():
-        print(f"{name:<20} accuracy {r['accuracy']:.4f}  ({r['correct']}/{r['total']}, {args.method})")
+        built = f", built from subwords {r['subword_words']} words" if args.all_pairs else ""
+        print(f"{name:<20} accuracy {r['accuracy']:.4f}  ({r['correct']}/{r['total']}, {args.method}{built})")
         for section, sr in r["sections"].items():
             print(f"  {section:<28} {sr['accuracy']:.4f}  ({sr['correct']}/{sr['total']})")
     return 0

@@ -169,7 +169,7 @@ def _lookup(vectors, restrict_vocab, case_insensitive: bool) -> tuple[dict[str, 
 # -- word pairs -------------------------------------------------------------
 
 def evaluate_word_pairs(vectors, path, *, restrict_vocab: int | None = 300000,
-                        case_insensitive: bool = True, delimiter: str = "\t") -> dict:
+                        case_insensitive: bool = True, delimiter: str = "\t", all_pairs: bool = False) -> dict:
     """Correlation of cosine similarities with human judgements of word pairs.
 
     Gives the numbers of gensim's ``KeyedVectors.evaluate_word_pairs`` (with
@@ -212,6 +212,7 @@ def evaluate_word_pairs(vectors, path, *, restrict_vocab: int | None = 300000,
     """
     _check_restrict(restrict_vocab)
     lookup, _ = _lookup(vectors, restrict_vocab, case_insensitive)
+    built = _SubwordRows(vectors, lookup, all_pairs, case_insensitive)
     gold: list[float] = []
     rows_a: list[int] = []
     rows_b: list[int] = []
@@ -229,17 +230,18 @@ def evaluate_word_pairs(vectors, path, *, restrict_vocab: int | None = 300000,
             score = float(score)
         except ValueError:
             raise ModelFormatError(f"{path}, line {number}: score {score.strip()!r} is not a number") from None
-        if case_insensitive:
-            a, b = a.upper(), b.upper()
-        if a not in lookup or b not in lookup:
+        row_a, row_b = built.row(a), built.row(b)
+        if row_a == -1 or row_b == -1:
             oov += 1
             continue
         gold.append(score)
-        rows_a.append(lookup[a])
-        rows_b.append(lookup[b])
+        rows_a.append(row_a)
+        rows_b.append(row_b)
     if not gold and not oov:
         raise ModelFormatError(f"{path}: no word pairs found")
-    unit = vectors.unit_matrix
+    unit = built.queries(vectors.unit_matrix)
+    n_rows = vectors.unit_matrix.shape[0]
+    rows_a, rows_b = built.resolve(rows_a, n_rows), built.resolve(rows_b, n_rows)
     model = np.einsum("ij,ij->i", unit[rows_a].astype(np.float64), unit[rows_b].astype(np.float64))
     spearman = pearson = float("nan")
     if len(gold) >= 2:
@@ -249,7 +251,46 @@ def evaluate_word_pairs(vectors, path, *, restrict_vocab: int | None = 300000,
             warnings.simplefilter("ignore")
             spearman = float(stats.spearmanr(gold, model)[0])
             pearson = float(stats.pearsonr(gold, model)[0])
-    return {"spearman": spearman, "pearson": pearson, "oov": oov / (len(gold) + oov), "pairs": len(gold)}
+    return {"spearman": spearman, "pearson": pearson, "oov": oov / (len(gold) + oov), "pairs": len(gold),
+            "subword_words": len(built.extra)}
+
+
+class _SubwordRows:
+    """Rows of evaluation words: the vocabulary's, or (``all_pairs``) new rows after the
+    searchable ones for words built from subwords; -1 where a word has none."""
+
+    def __init__(self, vectors, lookup: dict, all_pairs: bool, case_insensitive: bool):
+        self.build = getattr(vectors, "vector_for_unknown", None) if all_pairs else None
+        self.lookup, self.case_insensitive = lookup, case_insensitive
+        self.extra: dict[str, np.ndarray] = {}
+        self.order: dict[str, int] = {}
+
+    def row(self, word: str) -> int:
+        key = word.upper() if self.case_insensitive else word
+        if key in self.lookup:
+            return self.lookup[key]
+        if self.build is None:
+            return -1
+        if key not in self.extra:
+            self.extra[key] = _unit_row(self.build(word.lower() if self.case_insensitive else word))
+            self.order[key] = len(self.order)
+        return -2 - self.order[key]
+
+    def queries(self, unit: np.ndarray) -> np.ndarray:
+        """``unit`` with the built rows appended; built row ``-2 - k`` becomes row ``len(unit) + k``."""
+        if not self.extra:
+            return unit
+        return np.vstack([unit] + [self.extra[k][None, :] for k in self.order]).astype(unit.dtype)
+
+    def resolve(self, rows, n_rows: int) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.int64)
+        return np.where(rows <= -2, n_rows + (-2 - rows), rows)
+
+
+def _unit_row(vector) -> np.ndarray:
+    vector = np.asarray(vector, dtype=np.float32)
+    norm = np.linalg.norm(vector)
+    return vector / norm if norm > 0 else vector
 
 
 # -- analogies --------------------------------------------------------------
@@ -276,12 +317,15 @@ def _read_questions(path) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
 
 
 def _predict(unit: np.ndarray, usable: np.ndarray, canon: np.ndarray, variants: dict[int, np.ndarray],
-             qa: np.ndarray, qb: np.ndarray, qc: np.ndarray, method: str) -> np.ndarray:
+             qa: np.ndarray, qb: np.ndarray, qc: np.ndarray, method: str, queries=None) -> np.ndarray:
     """gensim's prediction (a row's canonical row, or -1 for none) for each question.
 
     ``unit`` holds the searchable rows; ``usable`` is False for rows never ranked (zeros);
     ``variants[r]`` lists the rows other than ``r`` whose canonical row is ``r``.
+    ``queries`` (default ``unit``) holds the rows of the question words: ``unit``
+    followed by rows built from subwords, which are never answers.
     """
+    queries = unit if queries is None else queries
     n_rows = unit.shape[0]
     block = max(1, _BLOCK_ELEMENTS // max(n_rows, 1))
     predicted = np.full(len(qa), -1, dtype=np.int64)
@@ -292,7 +336,7 @@ def _predict(unit: np.ndarray, usable: np.ndarray, canon: np.ndarray, variants: 
         # Questions next to each other share words: one product per distinct word in the block.
         distinct, where = np.unique(np.concatenate([a, b, c]), return_inverse=True)
         wa, wb, wc = np.split(where, 3)
-        cosines = unit[distinct] @ unit_t
+        cosines = queries[distinct] @ unit_t
         if method == "3cosadd":
             # cos(row, b + c - a) up to the positive factor 1 / |b + c - a|, which leaves the
             # order of the rows (all that matters here) as it is
@@ -309,7 +353,8 @@ def _predict(unit: np.ndarray, usable: np.ndarray, canon: np.ndarray, variants: 
         local = np.arange(len(a))
         scores[:, blocked] = -np.inf
         for rows in (a, b, c):  # gensim never returns the question words' own rows
-            scores[local, rows] = -np.inf
+            own = rows < n_rows
+            scores[local[own], rows[own]] = -np.inf
         # Case variants of the question words: gensim skips them when they come first among its
         # five best candidates. Take them out here and put them back where they would have won.
         hidden = {}
@@ -338,7 +383,7 @@ def _predict(unit: np.ndarray, usable: np.ndarray, canon: np.ndarray, variants: 
 
 
 def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
-                       case_insensitive: bool = True, method: str = "3cosadd") -> dict:
+                       case_insensitive: bool = True, method: str = "3cosadd", all_pairs: bool = False) -> dict:
     """Accuracy on analogy questions ``a b c d`` (``a`` is to ``b`` as ``c`` is to ``d``).
 
     Gives the numbers of gensim's ``KeyedVectors.evaluate_word_analogies``
@@ -359,6 +404,11 @@ def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
     method : {"3cosadd", "3cosmul"}, default="3cosadd"
         3CosAdd (nearest to ``b - a + c``, as gensim) or 3CosMul (Levy &
         Goldberg, 2014, as gensim's ``most_similar_cosmul`` scores it).
+    all_pairs : bool, default=False
+        Score every question: question words outside the vocabulary get the
+        vector the model builds from their subwords (``vectors.vector_for_unknown``);
+        answers are still searched among vocabulary words, so a question whose
+        answer is outside the vocabulary counts as wrong.
 
     Returns
     -------
@@ -366,7 +416,8 @@ def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
         ``accuracy`` (``correct / total``, 0.0 when ``total`` is 0), ``correct``,
         ``total`` (questions without out-of-vocabulary words; gensim's
         "Total accuracy"), ``oov`` (fraction of questions skipped for an
-        out-of-vocabulary word, 0..1) and ``sections``:
+        out-of-vocabulary word, 0..1), ``subword_words`` (distinct words built
+        from subwords) and ``sections``:
         ``{name: {"accuracy", "correct", "total"}}`` in file order, sections
         without a known question included.
 
@@ -390,6 +441,7 @@ def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
         raise ParameterError.out_of_range("method", method, "'3cosadd' or '3cosmul'")
     sections = _read_questions(path)
     lookup, canon = _lookup(vectors, restrict_vocab, case_insensitive)
+    built = _SubwordRows(vectors, lookup, all_pairs, case_insensitive)
 
     ids: list[tuple[int, int, int, int]] = []
     section_of: list[int] = []
@@ -397,16 +449,14 @@ def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
     for s, (_, questions) in enumerate(sections):
         for question in questions:
             n_questions += 1
-            if case_insensitive:
-                question = tuple(w.upper() for w in question)
-            rows = tuple(lookup.get(w, -1) for w in question)
-            if min(rows) < 0:
+            rows = tuple(built.row(w) for w in question)
+            if -1 in rows:
                 continue
             ids.append(rows)
             section_of.append(s)
     if ids:
-        q = np.array(ids, dtype=np.int64)
         unit = vectors.unit_matrix[: len(canon)]
+        q = built.resolve(ids, len(canon))
         usable = np.linalg.norm(unit, axis=1) > 0
         variants = {}
         if case_insensitive:
@@ -414,7 +464,8 @@ def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
             for row in shared:
                 variants.setdefault(int(canon[row]), []).append(row)
             variants = {r: np.array(v, dtype=np.int64) for r, v in variants.items()}
-        predicted = _predict(unit, usable, canon, variants, q[:, 0], q[:, 1], q[:, 2], method)
+        predicted = _predict(unit, usable, canon, variants, q[:, 0], q[:, 1], q[:, 2], method,
+                             built.queries(unit))
         hits = predicted == q[:, 3]
     else:
         hits = np.zeros(0, dtype=bool)
@@ -428,6 +479,7 @@ def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
 
     result = score(correct.sum(), total.sum())
     result["oov"] = (n_questions - len(ids)) / n_questions
+    result["subword_words"] = len(built.extra)
     result["sections"] = {name: score(correct[s], total[s]) for s, (name, _) in enumerate(sections)}
     return result
 
@@ -447,7 +499,7 @@ def _named(paths) -> dict[str, object]:
 
 
 def evaluate(vectors, similarity=None, analogies=None, restrict_vocab: int | None = 300000,
-             method: str = "3cosadd") -> dict:
+             method: str = "3cosadd", all_pairs: bool = False) -> dict:
     """Evaluate on several sets at once, by default on the packaged ones.
 
     Parameters
@@ -460,6 +512,9 @@ def evaluate(vectors, similarity=None, analogies=None, restrict_vocab: int | Non
         With neither given, the sets of :func:`packaged_eval_sets` are used.
     restrict_vocab : int or None, default=300000
     method : {"3cosadd", "3cosmul"}, default="3cosadd"
+    all_pairs : bool, default=False
+        Score every pair and question, building the vectors of words outside
+        the vocabulary from their subwords (models with subwords only).
 
     Returns
     -------
@@ -484,8 +539,10 @@ def evaluate(vectors, similarity=None, analogies=None, restrict_vocab: int | Non
     else:
         pair_sets, analogy_sets = _named(similarity), _named(analogies)
     return {
-        "similarity": {name: evaluate_word_pairs(vectors, path, restrict_vocab=restrict_vocab)
+        "similarity": {name: evaluate_word_pairs(vectors, path, restrict_vocab=restrict_vocab,
+                                                 all_pairs=all_pairs)
                        for name, path in pair_sets.items()},
-        "analogies": {name: evaluate_analogies(vectors, path, restrict_vocab=restrict_vocab, method=method)
+        "analogies": {name: evaluate_analogies(vectors, path, restrict_vocab=restrict_vocab, method=method,
+                                               all_pairs=all_pairs)
                       for name, path in analogy_sets.items()},
     }
