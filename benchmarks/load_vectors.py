@@ -129,7 +129,8 @@ def main(argv=None) -> int:
     try:
         began = time.perf_counter()
         sizes = f"{args.words},{args.dim},{args.text_words}"
-        paths = {k: Path(v) for k, v in run_child(__file__, "write", ["--path", str(folder), "--binary", sizes]).items()}
+        written = run_child(__file__, "write", ["--path", str(folder), "--binary", sizes])
+        paths = {name: Path(path) for name, path in written.items()}
         print(f"wrote the files in {time.perf_counter() - began:.0f} s", flush=True)
         table = ["| file | loader | load time, median (range) | peak RSS |", "|---|---|---:|---:|"]
         for name, path in paths.items():

@@ -1,4 +1,4 @@
-"""``wordvec explore FILE``: the explorer on vectors files (GloVe, word2vec, compressed), its map in the user's cache."""
+"""``wordvec explore FILE``: the explorer on vectors files (GloVe, word2vec, compressed); maps in the user cache."""
 
 from __future__ import annotations
 

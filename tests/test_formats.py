@@ -13,7 +13,6 @@ import lzma
 import os
 import re
 import struct
-import warnings
 
 import numpy as np
 import pytest
@@ -99,6 +98,33 @@ def test_googlenews_layout_without_newlines_matches_gensim(tmp_path):
     kv = models.KeyedVectors.load_word2vec_format(str(path), binary=True)
     assert back.words == kv.index_to_key == words
     assert np.array_equal(back.matrix, kv.vectors) and np.array_equal(back.matrix, matrix)
+
+
+def test_rows_across_chunk_boundaries(tmp_path, monkeypatch):
+    """Big files are parsed a block at a time; tiny blocks must give the same rows as one block."""
+    import wordvec.io as wio
+
+    models = pytest.importorskip("gensim.models")
+    rng = np.random.default_rng(3)
+    words = [f"w{i}{'ü' * (i % 3)}" for i in range(1000)]
+    kv = models.KeyedVectors(vector_size=5)
+    kv.add_vectors(words, rng.normal(size=(len(words), 5)).astype(np.float32))
+    for binary in (True, False):
+        path = tmp_path / f"v{int(binary)}"
+        kv.save_word2vec_format(str(path), binary=binary)
+        whole = load_vectors(path)
+        monkeypatch.setattr(wio, "_BINARY_CHUNK", 7)
+        monkeypatch.setattr(wio, "_TEXT_BLOCK", 50)
+        chunked = load_vectors(path)
+        limited = load_vectors(path, limit=333)
+        monkeypatch.undo()
+        assert chunked.words == whole.words == words and np.array_equal(chunked.matrix, whole.matrix)
+        assert limited.words == words[:333] and np.array_equal(limited.matrix, whole.matrix[:333])
+    glove = tmp_path / "blank-lines.txt"  # blank lines, here and there, are skipped
+    glove.write_bytes(b"\n".join(line + (b"\n" if i % 10 == 0 else b"")
+                                 for i, line in enumerate(_glove_text(words, kv.vectors).splitlines())) + b"\n")
+    monkeypatch.setattr(wio, "_TEXT_BLOCK", 50)
+    assert load_vectors(glove).words == words and load_vectors(glove, limit=333).words == words[:333]
 
 
 def test_fasttext_vec_export_is_word2vec_text(vectors, tmp_path):

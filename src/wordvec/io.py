@@ -282,7 +282,16 @@ def save_word2vec(vectors: Vectors, path, *, binary: bool = False, include_unkno
 
 
 def save_tsv(vectors: Vectors, path, *, include_unknown: bool = False) -> None:
-    """Write ``word<TAB>x1<TAB>x2...`` per line, no header (:func:`load_vectors` reads it back)."""
+    """Write ``word<TAB>x1<TAB>x2...`` per line, no header (:func:`load_vectors` reads it back).
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> path = tempfile.mkdtemp() + "/v.tsv"
+    >>> save_tsv(Vectors(["tea"], np.array([[0.5, 2]], dtype=np.float32)), path)
+    >>> open(path).read()
+    'tea\\t0.5\\t2\\n'
+    """
     matrix = np.asarray(vectors.matrix, dtype=np.float32)
     line = "\t".join(["%.6g"] * vectors.dim) + "\n"
     with atomic_open(path, "w", encoding="utf-8", newline="\n") as handle:
@@ -485,6 +494,13 @@ class _Source:
                 pass
 
 
+def _open_source(path: Path, whole: bool) -> _Source:
+    try:
+        return _Source(path, whole)
+    except OSError as err:  # unreadable, or mmap refused (a FIFO, say)
+        raise ModelFormatError(f"{path}: cannot be read ({err.strerror or err})") from None
+
+
 def _lines_after(data, start: int, stop: int) -> int:
     """Number of lines in ``data[start:stop]`` (a last line without a newline counts)."""
     count = 0
@@ -522,7 +538,9 @@ def _as_vectors(path: Path, words: list[str], matrix: np.ndarray, counts=None) -
     """Vectors of a file; a word listed twice keeps its first vector, as gensim does, with a warning."""
     try:
         return Vectors(words, matrix, counts=counts)
-    except ParameterError:
+    except ParameterError as err:
+        if len(set(words)) == len(words):
+            raise ModelFormatError(f"{path}: {err}") from None
         first = {}
         for i, word in enumerate(words):
             first.setdefault(word, i)
@@ -627,7 +645,7 @@ def detect_format(path) -> str:
         return "model"
     if not path.is_file():
         raise ModelFormatError(f"no such file or directory: {path}")
-    src = _Source(path, whole=False)
+    src = _open_source(path, whole=False)
     try:
         return _sniff(src)["format"]
     finally:
@@ -969,7 +987,7 @@ def _check_limit(limit) -> None:
 def _read_file(path: Path, limit: int | None, expect=None, binary: bool | None = None) -> Vectors:
     if not path.is_file():
         raise ModelFormatError(f"no such file or directory: {path}")
-    src = _Source(path, whole=limit is None)
+    src = _open_source(path, whole=limit is None)
     try:
         info = _sniff(src)
         if expect is not None and info["format"] not in expect:

@@ -264,7 +264,9 @@ class MapStore:
         if path is None:
             self._say(f"map ready in {took:.1f} s")
         else:
-            source = {} if self.source_file is None else {"source": str(self.source_file.resolve()).encode("utf-8", "backslashreplace").decode()}
+            source = {}
+            if self.source_file is not None:
+                source["source"] = str(self.source_file.resolve()).encode("utf-8", "backslashreplace").decode()
             try:
                 with atomic_open(path, "w", encoding="utf-8") as handle:
                     json.dump({"format": MAP_FORMAT, "version": MAP_VERSION, **settings, **source, **data}, handle,
