@@ -29,7 +29,7 @@ from .phrases import PhraseModel
 from .text import tokenize
 from .vectors import Vectors
 
-__all__ = ["CHECKPOINT", "EVALUATION_METHODS", "EXPORT_FORMATS", "FORMATS", "MODELS", "TrainResult",
+__all__ = ["CHECKPOINT", "EVALUATION_METHODS", "EXPORT_FORMATS", "FORMATS", "MODELS", "Neighbours", "TrainResult",
            "datasets", "download", "engines", "evaluate", "explore", "export", "learn_phrases", "plot",
            "resolve_sources", "resume", "similar", "train", "training_defaults"]
 
@@ -238,13 +238,24 @@ def _vectors(model, limit: int | None = None) -> Vectors:
     return load_vectors(model, mmap=True, limit=limit)
 
 
-def similar(model_dir, words: Sequence[str], n: int = 5, *, limit: int | None = None) -> dict:
+class Neighbours(dict):
+    """``{word: [(neighbour, cosine), ...]}``; ``built`` lists the query words that are
+    not in the vocabulary and whose vectors were built from their subwords."""
+
+    built: frozenset = frozenset()
+
+
+def similar(model_dir, words: Sequence[str], n: int = 5, *, limit: int | None = None) -> Neighbours:
     """Neighbours of each word: ``{word: [(neighbour, cosine), ...]}``.
 
-    ``model_dir`` is a model directory or a vectors file (first ``limit`` rows if given).
+    ``model_dir`` is a model directory or a vectors file (first ``limit`` rows if
+    given). With subword vectors a word outside the vocabulary is answered from
+    its n-grams (it is then in ``.built``); neighbours are always vocabulary words.
     """
     vectors = _vectors(model_dir, limit)
-    return {word: vectors.most_similar(word, n=n) for word in words}
+    result = Neighbours((word, vectors.most_similar(word, n=n)) for word in words)
+    result.built = frozenset(w for w in words if w not in vectors)
+    return result
 
 
 def export(model_dir, out, format: str = "word2vec") -> Path:
