@@ -40,16 +40,15 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
-import platform
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import (BENCH_CORPUS, HERE, SHARED_DATA, TokenLines, describe_settings, peak_rss_mib, run_child,
-                     tokenized_documents, write_child_result, write_report, write_token_lines)
+from _common import (BENCH_CORPUS, HERE, SHARED_DATA, TokenLines, describe_settings, machine_description, median,
+                     package_versions, peak_rss_mib, run_child, tokenized_documents, write_child_result, write_report,
+                     write_token_lines)
 
 DEFAULT_EVAL = SHARED_DATA / "eval"
 EVAL_FILES = {"wordsim353": "wordsim353.tsv", "simlex999": "simlex999.txt", "analogy": "questions-words.txt"}
@@ -169,10 +168,6 @@ def _common_flags(args) -> list[str]:
             "--model", args.model, "--eval-dir", str(args.eval_dir), "--restrict-vocab", str(args.restrict_vocab)]
 
 
-def _median(values):
-    return statistics.median(values) if values else float("nan")
-
-
 def summarize(runs: list[dict], threads_list: list[int], kind: str = "memory") -> list[dict]:
     """Medians per trainer and thread count over the runs of one input kind ("memory" or "stream")."""
     rows = []
@@ -184,7 +179,7 @@ def summarize(runs: list[dict], threads_list: list[int], kind: str = "memory") -
             row = {"trainer": trainer, "threads": threads, "runs": len(mine), "input": kind}
             for key in ("words_per_second", "train_seconds", "wall_seconds", "peak_rss_mib", "wordsim353",
                         "simlex999", "analogy"):
-                row[key] = _median([r[key] for r in mine])
+                row[key] = median(r[key] for r in mine)
             row["words_per_second_min"] = min(r["words_per_second"] for r in mine)
             row["words_per_second_max"] = max(r["words_per_second"] for r in mine)
             rows.append(row)
@@ -255,12 +250,6 @@ def markdown(report: dict) -> str:
     lines += ["", f"Machine: {report['machine']}; gensim {report['versions']['gensim']}, numba "
                   f"{report['versions']['numba']}, numpy {report['versions']['numpy']}."]
     return "\n".join(lines) + "\n"
-
-
-def _versions() -> dict:
-    from importlib.metadata import version
-
-    return {name: version(name) for name in ("gensim", "numba", "numpy")}
 
 
 def _print_run(label: str, result: dict) -> None:
@@ -366,9 +355,8 @@ def main(argv=None) -> int:
         "summary": summary,
         "ratios": ratios(summary), "memory_summary": memory_summary,
         "memory_ratios": memory_ratios(memory_summary), "compile": compile_info,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
-                   f"{platform.python_version()}",
-        "versions": _versions(),
+        "machine": machine_description(),
+        "versions": package_versions(("gensim", "numba", "numpy")),
     }
     stem = args.name or (f"compare_gensim_{args.model}_e{args.epochs}_t" + "-".join(map(str, args.threads)))
     write_report(args.out_dir, stem, report, markdown(report))
