@@ -23,7 +23,7 @@ from wordvec.errors import ModelFormatError, ParameterError
 from wordvec.io import (DIRECTORY_EXPORTS, EXPORT_FORMATS, READ_FORMATS, detect_format, export_vectors,
                         load_model, load_vectors, load_word2vec, save_model, save_word2vec)
 from wordvec.subwords import fasttext_hash, ngram_hash_table, ngram_hashes, ngrams
-from wordvec.vectors import Vectors
+from wordvec.vectors import SubwordVectors, Vectors
 
 COMPRESSORS = {"gzip": gzip.compress, "bzip2": bz2.compress, "xz": lzma.compress}
 
@@ -281,7 +281,7 @@ def test_projector_export_layout(vectors, tmp_path):
     assert re.search(r'embeddings\s*\{[^}]*tensor_path:\s*"vectors\.tsv"[^}]*metadata_path:\s*"metadata\.tsv"',
                      config)
     assert "projector" in DIRECTORY_EXPORTS and set(DIRECTORY_EXPORTS) <= set(EXPORT_FORMATS)
-    assert {"fasttext-vec", "projector"} <= set(EXPORT_FORMATS)
+    assert {"fasttext-vec", "fasttext", "projector"} <= set(EXPORT_FORMATS)
 
 
 def test_projector_export_replaces_only_a_previous_export(vectors, tmp_path):
@@ -417,11 +417,28 @@ def test_fasttext_bin_gives_fasttexts_word_vectors(fasttext_model):
     model, path = fasttext_model
     assert detect_format(path) == "fasttext-bin"
     back = load_vectors(path)
+    assert isinstance(back, SubwordVectors) and (back.min_n, back.max_n, back.buckets) == (3, 6, 1000)
     words, freqs = model.get_words(include_freq=True)
     assert back.words == list(words) and back.counts.tolist() == list(freqs)
     for word in words:
         np.testing.assert_allclose(back[word], model.get_word_vector(word), rtol=1e-5, atol=1e-7)
     assert back.words[0] == "</s>"  # fastText's end-of-line token, without n-grams, as fastText keeps it
+
+
+@pytest.mark.parametrize("word", ["cafés", "naïvety", "日本", "teacup", "x", "</s>x", "dogcatdog"])
+def test_fasttext_bin_gives_fasttexts_vectors_of_unknown_words(fasttext_model, word):
+    model, path = fasttext_model
+    back = load_vectors(path)
+    assert word not in back and back.built_from_subwords(word)
+    np.testing.assert_allclose(back[word], model.get_word_vector(word), rtol=1e-5, atol=1e-7)
+    assert all(w in back for w, _ in back.most_similar(word, n=3))
+
+
+def test_fasttext_bin_matrix_is_not_copied(fasttext_model):
+    _, path = fasttext_model
+    back = load_vectors(path)
+    assert not back.ngram_rows.flags.owndata and not back.ngram_rows.flags.writeable
+    assert back.ngram_rows.shape == (1000, 10) and np.array_equal(back.bucket_rows, np.arange(1000))
 
 
 def test_fasttext_bin_compressed_and_limited(fasttext_model, tmp_path):
@@ -431,6 +448,7 @@ def test_fasttext_bin_compressed_and_limited(fasttext_model, tmp_path):
     full, part = load_vectors(path), load_vectors(packed, limit=4)
     assert part.words == full.words[:4] and np.array_equal(part.matrix, full.matrix[:4])
     assert part.counts.tolist() == full.counts[:4].tolist()
+    assert np.array_equal(part["teacups"], full["teacups"])  # every n-gram row kept
 
 
 @pytest.mark.parametrize("word", ["café", "naïve", "日本語", "where", "zzz", "a", "où"])
@@ -451,9 +469,11 @@ def test_fasttext_bin_with_other_ngram_lengths(tmp_path):
     back = load_vectors(tmp_path / "m.bin")
     for word in model.words:
         np.testing.assert_allclose(back[word], model.get_word_vector(word), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(back["teacups"], model.get_word_vector("teacups"), rtol=1e-5, atol=1e-7)
     model = _train_fasttext(tmp_path, maxn=0)  # no subwords at all: the input rows themselves
     model.save_model(str(tmp_path / "plain.bin"))
     back = load_vectors(tmp_path / "plain.bin")
+    assert type(back) is Vectors and "teacups" not in back
     assert np.array_equal(back.matrix, model.get_input_matrix()[:len(model.words)])
 
 

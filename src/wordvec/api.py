@@ -259,14 +259,19 @@ def similar(model_dir, words: Sequence[str], n: int = 5, *, limit: int | None = 
 
 
 def export(model_dir, out, format: str = "word2vec") -> Path:
-    """Export a model's vectors in one of :data:`EXPORT_FORMATS`."""
+    """Export a model's vectors in one of :data:`EXPORT_FORMATS` (``fasttext``, a ``.bin``
+    with the model's settings and output weights, needs a model with subwords)."""
     if format not in EXPORT_FORMATS:
         raise ParameterError(f"unknown export format {format!r}: choose one of {', '.join(EXPORT_FORMATS)}")
     if format in DIRECTORY_EXPORTS:
         check_writable_directory(out, f"{format} directory")
     else:
         check_writable_file(out, "export file")
-    export_vectors(_vectors(model_dir), out, format)
+    if Path(model_dir).is_dir():
+        saved = load_model(model_dir, mmap=True)
+        export_vectors(saved.vectors, out, format, params=saved.params, output_weights=saved.output_weights)
+    else:
+        export_vectors(_vectors(model_dir), out, format)
     return Path(out)
 
 
@@ -310,11 +315,12 @@ def evaluate(model_dir, *, similarity=None, analogies=None, restrict_vocab: int 
 
 
 def explore(model_dir, *, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
-            top: int = 2000) -> int:
-    """Serve the explorer page for a model until interrupted; returns 0."""
+            top: int = 2000, limit: int | None = None) -> int:
+    """Serve the explorer page for a model (directory or vectors file, its first ``limit``
+    words if given) until interrupted; returns 0."""
     from .explore import serve
 
-    return serve(model_dir, host=host, port=port, open_browser=open_browser, top=top)
+    return serve(model_dir, host=host, port=port, open_browser=open_browser, top=top, limit=limit)
 
 
 def download(name: str, *, cache_dir=None, url: str | None = None, progress: bool = True) -> Path:

@@ -15,8 +15,9 @@ import sys
 from . import api
 from .errors import ParameterError, TrainingInterrupted, WordvecError
 
-_MODEL_HELP = "a model directory written by 'wordvec train', or a vectors file (word2vec, GloVe, fastText)"
-_LIMIT_HELP = "load only the first N vectors of a file"
+_MODEL_HELP = ("a model directory written by 'wordvec train', or a vectors file (word2vec text or binary, GloVe, "
+               "TSV, fastText .vec or .bin; compressed or not)")
+_LIMIT_HELP = "use only the first N words (usually the most frequent) of the model or file"
 
 
 def _integer(text: str) -> int:
@@ -112,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     similar.set_defaults(run=_run_similar)
 
     export = commands.add_parser("export", help="write vectors for other tools",
-                                 description=f"Write a model's vectors as one of: {', '.join(api.EXPORT_FORMATS)}.")
+                                 description=f"Write a model's vectors as one of: {', '.join(api.EXPORT_FORMATS)}. "
+                                             "'fasttext' writes a fastText .bin model (subword models only: "
+                                             "wordvec train --subwords), which fastText and gensim load.")
     export.add_argument("model", help=_MODEL_HELP)
     export.add_argument("--format", required=True, choices=list(api.EXPORT_FORMATS))
     export.add_argument("--out", required=True, help="file (or directory, for directory formats) to write")
@@ -160,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--port", type=_integer, default=8000, help="port (default 8000; 0: any free port)")
     explore.add_argument("--open", action="store_true", help="open the page in the web browser")
     explore.add_argument("--top", type=_integer, default=2000, help="words on the map (default 2000)")
+    explore.add_argument("--limit", type=_integer, metavar="N", help=_LIMIT_HELP)
     explore.set_defaults(run=_run_explore)
 
     download = commands.add_parser("download", help="fetch a dataset into the cache")
@@ -222,7 +226,8 @@ def _run_plot(args) -> int:
 
 
 def _run_explore(args) -> int:
-    return api.explore(args.model, host=args.host, port=args.port, open_browser=args.open, top=args.top)
+    return api.explore(args.model, host=args.host, port=args.port, open_browser=args.open, top=args.top,
+                       limit=args.limit)
 
 
 def _run_evaluate(args) -> int:

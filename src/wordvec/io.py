@@ -8,12 +8,21 @@ A model directory holds:
 - ``model.json``: format version, engine, the parameters used, training figures,
   and the shape and SHA-256 of each array file.
 
+A model with subwords (:class:`~wordvec.vectors.SubwordVectors`) keeps its raw
+rows instead: ``vectors.npy`` holds each word's own row (not the composed
+vector), ``ngrams.npy`` the rows of the n-gram buckets that were trained and
+``buckets.npy`` (int32, one entry per bucket) each bucket's row in
+``ngrams.npy`` or -1; ``model.json`` records ``"subwords": {"min_n", "max_n",
+"buckets"}`` and format version 2 (plain directories keep version 1, which
+older readers read).
+
 :func:`load_vectors` also reads the vectors other tools publish, the format
 found from the file's content (never its name): word2vec text and fastText
 ``.vec``, word2vec binary (the GoogleNews layout), GloVe text, TSV and fastText
-``.bin`` models, each also gzip-, bzip2- or xz-compressed. :func:`export_vectors`
-writes word2vec text and binary, fastText ``.vec``, TSV and a TensorBoard
-Projector directory.
+``.bin`` models (as subword vectors: every word gets a vector), each also
+gzip-, bzip2- or xz-compressed. :func:`export_vectors` writes word2vec text
+and binary, fastText ``.vec`` and ``.bin``, TSV and a TensorBoard Projector
+directory.
 
 >>> import tempfile, numpy as np
 >>> from wordvec.vectors import Vectors
@@ -46,10 +55,13 @@ import numpy as np
 
 from ._atomic import atomic_open, current_umask
 from .errors import ModelFormatError, ParameterError
-from .vectors import Vectors
+from .vectors import SubwordVectors, Vectors
 
 FORMAT_NAME = "wordvec-model"
-FORMAT_VERSION = 1
+#: The newest model directory format this version reads: 2 for directories with subwords.
+FORMAT_VERSION = 2
+#: The version written for directories without subwords (which readers of version 1 read as well).
+PLAIN_FORMAT_VERSION = 1
 #: Export formats that write a directory rather than one file.
 DIRECTORY_EXPORTS = frozenset()
 
@@ -73,6 +85,8 @@ def save_model(directory, vectors: Vectors, *, params: dict | None = None, engin
 
     Vectors without counts (read from a file by :func:`load_vectors`) are saved
     too, and come back without counts; the directory then loads memory-mapped.
+    Subword vectors are saved as their raw rows (see the module's description)
+    and come back as :class:`~wordvec.vectors.SubwordVectors`.
 
     Examples
     --------
@@ -87,24 +101,15 @@ def save_model(directory, vectors: Vectors, *, params: dict | None = None, engin
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
-        arrays = {"vectors": np.asarray(vectors.matrix, dtype=np.float32)}
-        if output_weights is not None:
-            arrays["output"] = np.asarray(output_weights, dtype=np.float32)
-        files = {}
-        for name, array in arrays.items():
-            path = staging / f"{name}.npy"
-            with open(path, "wb") as handle:
-                np.save(handle, array, allow_pickle=False)
-                handle.flush()
-                os.fsync(handle.fileno())
-            files[name] = {"file": path.name, "shape": list(array.shape), "sha256": _sha256(path)}
+        arrays, subwords = _model_arrays(vectors, output_weights)
+        files = {name: _save_array(staging / f"{name}.npy", array) for name, array in arrays.items()}
         counts = vectors.counts if vectors.counts is not None else np.zeros(len(vectors), dtype=np.int64)
         with open(staging / "vocab.tsv", "w", encoding="utf-8", newline="\n") as handle:
             for word, count in zip(vectors.words, counts.tolist()):
                 handle.write(f"{word}\t{count}\n")
         meta = {
             "format": FORMAT_NAME,
-            "format_version": FORMAT_VERSION,
+            "format_version": PLAIN_FORMAT_VERSION if subwords is None else FORMAT_VERSION,
             "engine": engine,
             "unknown": vectors.unknown,
             "n_words": len(vectors),
@@ -116,6 +121,8 @@ def save_model(directory, vectors: Vectors, *, params: dict | None = None, engin
         }
         if vectors.counts is None:
             meta["counts"] = False  # vectors read from a file: the zeros in vocab.tsv are not counts
+        if subwords is not None:
+            meta["subwords"] = subwords
         with open(staging / "model.json", "w", encoding="utf-8") as handle:
             json.dump(meta, handle, indent=2, default=_json_default)
         os.chmod(staging, 0o777 & ~current_umask())
@@ -124,6 +131,29 @@ def save_model(directory, vectors: Vectors, *, params: dict | None = None, engin
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return directory
+
+
+def _model_arrays(vectors: Vectors, output_weights) -> tuple[dict, dict | None]:
+    """The arrays a model directory holds, and what ``model.json`` records of the subwords (or None)."""
+    if isinstance(vectors, SubwordVectors):
+        arrays = {"vectors": np.asarray(vectors.word_rows, dtype=np.float32),
+                  "ngrams": np.asarray(vectors.ngram_rows, dtype=np.float32),
+                  "buckets": np.asarray(vectors.bucket_rows, dtype=np.int32)}
+        subwords = {"min_n": vectors.min_n, "max_n": vectors.max_n, "buckets": vectors.buckets}
+    else:
+        arrays, subwords = {"vectors": np.asarray(vectors.matrix, dtype=np.float32)}, None
+    if output_weights is not None:
+        arrays["output"] = np.asarray(output_weights, dtype=np.float32)
+    return arrays, subwords
+
+
+def _save_array(path: Path, array: np.ndarray) -> dict:
+    """Write one ``.npy`` file, synced; returns its entry in ``model.json``."""
+    with open(path, "wb") as handle:
+        np.save(handle, array, allow_pickle=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return {"file": path.name, "shape": list(array.shape), "sha256": _sha256(path)}
 
 
 def _swap_in(staging: Path, directory: Path) -> None:
@@ -192,10 +222,30 @@ def load_model(directory, *, mmap: bool = False, verify: bool = True) -> SavedMo
         raise ModelFormatError(f"{directory}: output weights {output.shape} do not match vectors {matrix.shape}")
     try:
         counts = counts if meta.get("counts", True) is not False else None
-        vectors = Vectors(words, matrix, counts=counts, unknown=meta.get("unknown"))
+        if meta.get("subwords") is not None:
+            vectors = _saved_subword_vectors(directory, meta, arrays, words, counts)
+        else:
+            vectors = Vectors(words, matrix, counts=counts, unknown=meta.get("unknown"))
     except ParameterError as err:
         raise ModelFormatError(f"{directory}: {err}") from None
     return SavedModel(vectors, meta.get("params", {}), meta.get("engine", "native"), output, meta.get("info", {}))
+
+
+def _saved_subword_vectors(directory: Path, meta: dict, arrays: dict, words: list, counts) -> SubwordVectors:
+    """The subword vectors of a model directory, their arrays checked against each other."""
+    spec, ngrams, buckets = meta["subwords"], arrays.get("ngrams"), arrays.get("buckets")
+    lengths = [spec.get(key) if isinstance(spec, dict) else None for key in ("min_n", "max_n", "buckets")]
+    if not all(isinstance(value, int) and value >= 0 for value in lengths):
+        raise ModelFormatError(f"{directory}: model.json's 'subwords' needs min_n, max_n and buckets")
+    if ngrams is None or buckets is None:
+        raise ModelFormatError(f"{directory}: a model with subwords needs ngrams.npy and buckets.npy")
+    if buckets.ndim != 1 or buckets.dtype != np.int32 or buckets.shape[0] != lengths[2]:
+        raise ModelFormatError(f"{directory}: buckets.npy must hold {lengths[2]} int32 rows, "
+                               f"not {buckets.shape} {buckets.dtype}")
+    if buckets.size and (int(buckets.min()) < -1 or int(buckets.max()) >= ngrams.shape[0]):
+        raise ModelFormatError(f"{directory}: buckets.npy points outside the {ngrams.shape[0]} rows of ngrams.npy")
+    return SubwordVectors(words, arrays["vectors"], ngrams, buckets, min_n=lengths[0], max_n=lengths[1],
+                          counts=counts, unknown=meta.get("unknown"))
 
 
 def _load_array(directory: Path, spec: dict, mmap: bool, verify: bool) -> np.ndarray:
@@ -371,18 +421,134 @@ def _check_projector_target(directory: Path) -> None:
     directory.parent.mkdir(parents=True, exist_ok=True)
 
 
+# -- fastText .bin ---------------------------------------------------------------
+
+_FASTTEXT_MAGIC = 793712314
+_FASTTEXT_VERSION = 12
+_FASTTEXT_MODELS = {"cbow": 1, "skipgram": 2}
+_FASTTEXT_NEGATIVE_SAMPLING = 2  # fastText's loss_name::ns
+_FASTTEXT_LR_UPDATE_RATE = 100  # fastText's default; not a wordvec setting
+_BIN_ROWS = 1 << 15  # rows written at a time
+
+
+def save_fasttext(vectors: Vectors, path, *, params: dict | None = None,
+                  output_weights: np.ndarray | None = None) -> None:
+    """Write subword vectors as a fastText ``.bin`` model (format version 12, unsupervised).
+
+    fastText's ``load_model`` and gensim's ``load_facebook_model`` and
+    ``load_facebook_vectors`` read it and give the same vectors as wordvec, for
+    vocabulary words and for any other word. Its header takes the training
+    settings from ``params`` (a model's parameters; wordvec's defaults for
+    those missing): ``model``, ``dim``, ``window``, ``epochs``,
+    ``min_count``, ``negative``, ``buckets``, ``min_n``, ``max_n`` and
+    ``sample`` (0, no subsampling, is written as fastText's ``t=1``, which
+    discards nothing). The format has no place for the learning rate.
+
+    The dictionary leaves out the ``UNK`` row (counts below 1 are written as
+    1, which fastText and gensim need); the input matrix holds the words' own
+    rows then every bucket, buckets no vocabulary n-gram uses written as zeros;
+    the output matrix is ``output_weights`` without ``UNK``, or zeros. The
+    file is written a block of rows at a time, and replaces ``path`` only
+    once complete.
+
+    Raises
+    ------
+    ParameterError
+        For vectors without subwords (write ``fasttext-vec`` for them).
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> v = SubwordVectors(["UNK", "tea"], np.ones((2, 2), np.float32), np.ones((1, 2), np.float32),
+    ...                    np.array([0, -1, 0], np.int32), min_n=3, max_n=4, unknown="UNK")
+    >>> path = tempfile.mkdtemp() + "/v.bin"
+    >>> save_fasttext(v, path)
+    >>> back = load_vectors(path)
+    >>> back.words, np.allclose(back["tae"], v["tae"]), np.allclose(back["tea"], v["tea"])
+    (['tea'], True, True)
+    """
+    if not isinstance(vectors, SubwordVectors):
+        raise ParameterError("only vectors with subwords (wordvec train --subwords, or a fastText .bin) can be "
+                             "written as a fastText .bin; write these as fasttext-vec")
+    rows = np.asarray(_exported_rows(vectors, include_unknown=False), dtype=np.int64)
+    words = [vectors.words[i].encode("utf-8") for i in rows.tolist()]
+    if any(not w or b"\0" in w for w in words):
+        raise ParameterError("a word that is empty or holds a NUL character cannot be written to a fastText .bin")
+    counts = (np.ones(len(rows), np.int64) if vectors.counts is None
+              else np.maximum(np.asarray(vectors.counts)[rows], 1))
+    if output_weights is not None and np.shape(output_weights) != (len(vectors), vectors.dim):
+        raise ParameterError(f"output weights of shape {np.shape(output_weights)} do not match "
+                             f"{len(vectors)} words x {vectors.dim}")
+    with atomic_open(path, "wb") as handle:
+        handle.write(struct.pack("<ii", _FASTTEXT_MAGIC, _FASTTEXT_VERSION))
+        handle.write(struct.pack("<12id", *_fasttext_header(vectors, params or {})))
+        _write_fasttext_dictionary(handle, words, counts)
+        handle.write(struct.pack("<?qq", False, len(rows) + vectors.buckets, vectors.dim))
+        _write_blocks(handle, len(rows), lambda a, b: vectors.word_rows[rows[a:b]])
+        _write_blocks(handle, vectors.buckets, lambda a, b: _bucket_block(vectors, a, b))
+        handle.write(struct.pack("<?qq", False, len(rows), vectors.dim))
+        zeros = lambda a, b: np.zeros((b - a, vectors.dim), np.float32)  # noqa: E731
+        _write_blocks(handle, len(rows), zeros if output_weights is None
+                      else lambda a, b: output_weights[rows[a:b]])
+
+
+def _fasttext_header(vectors: SubwordVectors, params: dict) -> tuple:
+    """fastText's ``Args`` as its ``.bin`` stores them, from a model's parameters."""
+    from .model import Word2Vec
+
+    p = {**Word2Vec.defaults(), **{k: v for k, v in params.items() if v is not None}}
+    model = _FASTTEXT_MODELS.get(p["model"])
+    if model is None:
+        raise ParameterError(f"a fastText .bin holds skipgram or cbow models, not {p['model']!r}")
+    sample = float(p["sample"]) if p["sample"] else 1.0
+    return (vectors.dim, int(p["window"]), int(p["epochs"]), int(p["min_count"]), int(p["negative"]), 1,
+            _FASTTEXT_NEGATIVE_SAMPLING, model, vectors.buckets, vectors.min_n, vectors.max_n,
+            _FASTTEXT_LR_UPDATE_RATE, sample)
+
+
+def _write_fasttext_dictionary(handle, words: list[bytes], counts: np.ndarray) -> None:
+    """Sizes, token count, no pruning (-1), then ``word\\0``, int64 count, int8 type 0 (a word) per entry."""
+    handle.write(struct.pack("<iiiqq", len(words), len(words), 0, int(counts.sum()), -1))
+    tails = np.zeros(len(words), dtype=np.dtype([("count", "<i8"), ("type", "i1")]))
+    tails["count"] = counts
+    tail_bytes = tails.tobytes()
+    for start in range(0, len(words), _BIN_ROWS):
+        stop = min(start + _BIN_ROWS, len(words))
+        handle.write(b"".join(word + b"\0" + tail_bytes[9 * i:9 * i + 9]
+                              for i, word in enumerate(words[start:stop], start)))
+
+
+def _bucket_block(vectors: SubwordVectors, start: int, stop: int) -> np.ndarray:
+    """Rows ``start:stop`` of fastText's bucket matrix: trained rows, zeros for the buckets never used."""
+    block = np.zeros((stop - start, vectors.dim), dtype=np.float32)
+    rows = np.asarray(vectors.bucket_rows[start:stop])
+    used = rows >= 0
+    block[used] = vectors.ngram_rows[rows[used]]
+    return block
+
+
+def _write_blocks(handle, n_rows: int, rows_of) -> None:
+    """Write ``n_rows`` float32 rows, ``rows_of(start, stop)`` giving each block."""
+    for start in range(0, n_rows, _BIN_ROWS):
+        block = np.asarray(rows_of(start, min(start + _BIN_ROWS, n_rows)), dtype="<f4")
+        handle.write(np.ascontiguousarray(block).data)
+
+
 #: Formats :func:`export_vectors` writes (the choices of ``wordvec export --format``).
-EXPORT_FORMATS = ("word2vec", "word2vec-binary", "fasttext-vec", "tsv", "projector")
+EXPORT_FORMATS = ("word2vec", "word2vec-binary", "fasttext-vec", "fasttext", "tsv", "projector")
 #: Export formats whose output is a directory rather than a file.
 DIRECTORY_EXPORTS = frozenset({"projector"})
 
 
-def export_vectors(vectors: Vectors, path, format: str) -> None:
+def export_vectors(vectors: Vectors, path, format: str, *, params: dict | None = None,
+                   output_weights: np.ndarray | None = None) -> None:
     """Export in one of :data:`EXPORT_FORMATS` (``path`` is a directory for :data:`DIRECTORY_EXPORTS`).
 
     - ``word2vec``: word2vec text, which gensim and spaCy's ``spacy init vectors`` read;
     - ``word2vec-binary``: the binary layout of the GoogleNews vectors;
     - ``fasttext-vec``: fastText's ``.vec`` text (the same layout as ``word2vec``);
+    - ``fasttext``: fastText's ``.bin`` model, subword vectors only (:func:`save_fasttext`;
+      ``params`` and ``output_weights`` are the model's);
     - ``tsv``: ``word<TAB>numbers`` without a header;
     - ``projector``: a TensorBoard Projector directory (:func:`save_projector`).
 
@@ -398,6 +564,8 @@ def export_vectors(vectors: Vectors, path, format: str) -> None:
         save_word2vec(vectors, path)
     elif format == "word2vec-binary":
         save_word2vec(vectors, path, binary=True)
+    elif format == "fasttext":
+        save_fasttext(vectors, path, params=params, output_weights=output_weights)
     elif format == "tsv":
         save_tsv(vectors, path)
     elif format == "projector":
@@ -534,10 +702,18 @@ def _decode_words(raw: list) -> list[str]:
     return _decode_joined(b"\n".join(raw), b"\n", len(raw))
 
 
-def _as_vectors(path: Path, words: list[str], matrix: np.ndarray, counts=None) -> Vectors:
-    """Vectors of a file; a word listed twice keeps its first vector, as gensim does, with a warning."""
-    try:
+def _new_vectors(words: list[str], matrix: np.ndarray, counts, subwords: dict | None) -> Vectors:
+    if subwords is None:
         return Vectors(words, matrix, counts=counts)
+    return SubwordVectors(words, matrix, subwords["ngram_rows"], subwords["bucket_rows"], min_n=subwords["min_n"],
+                          max_n=subwords["max_n"], counts=counts)
+
+
+def _as_vectors(path: Path, words: list[str], matrix: np.ndarray, counts=None, subwords: dict | None = None) -> Vectors:
+    """Vectors of a file (subword vectors where ``subwords`` gives their n-gram rows); a word listed
+    twice keeps its first vector, as gensim does, with a warning."""
+    try:
+        return _new_vectors(words, matrix, counts, subwords)
     except ParameterError as err:
         if len(set(words)) == len(words):
             raise ModelFormatError(f"{path}: {err}") from None
@@ -547,13 +723,13 @@ def _as_vectors(path: Path, words: list[str], matrix: np.ndarray, counts=None) -
         keep = np.fromiter(first.values(), dtype=np.int64, count=len(first))
         warnings.warn(f"{path}: {len(words) - len(keep)} words appear more than once; "
                       "the first vector of each is kept", stacklevel=3)
-        return Vectors(list(first), matrix[keep], counts=None if counts is None else np.asarray(counts)[keep])
+        return _new_vectors(list(first), matrix[keep], None if counts is None else np.asarray(counts)[keep],
+                            subwords)
 
 
 # -- reading vector files: what they are ------------------------------------------------
 
 _HEADER = re.compile(rb"[ \t]*([0-9]+)[ \t]+([0-9]+)[ \t]*\r?")
-_FASTTEXT_MAGIC = 793712314
 _MAX_WORD_BYTES = 100_000
 
 
@@ -917,6 +1093,12 @@ def _fasttext_dictionary(cursor: _Cursor, args: dict):
 
 
 def _read_fasttext_bin(src: _Source, info: dict, limit: int | None):
+    """Words, own rows, counts and n-gram rows of a fastText ``.bin`` model.
+
+    The input matrix is not copied: its rows are read where they lie (in the
+    memory-mapped file, or in the decompressed bytes of a compressed one).
+    A model without subwords (``maxn`` 0) gives plain vectors.
+    """
     cursor = _Cursor(src)
     _, version = cursor.take("<ii")
     if version > 12:
@@ -926,6 +1108,8 @@ def _read_fasttext_bin(src: _Source, info: dict, limit: int | None):
     (quantized,) = cursor.take("<?")
     if quantized:
         cursor.refuse("a quantized fastText model (.ftz); wordvec reads full .bin models only")
+    if prune > 0:
+        cursor.refuse("a pruned fastText dictionary (made by quantize); wordvec reads full .bin models only")
     rows, dim = cursor.take("<qq")
     if dim != args["dim"] or (prune < 0 and rows != len(raw) + args["bucket"]):
         cursor.refuse(f"the input matrix is {rows} x {dim}, where the header gives dimension {args['dim']} "
@@ -939,33 +1123,12 @@ def _read_fasttext_bin(src: _Source, info: dict, limit: int | None):
     if cursor.pos + 4 * out_rows * out_dim > len(src.data):
         cursor.truncated()
     keep = len(raw) if limit is None else min(limit, len(raw))
-    buckets = 0 if prune == 0 or args["maxn"] < 1 else args["bucket"]
-    vectors = _compose_fasttext(matrix, raw[:keep], len(raw), args["minn"], args["maxn"], buckets)
-    del matrix
-    return _decode_words(raw[:keep]), vectors, counts[:keep]
-
-
-def _compose_fasttext(matrix: np.ndarray, raw: list, nwords: int, minn: int, maxn: int, buckets: int):
-    """Each word's vector as fastText computes it: the mean of its own row and its n-grams' rows."""
-    import scipy.sparse
-
-    from .subwords import ngram_hash_table
-
-    out = np.empty((len(raw), matrix.shape[1]), dtype=np.float32)
-    chunk = 1 << 16
-    for begin in range(0, len(raw), chunk):
-        words = raw[begin:begin + chunk]
-        n = len(words)
-        indptr, hashes = ngram_hash_table(words, minn, maxn, buckets)
-        owner = np.repeat(np.arange(n), np.diff(indptr))
-        subwords = np.array([w != b"</s>" for w in words])[owner]  # the end-of-line token has no n-grams
-        rows = np.concatenate([np.arange(n), owner[subwords]])
-        cols = np.concatenate([np.arange(begin, begin + n), nwords + hashes[subwords]])
-        table = scipy.sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                                        shape=(n, matrix.shape[0]))
-        scale = (1.0 / np.bincount(rows, minlength=n)).astype(np.float32)
-        out[begin:begin + n] = np.asarray(table @ matrix) * scale[:, None]
-    return out
+    words, nwords = _decode_words(raw[:keep]), len(raw)
+    if prune == 0 or args["maxn"] < 1 or args["bucket"] < 1:  # no n-grams: each word is its own row
+        return words, np.array(matrix[:keep], dtype=np.float32), counts[:keep]
+    subwords = {"ngram_rows": matrix[nwords:], "bucket_rows": np.arange(args["bucket"], dtype=np.int32),
+                "min_n": args["minn"], "max_n": args["maxn"]}
+    return words, matrix[:keep], counts[:keep], subwords
 
 
 # -- reading vector files: the entry points ---------------------------------------------
@@ -1009,9 +1172,14 @@ def _read_file(path: Path, limit: int | None, expect=None, binary: bool | None =
 
 
 def _first_rows(vectors: Vectors, limit: int | None) -> Vectors:
+    """The first ``limit`` words; subword vectors keep every n-gram row (any word still gets a vector)."""
     if limit is None or limit >= len(vectors):
         return vectors
     counts = None if vectors.counts is None else vectors.counts[:limit]
+    if isinstance(vectors, SubwordVectors):
+        return SubwordVectors(vectors.words[:limit], vectors.word_rows[:limit], vectors.ngram_rows,
+                              vectors.bucket_rows, min_n=vectors.min_n, max_n=vectors.max_n, counts=counts,
+                              unknown=vectors.unknown)
     return Vectors(vectors.words[:limit], vectors.matrix[:limit], counts=counts, unknown=vectors.unknown)
 
 
@@ -1023,10 +1191,17 @@ def load_vectors(path, *, mmap: bool = False, limit: int | None = None) -> Vecto
     layout), GloVe text (no header; tokens that contain spaces, as in GloVe's
     840B file, are read from the right: the last ``d`` fields are the numbers,
     ``d`` fixed by the first line), word-and-numbers TSV, or a fastText ``.bin``
-    model (each word's vector composed from its character n-grams, as fastText
-    does) — each also gzip-, bzip2- or xz-compressed. Rows keep the file's
+    model — each also gzip-, bzip2- or xz-compressed. Rows keep the file's
     order (usually most frequent first). A word listed twice keeps its first
     vector (with a warning).
+
+    A fastText ``.bin`` model (unsupervised, not quantized) and a model
+    directory trained with subwords give
+    :class:`~wordvec.vectors.SubwordVectors`: each vocabulary word's vector is
+    composed from its own row and its character n-grams, as fastText does,
+    and any other word gets one from its n-grams. The ``.bin``'s matrix is not
+    copied: its rows are read from the file where they lie (memory-mapped),
+    whatever ``mmap`` says, as fastText's models run to gigabytes.
 
     Parameters
     ----------

@@ -344,6 +344,9 @@ class Word2Vec:
         if saved.output_weights is None or not get_engine(saved.engine).checkpoints:
             raise ModelFormatError(f"{directory}: a {saved.engine} model without output weights "
                                    "cannot be trained further")
+        if "buckets" in get_engine(saved.engine).parameters and not isinstance(saved.vectors, SubwordVectors):
+            raise ModelFormatError(f"{directory}: this {saved.engine} model was saved without its n-gram rows "
+                                   "(by an earlier wordvec) and cannot be trained further; train it again")
         params = {k: v for k, v in saved.params.items() if k in cls._PARAMS}
         model = cls(**{**params, "engine": saved.engine, **overrides})
         model.vocabulary_ = Vocabulary(saved.vectors.words, saved.vectors.counts)

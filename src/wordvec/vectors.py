@@ -377,13 +377,19 @@ def _fill_missing(vectors: Vectors, matrix: np.ndarray, absent: list, missing: s
             matrix[i] = np.asarray(vector, dtype=np.float32)
 
 
+#: fastText's end-of-line token: a word of fastText's dictionaries that has no n-grams.
+FASTTEXT_EOS = "</s>"
+
+
 class SubwordVectors(Vectors):
     """Word vectors built from pieces, as fastText's: every word gets one, known or not.
 
     A vocabulary word's vector is the mean of its own row and the rows of its
     character n-grams; a word outside the vocabulary gets the mean of its
     n-gram rows (fastText's rule). Neighbours are always vocabulary words, and
-    ``word in vectors`` asks about the vocabulary only.
+    ``word in vectors`` asks about the vocabulary only. The ``unknown`` word and
+    fastText's end-of-line token ``</s>`` are their own row only (fastText gives
+    ``</s>`` no n-grams).
 
     Parameters
     ----------
@@ -448,8 +454,9 @@ class SubwordVectors(Vectors):
 
         indptr, hashes = ngram_hash_table(self.words, self.min_n, self.max_n, self.buckets)
         sizes = np.diff(indptr)
-        if self.unknown in self.key_to_index:
-            sizes[self.key_to_index[self.unknown]] = 0
+        for plain in (self.unknown, FASTTEXT_EOS):  # words that are their own row only
+            if plain in self.key_to_index:
+                sizes[self.key_to_index[plain]] = 0
         owner = np.repeat(np.arange(len(self.words)), np.diff(indptr))
         rows = np.asarray(self.bucket_rows)[hashes]
         keep = (rows >= 0) & (sizes[owner] > 0)
@@ -488,4 +495,17 @@ class SubwordVectors(Vectors):
         for word in words:
             if not isinstance(word, str) or not word.strip():
                 raise ParameterError(f"an empty or blank word has no vector: {word!r}")
+            if word not in self.key_to_index and not self.vector_for_unknown(word).any():
+                raise NoTrainedSubwordsError(word)  # its neighbours would be arbitrary words at cosine 0
         return [self.key_to_index[w] for w in words if w in self.key_to_index]
+
+
+class NoTrainedSubwordsError(UnknownWordError):
+    """A word outside the vocabulary none of whose n-grams was trained: its vector is zero.
+
+    >>> print(NoTrainedSubwordsError("qqq"))
+    word not in vocabulary, and none of its n-grams was seen in training: 'qqq'
+    """
+
+    def __str__(self) -> str:
+        return f"word not in vocabulary, and none of its n-grams was seen in training: {self.word!r}"
