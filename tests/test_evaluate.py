@@ -285,19 +285,49 @@ def test_packaged_sets_are_found_and_complete(shared_file):
     assert sum(len(q) for _, q in _read_questions(QUESTIONS)) == 19544
 
 
-def test_evaluate_defaults_and_named_files(plain, tmp_path):
-    _, vecs = plain
+def _family() -> Vectors:
+    """boy/girl, king/queen, man/woman one offset apart, beside cat, tiger and car (all else orthogonal)."""
+    axes = np.eye(7, dtype=np.float32)
+    words = {"boy": axes[0], "king": axes[1], "man": axes[2], "cat": axes[3], "tiger": axes[4], "car": axes[5]}
+    words.update(girl=axes[0] + axes[6], queen=axes[1] + axes[6], woman=axes[2] + axes[6])
+    return Vectors(list(words), np.array(list(words.values())))
+
+
+def test_evaluate_defaults_are_the_packaged_sets():
+    vecs = _family()
     result = evaluate(vecs)
     assert sorted(result["similarity"]) == ["simlex999", "wordsim353"]
     assert list(result["analogies"]) == ["questions-words"]
+    # WordSim-353 holds tiger-cat, tiger-tiger, king-queen and man-woman; SimLex-999 woman-man
+    assert {name: r["pairs"] for name, r in result["similarity"].items()} == {"wordsim353": 4, "simlex999": 1}
+    assert result["similarity"]["wordsim353"]["oov"] == pytest.approx(1 - 4 / 353)
     assert result["similarity"]["wordsim353"] == evaluate_word_pairs(vecs, PAIR_FILES["wordsim353"])
+    # six "family" questions use only these words (boy girl king queen, ...); the offset answers them all
+    for method, questions in (("3cosadd", result["analogies"]["questions-words"]),
+                              ("3cosmul", evaluate(vecs, method="3cosmul")["analogies"]["questions-words"])):
+        assert (questions["correct"], questions["total"]) == (6, 6), method
+        assert questions["oov"] == pytest.approx(1 - 6 / 19544)
+        assert len(questions["sections"]) == 14
+        assert questions["sections"]["family"] == {"accuracy": 1.0, "correct": 6, "total": 6}
+
+
+def test_evaluate_named_files(plain, tmp_path):
+    _, vecs = plain
     gz = tmp_path / "ws.tsv.gz"
     gz.write_bytes(gzip.compress(PAIR_FILES["wordsim353"].read_bytes()))
     only = evaluate(vecs, similarity=[gz], restrict_vocab=500)
     assert only == {"similarity": {"ws": evaluate_word_pairs(vecs, PAIR_FILES["wordsim353"], restrict_vocab=500)},
                     "analogies": {}}
-    cosmul = evaluate(vecs, analogies=str(QUESTIONS), method="3cosmul")
-    assert cosmul["analogies"]["questions-words"]["total"] == 19544
+    family = tmp_path / "family.txt"
+    family.write_text(": people\nboy girl king queen\nman woman boy girl\nking queen man cat\n"
+                      ": other\nboy girl man king\nzebra tiger car boy\n")
+    answers = evaluate(_family(), analogies=str(family), method="3cosmul")
+    assert list(answers) == ["similarity", "analogies"] and answers["similarity"] == {}
+    result = answers["analogies"]["family"]
+    assert (result["correct"], result["total"]) == (2, 4)       # woman is the answer to both wrong questions
+    assert result["sections"]["people"] == {"accuracy": pytest.approx(2 / 3), "correct": 2, "total": 3}
+    assert result["sections"]["other"] == {"accuracy": 0.0, "correct": 0, "total": 1}
+    assert result["oov"] == pytest.approx(1 / 5)
 
 
 def test_nothing_in_vocabulary(tmp_path):

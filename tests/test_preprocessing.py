@@ -241,8 +241,9 @@ SLOW = pytest.mark.slow
 
 
 @pytest.mark.parametrize("window_size, negative_samples", [
-    (1, 0), (1, 1.0), (1, 2.0), (4, 0), (4, 1.0), (5, 0),
-    pytest.param(4, 2.0, marks=SLOW), pytest.param(5, 1.0, marks=SLOW), pytest.param(5, 2.0, marks=SLOW),
+    (1, 0), (1, 1.0), (1, 2.0), (4, 0), (5, 0),
+    pytest.param(4, 1.0, marks=SLOW), pytest.param(4, 2.0, marks=SLOW), pytest.param(5, 1.0, marks=SLOW),
+    pytest.param(5, 2.0, marks=SLOW),
 ])
 def test_skipgrams_match_keras(kpre, sequences, window_size, negative_samples):
     _, ksequence = kpre
