@@ -17,13 +17,19 @@ The model may also be a vectors file (GloVe, word2vec text or binary, fastText
 ``.vec`` or ``.bin``, compressed or not: whatever :func:`wordvec.io.load_vectors`
 reads); the map of a file is cached in the user's cache folder, not beside it.
 
+A model with subwords (``wordvec train --subwords``, or a fastText ``.bin``)
+answers for words outside its vocabulary too, their vectors built from their
+character n-grams; the answer then carries the header
+``X-Built-From-Subwords``: those query words, each percent-encoded (UTF-8),
+separated by commas. Answers are always vocabulary words.
+
 API (every error is ``{"error": "one line"}`` with a 4xx status):
 
 - ``GET /api/similar?word=W&n=N`` → ``[{"word", "similarity", "count"}, ...]``
 - ``GET /api/analogy?positive=a,c&negative=b&n=N`` → same shape (a − b + c)
 - ``GET /api/vocab?prefix=P&limit=L`` → ``[{"word", "count"}, ...]`` (most frequent first)
 - ``GET /api/map`` → ``{"words", "x", "y", "counts", ...}`` (503 while t-SNE runs)
-- ``GET /api/info`` → the model's size and the explorer's limits
+- ``GET /api/info`` → the model's size, its subword settings and the explorer's limits
 - ``GET /api/openapi.json`` → the OpenAPI 3 description of all of these
 
 >>> import numpy as np
@@ -47,10 +53,13 @@ import threading
 from importlib import resources
 from pathlib import Path
 
+from urllib.parse import quote
+
 import numpy as np
 
 from .. import __version__
 from ..errors import ParameterError, UnknownWordError, WordvecError
+from ..vectors import SubwordVectors
 from .mapdata import MapStore
 from .vocabindex import VocabIndex
 
@@ -60,6 +69,8 @@ MAX_N = 1000
 MAX_ANALOGY_WORDS = 20
 #: Longest word accepted in a query.
 MAX_WORD_LENGTH = 200
+#: The response header naming the query words built from subwords (percent-encoded, comma-separated).
+BUILT_HEADER = "X-Built-From-Subwords"
 
 #: The files the server may send: name → media type. Nothing else is served.
 STATIC_FILES = {
@@ -107,7 +118,7 @@ def _int_arg(args, name: str, default: int, low: int, high: int) -> int:
 def _check_word(word: str) -> str:
     word = word.strip()
     if not word:
-        raise ParameterError("empty word")
+        raise ParameterError("empty word: give a word to look up (a blank word has no vector)")
     if len(word) > MAX_WORD_LENGTH:
         raise ParameterError(f"word too long ({len(word)} characters, at most {MAX_WORD_LENGTH})")
     return word
@@ -151,8 +162,17 @@ class Explorer:
         counts = self.vectors.counts
         return None if counts is None else int(counts[row])
 
+    @property
+    def subwords(self) -> bool:
+        """Whether words outside the vocabulary are answered, built from their subwords."""
+        return isinstance(self.vectors, SubwordVectors)
+
+    def built(self, words: list[str]) -> list[str]:
+        """The query words that are not in the vocabulary (built from subwords), each once."""
+        return list(dict.fromkeys(w for w in words if w not in self.vectors.key_to_index))
+
     def _known(self, word: str) -> str:
-        if word not in self.vectors.key_to_index:
+        if word not in self.vectors.key_to_index and not self.subwords:
             raise UnknownWordError(_short(word))
         return word
 
@@ -177,9 +197,23 @@ class Explorer:
                 for row in self.index.rows(prefix, limit).tolist()]
 
     def info(self) -> dict:
-        return {"model": self.name, "engine": self.engine, "words": len(self.vectors), "dim": self.vectors.dim,
-                "unknown": self.vectors.unknown, "map_top": self.map.top, "max_n": MAX_N,
+        v = self.vectors
+        subwords = ({"min_n": v.min_n, "max_n": v.max_n, "buckets": v.buckets} if self.subwords else None)
+        return {"model": self.name, "engine": self.engine, "words": len(v), "dim": v.dim,
+                "unknown": v.unknown, "subwords": subwords, "map_top": self.map.top, "max_n": MAX_N,
                 "version": __version__}
+
+
+def _mark_built(response, built: list[str]):
+    """Name the query words built from subwords in the response's :data:`BUILT_HEADER` (if any).
+
+    >>> class Response: headers = {}
+    >>> _mark_built(Response(), ["tëa", "a,b"]).headers
+    {'X-Built-From-Subwords': 't%C3%ABa,a%2Cb'}
+    """
+    if built:
+        response.headers[BUILT_HEADER] = ",".join(quote(word, safe="") for word in built)
+    return response
 
 
 def _explorer_for(model, *, limit: int | None, **settings) -> Explorer:
@@ -302,14 +336,14 @@ def create_app(model, *, top: int = 2000, perplexity: float = 30.0, seed: int = 
     def similar():
         word = _word_arg(request.args, "word")
         n = _int_arg(request.args, "n", 10, 1, MAX_N)
-        return jsonify(explorer.similar(word, n))
+        return _mark_built(jsonify(explorer.similar(word, n)), explorer.built([word]))
 
     @app.get("/api/analogy")
     def analogy():
         positive = _word_list_arg(request.args, "positive")
         negative = _word_list_arg(request.args, "negative")
         n = _int_arg(request.args, "n", 10, 1, MAX_N)
-        return jsonify(explorer.analogy(positive, negative, n))
+        return _mark_built(jsonify(explorer.analogy(positive, negative, n)), explorer.built(positive + negative))
 
     @app.get("/api/vocab")
     def vocab():
@@ -353,7 +387,11 @@ def openapi_document() -> dict:
     n = _parameter("n", "how many answers", {"type": "integer", "minimum": 1, "maximum": MAX_N, "default": 10})
     error = {"description": "bad parameters or an unknown word",
              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    answers = {"description": "answers, most similar first",
+    built = {"description": "the query words not in the vocabulary, whose vectors were built from their "
+                            "subwords (models with subwords only), each percent-encoded UTF-8, comma-separated",
+             "schema": {"type": "string"}}
+    answers = {"description": "answers (vocabulary words), most similar first",
+               "headers": {BUILT_HEADER: built},
                "content": {"application/json": {"schema": {"type": "array",
                                                            "items": {"$ref": "#/components/schemas/Answer"}}}}}
     word_list = {"type": "string", "description": "comma-separated words"}
@@ -363,7 +401,7 @@ def openapi_document() -> dict:
                  "description": "Read-only queries on one word-vector model."},
         "paths": {
             "/api/similar": {"get": {
-                "summary": "Nearest words by cosine similarity",
+                "summary": "Nearest words by cosine similarity (a model with subwords answers any word)",
                 "operationId": "similar",
                 "parameters": [_parameter("word", "the word", {"type": "string", "minLength": 1}, True), n],
                 "responses": {"200": answers, "400": error, "404": error}}},

@@ -19,9 +19,24 @@
               error.status = response.status;
               throw error;
             }
+            if (Array.isArray(body)) body.built = builtWords(response.headers.get("X-Built-From-Subwords"));
             return body;
           });
       });
+  }
+
+  // The query words a subword model built from their n-grams (not in its vocabulary).
+  function builtWords(header) {
+    if (!header) return [];
+    return header.split(",").map(function (part) {
+      try { return decodeURIComponent(part); } catch (error) { return part; }
+    });
+  }
+
+  function builtNote(words) {
+    if (!words || !words.length) return "";
+    return "“" + words.join("”, “") + "” " + (words.length > 1 ? "are" : "is")
+      + " not in the vocabulary: built from subwords";
   }
 
   function status(id, text, kind) {
@@ -52,10 +67,18 @@
       if (mine !== state.searches) throw { stale: true };
       return value;
     }
-    return api("similar", { word: word, n: count() }).then(current, function (error) {
+    var lower = word.toLowerCase();
+    function useLower(answers) { word = lower; return current(answers); }
+    return api("similar", { word: word, n: count() }).then(function (answers) {
       current();
-      var lower = word.toLowerCase();
-      if (error.status === 404 && lower !== word) { word = lower; return api("similar", { word: lower, n: count() }).then(current); }
+      if (!answers.built.length || lower === word) return answers;
+      // not in the vocabulary, built from subwords: its lower-case form may be a vocabulary word
+      return api("similar", { word: lower, n: count() }).then(function (lowerAnswers) {
+        return lowerAnswers.built.length ? current(answers) : useLower(lowerAnswers);
+      }, function () { return current(answers); });
+    }, function (error) {
+      current();
+      if (error.status === 404 && lower !== word) return api("similar", { word: lower, n: count() }).then(useLower);
       throw error;
     }).then(function (answers) {
       state.word = word;
@@ -67,7 +90,8 @@
       var where = !state.mapReady ? "" : onMap
         ? " · " + shown + " on the map"
         : " · “" + word + "” is not on the map";
-      status("search-status", answers.length + " nearest words" + where, "muted");
+      var note = answers.built.length ? " · " + builtNote(answers.built) : "";
+      status("search-status", answers.length + " nearest words" + note + where, "muted");
       if (window.history && window.history.replaceState) {
         window.history.replaceState(null, "", "#" + encodeURIComponent(word));
       }
@@ -99,7 +123,8 @@
     api("analogy", params).then(function (answers) {
       if (mine !== state.analogies) return;
       ui.renderAnswers($("analogy-answers"), answers, function (w) { search(w); }, mark);
-      status("analogy-status", a + (b ? " − " + b : "") + " + " + c + " ≈ " + (answers.length ? answers[0].word : "?"), "muted");
+      var note = answers.built.length ? " · " + builtNote(answers.built) : "";
+      status("analogy-status", a + (b ? " − " + b : "") + " + " + c + " ≈ " + (answers.length ? answers[0].word : "?") + note, "muted");
       if (answers.length) wordMap.showWord(answers[0].word, answers.slice(1).map(function (x) { return x.word; }).concat([a, b, c]));
     }).catch(function (error) {
       if (mine !== state.analogies) return;
@@ -138,6 +163,7 @@
     state.info = info;
     var parts = [info.model, ui.formatCount(info.words) + " words", info.dim + " dimensions"];
     if (info.engine) parts.push(info.engine + " engine");
+    if (info.subwords) parts.push("any word answered from its subwords");
     $("model-info").textContent = parts.join(" · ");
     document.title = info.model + " · wordvec explore";
   }).catch(function () {});
