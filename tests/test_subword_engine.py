@@ -21,7 +21,9 @@ def pieces_oracle(w_in, w_out, pieces, targets, n_positive, lr):
     w_in, w_out = w_in.astype(np.float64), w_out.astype(np.float64)
     hidden = w_in[pieces].mean(axis=0)
     labels = np.array([1.0] * n_positive + [0.0] * (len(targets) - n_positive))
-    mask = np.array([k < n_positive or t not in targets[:n_positive] for k, t in enumerate(targets)], float)
+    per_positive = (len(targets) - n_positive) // n_positive   # noise words drawn for each true target
+    mask = np.array([k < n_positive or t != targets[(k - n_positive) // per_positive]
+                     for k, t in enumerate(targets)], float)
     scores = w_out[targets] @ hidden
     grads = (labels - 1 / (1 + np.exp(-scores))) * lr * mask
     loss = np.sum(mask * np.where(labels > 0, np.logaddexp(0, -scores), np.logaddexp(0, scores)))
@@ -32,9 +34,9 @@ def pieces_oracle(w_in, w_out, pieces, targets, n_positive, lr):
 
 
 @pytest.mark.parametrize("pieces, targets, n_positive, dim", [
-    ([3, 7, 9], [1, 2, 4, 5, 6], 2, 6),                 # skip-gram: 2 contexts, 3 shared negatives
+    ([3, 7, 9], [1, 2, 4, 5, 6, 1], 2, 6),              # skip-gram: 2 negatives per context; 1 is kept
     ([3, 7, 7, 9, 11, 12, 13, 14], [2, 5, 1], 1, 17),   # CBOW: a piece twice, fused rows 6 + 2
-    ([4], [1, 2, 1, 6], 2, 100),                        # a negative equal to a context is skipped
+    ([4], [1, 2, 1, 6], 2, 100),                        # a negative equal to its own context is skipped
     ([2, 3, 4, 5, 6, 8, 10], [1, 1, 3, 5, 9, 2], 2, 33),  # a context twice
 ])
 def test_pieces_step_matches_numpy_oracle(pieces, targets, n_positive, dim):

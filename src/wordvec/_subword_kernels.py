@@ -10,16 +10,17 @@ One step (:func:`pieces_step`) follows the shared-negatives block scheme
 kernels' blocks:
 
 * skip-gram: the centre word's pieces are averaged once into ``hidden``, which
-  is scored against every context word (label 1) and a set of noise words
-  shared by the whole window (label 0); the output rows are updated, and the
-  summed gradient is added once to every piece row (as fastText adds it,
-  without dividing by the number of pieces);
+  is scored against every context word (label 1) and ``negative`` noise words
+  for each of them (label 0), fastText's count of negatives; the output rows
+  are updated, and the summed gradient is added once to every piece row (as
+  fastText adds it, without dividing by the number of pieces);
 * CBOW: the pieces of every context word are averaged into ``hidden``, which
   predicts the centre word against the noise words.
 
-fastText instead recomputes the centre's pieces and draws fresh negatives for
-every (centre, context) pair; the block computes the pieces once per centre
-word and scatters once. Everything else (subsampling, learning-rate segments,
+fastText instead recomputes the centre's pieces and scatters the gradient for
+every (centre, context) pair; the block does both once per centre word. (Noise
+words shared by the whole window, as the word2vec kernels do, were measured too:
+faster, but clearly worse vectors; see benchmarks/README.md.) Everything else (subsampling, learning-rate segments,
 seeding, threads) is shared with :mod:`wordvec._kernels`.
 """
 
@@ -52,7 +53,8 @@ from ._kernels import (
 #: matrix; ``max_pieces`` is the largest count.
 SubwordTable = namedtuple("SubwordTable", ["offsets", "rows", "max_pieces"])
 #: One step: the input rows to average (``pieces[:n_pieces]``) against ``targets[:n_targets]``,
-#: of which the first ``n_positive`` are true (label 1) and the rest noise (label 0).
+#: of which the first ``n_positive`` are true (label 1) and the rest noise (label 0), the same
+#: number for each true target, in its order.
 PiecesBlock = namedtuple("PiecesBlock", ["pieces", "n_pieces", "targets", "n_positive", "n_targets"])
 #: Scratch of one task: the gathered pieces (CBOW), targets, the hidden vector and its
 #: gradient, coefficients, and scores.
@@ -64,7 +66,7 @@ def pieces_step(weights, block, lr, scratch, want_loss=True):
     """One update: the mean of the block's pieces against its targets.
 
     All scores come from the rows as they were before the step. A noise word
-    equal to a true target is skipped. Returns ``(loss sum, number of terms)``,
+    equal to the true target it was drawn for is skipped (fastText redraws it). Returns ``(loss sum, number of terms)``,
     or ``(0.0, 0)`` unless ``want_loss``.
     """
     w_in, w_out = weights.w_in, weights.w_out
@@ -81,15 +83,12 @@ def pieces_step(weights, block, lr, scratch, want_loss=True):
     _dot_rows(hidden, w_out, targets, n_targets, scores, dim)
     loss = 0.0
     terms = 0
+    per_positive = max((n_targets - n_positive) // n_positive, 1)
     for k in range(n_targets):
         label = 1.0 if k < n_positive else 0.0
-        if k >= n_positive:
-            for p in range(n_positive):
-                if targets[k] == targets[p]:
-                    label = -1.0
-            if label < 0.0:
-                coef[k] = 0.0
-                continue
+        if k >= n_positive and targets[k] == targets[(k - n_positive) // per_positive]:
+            coef[k] = 0.0
+            continue
         if want_loss:
             loss += _log_sigmoid_loss(scores[k], label)
             terms += 1
@@ -175,13 +174,14 @@ def train_subword_words(weights, table, run, sampler, settings, state, scratch):
             n_positive = 1
             pieces = scratch.pieces
             n_pieces = _gather_pieces(table, words, lo, hi, i, pieces)
-        state = _draw_noise_into(targets, n_positive, negative, sampler, state)
+        n_noise = negative * n_positive
+        state = _draw_noise_into(targets, n_positive, n_noise, sampler, state)
         ahead = i + 1 if settings.model == SKIP_GRAM else i + 1 + window
         if ahead < n_words:
             _prefetch_pieces(weights.w_in, table, words[ahead])
         want_loss = i % LOSS_EVERY == 0
         step_loss, step_terms = pieces_step(
-            weights, PiecesBlock(pieces, n_pieces, targets, n_positive, n_positive + negative), lr, scratch,
+            weights, PiecesBlock(pieces, n_pieces, targets, n_positive, n_positive + n_noise), lr, scratch,
             want_loss)
         loss += step_loss
         terms += step_terms
@@ -191,7 +191,7 @@ def train_subword_words(weights, table, run, sampler, settings, state, scratch):
 @njit(**_OPTS)
 def make_pieces_scratch(window, negative, dim, max_pieces):
     """A :class:`PiecesScratch` for windows up to ``window`` and words of up to ``max_pieces`` pieces."""
-    n_targets = 2 * window + negative
+    n_targets = 2 * window * (1 + negative)
     longest = max(2 * window * max_pieces, 1)
     return PiecesScratch(np.empty(longest, dtype=np.int32), np.empty(n_targets, dtype=np.int32),
                          np.empty(dim, dtype=np.float32), np.empty(dim, dtype=np.float32),

@@ -92,12 +92,14 @@ class Run:
     """
 
     default_lr = _DEFAULT_LR
+    #: Negatives are drawn in proportion to count ** noise_power (word2vec's 0.75).
+    noise_power = 0.75
 
     def __init__(self, vocab, corpus, params: dict):
         self.corpus = corpus
         self.params = params
         self.stream = K.TokenStream(corpus.tokens, corpus.doc_offsets)
-        accept, alias = vocab.noise_table()
+        accept, alias = vocab.noise_table(self.noise_power)
         self.sampler = K.Sampler(vocab.keep_probabilities(params["sample"]), accept, alias)
         self.n_tokens = corpus.tokens.shape[0]
         self.raw_per_token = corpus.raw_word_count / self.n_tokens
