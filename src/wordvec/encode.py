@@ -14,15 +14,26 @@ vocabulary rows and drops the words left out.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import functools
 import mmap
+import os
 import re
 import tempfile
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from queue import Empty, Full, Queue
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple
 
 import numpy as np
 
+from ._text_kernels import Words, encode, find_lines, find_reviews, fold_table, merge, remap_range
+from ._text_kernels import compiled as kernels_compiled
+from .corpus import (BLOCK_LAYOUTS, DocumentCount, Documents, Reading, errors_named, hard_documents,
+                     is_compressed, iter_documents, layout_of, read_blocks)
 from .errors import CorpusError
 from .text import tokenize
 from .vocab import Vocabulary, select_words
@@ -95,8 +106,17 @@ class _SpooledInts(_GrowingInts):
         self.file = tempfile.TemporaryFile(prefix="wordvec-tokens-")
         self.count = 0
 
+    def extend(self, values) -> None:
+        values = np.asarray(values, dtype=np.int32)
+        if values.shape[0] < _BLOCK // 4:
+            super().extend(values)
+            return
+        self._spill(self.current[:self.filled])
+        self.filled = 0
+        self._spill(np.ascontiguousarray(values))
+
     def _spill(self, block: np.ndarray) -> None:
-        self.file.write(block.tobytes())
+        self.file.write(memoryview(block))
         self.count += block.shape[0]
 
     def to_array(self) -> np.ndarray:
@@ -145,19 +165,32 @@ def _word_pieces(document) -> Iterator[list[str]]:
 
 
 def encode_documents(documents: Iterable, num_words: int | None = 20000, min_count: int = 1,
-                     progress=None) -> tuple[Vocabulary, TokenCorpus]:
+                     progress=None, threads: int | None = None) -> tuple[Vocabulary, TokenCorpus]:
     """Tokenize documents, build the vocabulary and the token-id array in one pass.
 
     Parameters
     ----------
     documents : iterable of str, or of lists of words (already tokenized)
+        Documents from :func:`~wordvec.corpus.iter_documents`, not yet started, are read by
+        :func:`encode_files` instead (same result, faster).
     num_words : int or None, default=20000
         Keep at most this many words (the most frequent).
     min_count : int, default=1
         Keep only words seen at least this often.
     progress : callable(n_words) or None
-        Called after each document with the number of words it held.
+        Called as words are read, with the number of words read since the last call.
+    threads : int or None, default=None
+        Threads that :func:`encode_files` reads with (None: every core); unused otherwise.
+
+    Examples
+    --------
+    >>> vocab, corpus = encode_documents(["a b a", "c"], num_words=None)
+    >>> vocab.words, corpus.tokens.tolist()
+    (['UNK', 'a', 'b', 'c'], [1, 2, 1, 3])
     """
+    if isinstance(documents, Documents) and not documents.started and _blocks_pay(documents.reading):
+        return encode_files(*documents.take(), num_words=num_words, min_count=min_count,
+                            threads=threads, progress=progress)
     first_seen: dict[str, int] = {}
     ids = _SpooledInts()
     lengths = _GrowingInts(np.int64)
@@ -178,22 +211,37 @@ def encode_documents(documents: Iterable, num_words: int | None = 20000, min_cou
     for start, end in _blocks(provisional.shape[0]):
         freqs += np.bincount(provisional[start:end], minlength=len(first_seen))
         forget_pages(provisional, start, end)
+    words = list(first_seen)
+    del first_seen
+    vocab, order = _vocabulary(freqs, lambda rows: [words[i] for i in rows], num_words, min_count)
+    del words
+    corpus = remap_tokens(provisional, lengths.to_array(), _rows(order, freqs.shape[0]))
+    del provisional, ids
+    release_free_memory()
+    return vocab, corpus
+
+
+def _vocabulary(freqs: np.ndarray, words_at, num_words: int | None, min_count: int) -> tuple[Vocabulary, np.ndarray]:
+    """The vocabulary kept from words numbered by first appearance, and the numbers of its words.
+
+    ``freqs[i]`` counts word ``i``; ``words_at(numbers)`` gives the words of some numbers.
+    """
     order = select_words(freqs, num_words, min_count)
     if order.shape[0] == 0:
         raise CorpusError(
             f"no word occurs at least min_count={min_count} times "
             f"(the most frequent occurs {int(freqs.max())} times); lower --min-count"
         )
-    words = list(first_seen)
-    vocab = Vocabulary(["UNK"] + [words[i] for i in order],
+    vocab = Vocabulary(["UNK"] + words_at(order),
                        [int(freqs.sum() - freqs[order].sum())] + freqs[order].tolist())
-    remap = np.zeros(len(first_seen), dtype=np.int32)
+    return vocab, order
+
+
+def _rows(order: np.ndarray, n_words: int) -> np.ndarray:
+    """The vocabulary row of each word number (0 for the words left out)."""
+    remap = np.zeros(n_words, dtype=np.int32)
     remap[order] = np.arange(1, order.shape[0] + 1, dtype=np.int32)
-    del first_seen, words
-    corpus = remap_tokens(provisional, lengths.to_array(), remap)
-    del provisional, ids
-    release_free_memory()
-    return vocab, corpus
+    return remap
 
 
 def release_free_memory() -> None:
@@ -212,19 +260,238 @@ def release_free_memory() -> None:
 def remap_tokens(provisional: np.ndarray, lengths: np.ndarray, remap: np.ndarray) -> TokenCorpus:
     """Map ids through ``remap`` and drop those mapped to 0; ``lengths`` are the documents' sizes.
 
-    Works block by block, so memory stays flat whatever the corpus size.
+    Works block by block (a compiled loop), so memory stays flat whatever the corpus size.
+
+    Examples
+    --------
+    >>> corpus = remap_tokens(np.array([0, 1, 2, 1], dtype=np.int32), np.array([2, 2]),
+    ...                       np.array([0, 5, 6], dtype=np.int32))
+    >>> corpus.tokens.tolist(), corpus.doc_offsets.tolist(), corpus.raw_word_count
+    ([5, 6, 5], [0, 1, 3], 4)
     """
     starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     offsets = np.zeros_like(starts)
     tokens = _SpooledInts()
-    kept_so_far = 0
+    out = np.empty(_BLOCK, dtype=np.int32)
+    state = np.zeros(2, dtype=np.int64)
+    remap = np.ascontiguousarray(remap, dtype=np.int32)
     for start, end in _blocks(provisional.shape[0]):
-        rows = remap[provisional[start:end]]
-        kept = rows > 0
-        kept_before = kept_so_far + np.cumsum(kept, dtype=np.int64)
-        first, last = np.searchsorted(starts, [start + 1, end + 1])
-        offsets[first:last] = kept_before[starts[first:last] - start - 1]
-        tokens.extend(rows[kept])
-        kept_so_far = int(kept_before[-1]) if kept_before.shape[0] else kept_so_far
+        n_kept = remap_range(provisional[start:end], start, remap, starts, offsets, state, out)
+        tokens.extend(out[:n_kept])
         forget_pages(provisional, start, end)
+    offsets[int(state[0]):] = state[1]
     return TokenCorpus(tokens.to_array(), offsets, int(provisional.shape[0]))
+
+
+# --- reading files in blocks ------------------------------------------------------------------------
+
+#: Words gathered from documents read one by one (CSV, JSON lines, Parquet, Arrow) per merge.
+_PART_WORDS = 1 << 20
+#: :func:`encode_documents` reads in blocks from this much text (compressed files counted three
+#: times their size): below it, loading the compiled kernels takes longer than reading in Python.
+BLOCKS_FROM_BYTES = 2 << 20
+#: ... and from this much when the kernels must be compiled first (several seconds, once).
+BLOCKS_COLD_FROM_BYTES = 24 << 20
+
+
+class _Part(NamedTuple):
+    """Some documents: their words, numbered from 0 by first appearance, the numbers of their words
+    in reading order (``ids``), and the sizes of the documents that have words (``lengths``)."""
+
+    words: Words
+    ids: np.ndarray
+    lengths: np.ndarray
+
+
+def encode_files(sources, format: str = "auto", text_column: str | None = None, include_summary: bool = False,
+                 num_words: int | None = 20000, min_count: int = 1, threads: int | None = None,
+                 progress=None) -> tuple[Vocabulary, TokenCorpus]:
+    """Read files and encode them: ``encode_documents(iter_documents(...))``, faster.
+
+    Text and SNAP files are decompressed in blocks of whole lines; the lines of each block are
+    split into words by a compiled kernel, on ``threads`` threads at once (documents with bytes
+    outside ASCII are cleaned in Python first, exactly as the reader cleans them). The other layouts
+    are read document by document. The vocabulary (words, counts, order), the token ids, the
+    document boundaries and the raw word count are those of :func:`encode_documents` on
+    ``iter_documents(sources, format, text_column, include_summary)``.
+
+    Parameters
+    ----------
+    sources, format, text_column, include_summary
+        As :func:`~wordvec.corpus.iter_documents` takes them.
+    num_words, min_count, progress
+        As :func:`encode_documents` takes them.
+    threads : int or None, default=None
+        Threads that split words at once (None: every core).
+
+    Raises
+    ------
+    CorpusError
+        As :func:`~wordvec.corpus.iter_documents` raises it (naming the file), or the corpus has no
+        words (or none seen ``min_count`` times).
+
+    Examples
+    --------
+    >>> from wordvec.corpus import default_corpus
+    >>> vocab, corpus = encode_files(default_corpus()[0], num_words=100)
+    >>> vocab.words[:4], corpus.n_documents
+    (['UNK', 'the', 'i', 'and'], 1000)
+    """
+    if isinstance(sources, (str, Path)):
+        sources = [sources]
+    reading = Reading(list(sources), format, text_column, include_summary)
+    fold = fold_table()
+    total = Words.empty()
+    ids = _SpooledInts()
+    lengths = _GrowingInts(np.int64)
+    for part in _parts_in_order(_jobs(reading, fold), _workers(threads)):
+        total, numbers = merge(total, part.words, fold)
+        ids.extend(numbers[part.ids])
+        lengths.extend(part.lengths)
+        if progress is not None and part.ids.shape[0]:
+            progress(int(part.ids.shape[0]))
+    provisional = ids.to_array()
+    if provisional.shape[0] == 0:
+        raise CorpusError("the corpus is empty: no words found in the input")
+    n_words = int(total.sizes[0])
+    vocab, order = _vocabulary(total.counts().copy(), total.words, num_words, min_count)
+    del total
+    corpus = remap_tokens(provisional, lengths.to_array(), _rows(order, n_words))
+    del provisional, ids
+    release_free_memory()
+    return vocab, corpus
+
+
+def _blocks_pay(reading: Reading) -> bool:
+    """Whether reading in blocks is worth it: enough text (:data:`BLOCKS_FROM_BYTES`) to pay for the kernels."""
+    try:
+        size = sum(path.stat().st_size * (3 if is_compressed(path) else 1) for path in reading.files())
+    except (OSError, CorpusError):
+        return False  # reading the documents one by one reports it
+    return size >= (BLOCKS_FROM_BYTES if kernels_compiled() else BLOCKS_COLD_FROM_BYTES)
+
+
+def _workers(threads: int | None) -> int:
+    if threads is None:
+        return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return max(1, int(threads))
+
+
+def _jobs(reading: Reading, fold: np.ndarray) -> Iterator[tuple]:
+    """``(path, count, job)`` in reading order: a job encodes a block (a callable) or is a ready :class:`_Part`."""
+    for path in reading.files():
+        read = DocumentCount()
+        with errors_named(path, read):
+            layout = layout_of(path, reading.format)
+        if layout in BLOCK_LAYOUTS:
+            for block in read_blocks(path, layout, reading.include_summary, read):
+                yield path, read, functools.partial(_encode_bytes, block, layout, reading.include_summary, fold)
+        else:
+            documents = iter_documents(path, reading.format, reading.text_column, reading.include_summary)
+            for part in _parts_of_documents(documents):
+                yield path, read, part
+
+
+def _parts_in_order(jobs: Iterator[tuple], workers: int) -> Iterator[_Part]:
+    """The parts of ``jobs`` in order.
+
+    With one worker, everything runs here. With more, a reading thread runs ``jobs`` (decompressing
+    the blocks) and hands the blocks to ``workers`` encoding threads, at most ``2 * workers`` ahead
+    of the parts taken here; an error on the reading thread is raised here, and stopping here (an
+    error, Ctrl-C) stops the reading thread and closes the file.
+    """
+    if workers <= 1:
+        for path, read, job in jobs:
+            yield _done(path, read, job)
+        return
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="wordvec-encode")
+    handed: Queue = Queue(maxsize=2 * workers)
+    stop = threading.Event()
+    reader = threading.Thread(target=_read_ahead, args=(jobs, pool, handed, stop), name="wordvec-read", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = handed.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield _done(*item)
+    finally:
+        stop.set()
+        while reader.is_alive():
+            with contextlib.suppress(Empty):
+                handed.get(timeout=0.05)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _read_ahead(jobs: Iterator[tuple], pool: ThreadPoolExecutor, handed: Queue, stop: threading.Event) -> None:
+    """Run ``jobs`` (on the reading thread), blocks submitted to ``pool``; then ``None``, or the error."""
+    try:
+        for path, read, job in jobs:
+            if callable(job):
+                job = pool.submit(job)
+            if not _hand(handed, (path, read, job), stop):
+                return
+        _hand(handed, None, stop)
+    except BaseException as err:  # raised again on the thread taking the parts
+        _hand(handed, err, stop)
+    finally:
+        jobs.close()
+
+
+def _hand(handed: Queue, item, stop: threading.Event) -> bool:
+    """Put ``item`` in the queue unless told to stop first; whether it was put."""
+    while not stop.is_set():
+        with contextlib.suppress(Full):
+            handed.put(item, timeout=0.05)
+            return True
+    return False
+
+
+def _done(path: Path, read: DocumentCount, job) -> _Part:
+    """The part a job gives (waiting for it if it runs on a thread); errors name the file."""
+    with errors_named(path, read):
+        part = job.result() if isinstance(job, Future) else job() if callable(job) else job
+    read.count += part.lengths.shape[0]
+    return part
+
+
+def _encode_bytes(block: bytearray, layout: str, include_summary: bool, fold: np.ndarray) -> _Part:
+    """Encode one block of whole lines of a text (``layout="text"``) or SNAP file."""
+    buf = np.frombuffer(block, dtype=np.uint8)
+    docs, hard = find_reviews(buf, include_summary) if layout == "snap" else find_lines(buf)
+    replacements, starts = hard_documents(block, docs, hard, layout, include_summary)
+    return _Part(*encode(buf, docs, hard, np.frombuffer(replacements, dtype=np.uint8), starts, fold))
+
+
+def _parts_of_documents(documents: Iterable) -> Iterator[_Part]:
+    """Documents read one by one, tokenized in Python, in parts of about :data:`_PART_WORDS` words."""
+    first_seen: dict[str, int] = {}
+    ids: list[int] = []
+    lengths: list[int] = []
+    for document in documents:
+        length = 0
+        for words in _word_pieces(document):
+            ids.extend([first_seen.setdefault(w, len(first_seen)) for w in words])
+            length += len(words)
+        if length:
+            lengths.append(length)
+        if len(ids) >= _PART_WORDS:
+            yield _part(first_seen, ids, lengths)
+            first_seen, ids, lengths = {}, [], []
+    if ids:
+        yield _part(first_seen, ids, lengths)
+
+
+def _part(first_seen: dict[str, int], ids: list[int], lengths: list[int]) -> _Part:
+    """A :class:`_Part` of words tokenized in Python."""
+    encoded = [word.encode("utf-8", "surrogatepass") for word in first_seen]
+    numbers = np.asarray(ids, dtype=np.int32)
+    rows = np.zeros((len(encoded) + 1, 2), dtype=np.int64)
+    np.cumsum([len(word) for word in encoded], out=rows[1:, 0])
+    rows[:-1, 1] = np.bincount(numbers, minlength=len(encoded))
+    arena = np.frombuffer(bytearray(b"".join(encoded)), dtype=np.uint8)
+    sizes = np.array([len(encoded), arena.shape[0], numbers.shape[0]], dtype=np.int64)
+    return _Part(Words(np.zeros((0, 2), dtype=np.uint64), rows, arena, sizes), numbers,
+                 np.asarray(lengths, dtype=np.int64))

@@ -258,7 +258,8 @@ class Word2Vec:
     def _encode(self, documents, num_words, min_count):
         reading = _ReadingBar(self.progress)
         try:
-            return encode_documents(documents, num_words=num_words, min_count=min_count, progress=reading)
+            return encode_documents(documents, num_words=num_words, min_count=min_count, progress=reading,
+                                    threads=self.threads)
         finally:
             reading.close()
 

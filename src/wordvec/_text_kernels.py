@@ -1,0 +1,462 @@
+"""Numba kernels for reading: documents found in blocks of bytes, their words numbered and counted.
+
+A block is whole lines of a text or SNAP file. :func:`find_lines` and :func:`find_reviews` list its
+documents as byte ranges and flag the ones that are not pure ASCII (or that need the review summary
+joined in a way only the Python reader reproduces); those are cleaned in Python and passed back as
+replacement text. :func:`encode_block` splits every document into words exactly as
+``tokenize(clean_text(...))`` does, numbers the words in order of first appearance, and counts them;
+:func:`merge_words` folds a block's words into the words of the whole corpus. Every kernel releases
+the GIL, so blocks are encoded on several threads at once.
+
+What the kernels do with the bytes of an ASCII document is what the Python reader does to it:
+
+* ``clean_text`` on ASCII text only turns NUL bytes into spaces and removes HTML tags (the pattern
+  ``<[^<>]{0,200}>``, leftmost match first, each replaced by a space);
+* ``tokenize`` lower-cases ``A-Z``, turns the Keras filter characters into spaces and splits on
+  whitespace (in ASCII: tab, line feed, vertical tab, form feed, carriage return, ``\\x1c-\\x1f``
+  and space).
+
+Replacement text comes lower-cased, with the filter characters already spaces; outside ASCII the
+kernels split it on the Unicode whitespace of ``str.split`` (:data:`UNICODE_SPACES`). Words are
+stored as their UTF-8 bytes, so two words are the same exactly when their strings are.
+
+The kernels take plain arrays (a few, each doing one job) and few helpers, so that Numba compiles
+them in seconds; :class:`Words` only names the arrays of a table on the Python side.
+
+>>> import numpy as np
+>>> fold = fold_table()
+>>> buf = np.frombuffer(bytearray(b"Tea<br />tea, cup\\n\\nCUP!\\n"), dtype=np.uint8)
+>>> docs, hard = find_lines(buf)
+>>> none = np.zeros(0, np.uint8)
+>>> words, ids, lengths = encode(buf, docs, hard, none, np.zeros(1, np.int64), fold)
+>>> ids.tolist(), lengths.tolist(), words.counts().tolist(), words.word(1)
+([0, 0, 1, 1], [3, 1], [2, 2], b'cup')
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+#: The code points from U+0080 up that ``str.split`` splits on (checked against Python by the tests).
+UNICODE_SPACES = (0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000)
+
+_OPTS = dict(cache=True, nogil=True, boundscheck=False)
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_LONG = np.uint64(1 << 63)
+_SHORT = 7
+_U8 = np.uint64(8)
+_U32 = np.uint64(32)
+_NEWLINE = 10
+_TAG_OPEN = 60
+_TAG_CLOSE = 62
+_TAG_MAX_INSIDE = 200
+_FIRST_SLOTS = 1 << 14
+_SNAP_TEXT = np.frombuffer(bytearray(b"review/text:"), dtype=np.uint8)
+_SNAP_SUMMARY = np.frombuffer(bytearray(b"review/summary:"), dtype=np.uint8)
+
+
+class Words(NamedTuple):
+    """The words of a block or of a corpus, numbered from 0 in order of first appearance.
+
+    ``slots`` is an open-addressing table (linear probing, at most half full) of
+    ``(key, row + 1)`` pairs, 0 where empty; a word's key is its bytes (words of up to 7 bytes,
+    which never hold a 0 byte) or its hash with the top bit set. Word ``r`` is
+    ``arena[rows[r, 0]:rows[r + 1, 0]]`` (UTF-8) and was seen ``rows[r, 1]`` times. ``sizes``
+    holds the number of rows and of arena bytes used.
+    """
+
+    slots: np.ndarray
+    rows: np.ndarray
+    arena: np.ndarray
+    sizes: np.ndarray
+
+    @classmethod
+    def empty(cls, n_slots: int = 1 << 16, arena_bytes: int = 1 << 20) -> "Words":
+        """A table with room for ``n_slots // 2`` words (a power of two) and ``arena_bytes`` bytes."""
+        return cls(*_new_table(n_slots, arena_bytes))
+
+    def counts(self) -> np.ndarray:
+        """How often each word was seen, by row."""
+        return self.rows[:self.sizes[0], 1]
+
+    def word(self, row: int) -> bytes:
+        """The UTF-8 bytes of the word of ``row``."""
+        return self.arena[self.rows[row, 0]:self.rows[row + 1, 0]].tobytes()
+
+    def words(self, rows) -> list[str]:
+        """The words of some rows, as strings."""
+        arena = self.arena[:self.sizes[1]].tobytes()
+        starts = self.rows[:self.sizes[0] + 1, 0].tolist()
+        return [arena[starts[r]:starts[r + 1]].decode("utf-8", "surrogatepass") for r in rows]
+
+
+def fold_table() -> np.ndarray:
+    """Per byte: 0 where it separates words (NUL, ASCII whitespace, the Keras filters), else its lower case.
+
+    Computed from the definitions of :func:`~wordvec.text.tokenize` and
+    :func:`~wordvec.text.clean_text` (which turns NUL into a space). No byte of a word is 0.
+
+    Examples
+    --------
+    >>> fold = fold_table()
+    >>> chr(fold[ord("Q")]), int(fold[ord(",")]), chr(fold[ord("'")])
+    ('q', 0, "'")
+    """
+    from .text import KERAS_FILTERS
+
+    fold = np.arange(256, dtype=np.uint8)
+    fold[ord("A"):ord("Z") + 1] += 32
+    for byte in range(128):
+        if chr(byte).isspace() or chr(byte) in KERAS_FILTERS or byte == 0:
+            fold[byte] = 0
+    return fold
+
+
+def encode(buf, docs, hard, replacements, replacement_starts, fold) -> tuple[Words, np.ndarray, np.ndarray]:
+    """:func:`encode_block` with its table as :class:`Words`: ``(words, ids, lengths)``."""
+    slots, rows, arena, sizes, ids, lengths = encode_block(buf, docs, hard, replacements, replacement_starts, fold)
+    return Words(slots, rows, arena, sizes), ids, lengths
+
+
+def merge(total: Words, part: Words, fold) -> tuple[Words, np.ndarray]:
+    """:func:`merge_words` on :class:`Words`: ``(total, rows of part's words in total)``."""
+    n = int(part.sizes[0])
+    slots, rows, arena, numbers = merge_words(*total, part.arena, part.rows[:n + 1], fold)
+    return Words(slots, rows, arena, total.sizes), numbers
+
+
+def compiled() -> bool:
+    """Whether the main kernels are compiled: in this process, or in Numba's cache (from its index files).
+
+    A guess that errs towards False (then the caller may pick another way to read).
+    """
+    kernels = (encode_block, merge_words, remap_range)
+    try:
+        return all(kernel.signatures or kernel._cache._cache_file._load_index() for kernel in kernels)
+    except Exception:  # Numba's cache internals differ in this release
+        return False
+
+
+# --- the table -------------------------------------------------------------------------------------
+
+@njit(**_OPTS)
+def _new_table(n_slots, arena_bytes):
+    return (np.zeros((n_slots, 2), dtype=np.uint64), np.zeros((n_slots // 2 + 1, 2), dtype=np.int64),
+            np.empty(max(arena_bytes, 64), dtype=np.uint8), np.zeros(3, dtype=np.int64))
+
+
+@njit(**_OPTS)
+def word_key(src, start, end, fold):
+    """The key of the word ``fold(src[start:end])`` (see :class:`Words`)."""
+    key = np.uint64(0)
+    if end - start <= _SHORT:
+        for k in range(end - start):
+            key |= np.uint64(fold[src[start + k]]) << (_U8 * np.uint64(k))
+        return key
+    key = _FNV_OFFSET
+    for i in range(start, end):
+        key = (key ^ np.uint64(fold[src[i]])) * _FNV_PRIME
+    return key | _LONG
+
+
+@njit(**_OPTS)
+def _find_or_add(slots, rows, arena, sizes, src, span, key, fold):
+    """The row of the word ``fold(src[span[0]:span[1]])`` (key ``key``), added if new; -1 if new and full.
+
+    Full: a row more would fill over half the slots, or its bytes would not fit in the arena.
+    """
+    start, end = span
+    mask = slots.shape[0] - 1
+    slot = np.int64(((key * _MIX) >> _U32) & np.uint64(mask))
+    while slots[slot, 1] != 0:
+        if slots[slot, 0] == key:
+            row = np.int64(slots[slot, 1]) - 1
+            if end - start <= _SHORT:
+                return row
+            first = rows[row, 0]
+            if rows[row + 1, 0] - first == end - start:
+                k = 0
+                while k < end - start and arena[first + k] == fold[src[start + k]]:
+                    k += 1
+                if k == end - start:
+                    return row
+        slot = (slot + 1) & mask
+    n_rows, used = sizes[0], sizes[1]
+    if 2 * (n_rows + 1) > slots.shape[0] or used + end - start > arena.shape[0]:
+        return np.int64(-1)
+    for k in range(end - start):
+        arena[used + k] = fold[src[start + k]]
+    slots[slot, 0], slots[slot, 1] = key, n_rows + 1
+    rows[n_rows + 1, 0] = used + end - start
+    sizes[0], sizes[1] = n_rows + 1, used + end - start
+    return n_rows
+
+
+@njit(**_OPTS)
+def _grown(slots, rows, arena, sizes, more_bytes, fold):
+    """A table with room for one more row and ``more_bytes`` more bytes: ``(slots, rows, arena)``."""
+    n_rows, used = sizes[0], sizes[1]
+    n_slots = slots.shape[0]
+    while 2 * (n_rows + 1) > n_slots:
+        n_slots *= 2
+    new_slots, new_rows, new_arena, _ = _new_table(n_slots, max(arena.shape[0], 2 * (used + more_bytes)))
+    for i in range(used):
+        new_arena[i] = arena[i]
+    for row in range(n_rows + 1):
+        new_rows[row, 0], new_rows[row, 1] = rows[row, 0], rows[row, 1]
+    if n_slots == slots.shape[0]:
+        return slots, new_rows, new_arena
+    mask = n_slots - 1
+    for row in range(n_rows):
+        key = word_key(new_arena, new_rows[row, 0], new_rows[row + 1, 0], fold)
+        slot = np.int64(((key * _MIX) >> _U32) & np.uint64(mask))
+        while new_slots[slot, 1] != 0:
+            slot = (slot + 1) & mask
+        new_slots[slot, 0], new_slots[slot, 1] = key, row + 1
+    return new_slots, new_rows, new_arena
+
+
+@njit(**_OPTS)
+def merge_words(slots, rows, arena, sizes, words_arena, words_rows, fold):
+    """Fold the words of a block (word ``i``: ``words_arena[words_rows[i, 0]:words_rows[i + 1, 0]]``,
+    seen ``words_rows[i, 1]`` times) into the table ``(slots, rows, arena, sizes)``.
+
+    Returns ``(slots, rows, arena, numbers)``: the table's arrays (new ones if it grew; ``sizes``
+    is updated in place) and the row of each of the block's words in it. Words new to the table
+    are added in the order given, so merging blocks in reading order numbers every word by its
+    first appearance in the whole corpus.
+    """
+    n = words_rows.shape[0] - 1
+    numbers = np.empty(n, dtype=np.int32)
+    for i in range(n):
+        span = (words_rows[i, 0], words_rows[i + 1, 0])
+        key = word_key(words_arena, span[0], span[1], fold)
+        row = _find_or_add(slots, rows, arena, sizes, words_arena, span, key, fold)
+        if row < 0:
+            slots, rows, arena = _grown(slots, rows, arena, sizes, span[1] - span[0], fold)
+            row = _find_or_add(slots, rows, arena, sizes, words_arena, span, key, fold)
+        rows[row, 1] += words_rows[i, 1]
+        numbers[i] = row
+    return slots, rows, arena, numbers
+
+
+# --- words of a document ---------------------------------------------------------------------------
+
+@njit(**_OPTS)
+def _skip(src, i, end):
+    """How many bytes at ``src[i]`` are not part of a word: a tag, whitespace outside ASCII (0: a word starts).
+
+    Called where ``fold`` is not 0 and on ``<``: a tag (``<[^<>]{0,200}>``) is skipped whole, a lone
+    ``<`` alone; a character of :data:`UNICODE_SPACES` is skipped.
+    """
+    lead = np.int64(src[i])
+    if lead == _TAG_OPEN:
+        for j in range(i + 1, min(end, i + _TAG_MAX_INSIDE + 2)):
+            if src[j] == _TAG_CLOSE:
+                return j + 1 - i
+            if src[j] == _TAG_OPEN:
+                break
+        return 1
+    if 0xC2 <= lead <= 0xC2 and i + 1 < end:
+        second = np.int64(src[i + 1])
+        return 2 if second == 0x85 or second == 0xA0 else 0
+    if 0xE1 <= lead <= 0xE3 and i + 2 < end:
+        code = ((lead & 0x0F) << 12) | ((np.int64(src[i + 1]) & 0x3F) << 6) | (np.int64(src[i + 2]) & 0x3F)
+        spaced = (code == 0x1680 or 0x2000 <= code <= 0x200A or code == 0x2028 or code == 0x2029
+                  or code == 0x202F or code == 0x205F or code == 0x3000)
+        return 3 if spaced else 0
+    return 0
+
+
+@njit(**_OPTS)
+def _encode_range(src, span, slots, rows, arena, sizes, fold, ids):
+    """Append the rows of the words of ``src[span[0]:span[1]]`` to ``ids`` (from ``sizes[2]``), counting them.
+
+    Returns where it stopped: ``span[1]``, or where a new word was met with the table full
+    (grow it and go on from there).
+    """
+    i, end = span
+    n_ids = sizes[2]
+    while i < end:
+        byte = src[i]
+        if fold[byte] == 0 or byte == _TAG_OPEN or byte >= 0xC2:
+            skipped = 1 if fold[byte] == 0 and byte != _TAG_OPEN else _skip(src, i, end)
+            if skipped:
+                i += skipped
+                continue
+        packed, hashed, j = np.uint64(0), _FNV_OFFSET, i
+        while j < end and fold[src[j]] != 0 and (src[j] < 0xC2 or _skip(src, j, end) == 0):
+            folded = np.uint64(fold[src[j]])
+            hashed = (hashed ^ folded) * _FNV_PRIME
+            if j - i < _SHORT:
+                packed |= folded << (_U8 * np.uint64(j - i))
+            j += 1
+        row = _find_or_add(slots, rows, arena, sizes, src, (i, j), packed if j - i <= _SHORT else hashed | _LONG, fold)
+        if row < 0:
+            break
+        rows[row, 1] += 1
+        ids[n_ids] = row
+        n_ids += 1
+        i = j
+    sizes[2] = n_ids
+    return i
+
+
+@njit(**_OPTS)
+def encode_block(buf, docs, hard, replacements, replacement_starts, fold):
+    """Number the words of a block's documents: ``(slots, rows, arena, sizes, ids, lengths)``.
+
+    Document ``d`` is ``buf[docs[d, 0]:docs[d, 1]]`` then ``buf[docs[d, 2]:docs[d, 3]]`` (a review's
+    summary and text), or, where ``hard[d]``, the next replacement
+    ``replacements[replacement_starts[k]:replacement_starts[k + 1]]``. The first four arrays are a
+    table of the block's words (:class:`Words`), ``ids`` the rows of its words in order, ``lengths``
+    the number of words of each document that has any (documents without words are left out).
+    """
+    n_docs = docs.shape[0]
+    ids = np.empty(buf.shape[0] // 2 + replacements.shape[0] // 2 + 2 * n_docs + 1, dtype=np.int32)
+    lengths = np.empty(n_docs, dtype=np.int64)
+    slots, rows, arena, sizes = _new_table(_FIRST_SLOTS, buf.shape[0] + replacements.shape[0])
+    n_kept = 0
+    k = 0
+    for d in range(n_docs):
+        first = sizes[2]
+        for part in range(1 if hard[d] else 2):
+            src, span = buf, (docs[d, 2 * part], docs[d, 2 * part + 1])
+            if hard[d]:
+                src, span = replacements, (replacement_starts[k], replacement_starts[k + 1])
+                k += 1
+            start = span[0]
+            while start < span[1]:
+                start = _encode_range(src, (start, span[1]), slots, rows, arena, sizes, fold, ids)
+                if start < span[1]:
+                    slots, rows, arena = _grown(slots, rows, arena, sizes, 0, fold)
+        if sizes[2] > first:
+            lengths[n_kept] = sizes[2] - first
+            n_kept += 1
+    return slots, rows, arena, sizes, ids[:sizes[2]], lengths[:n_kept]
+
+
+# --- documents of a block --------------------------------------------------------------------------
+
+@njit(**_OPTS)
+def _count_lines(buf):
+    n = 0
+    for byte in buf:
+        if byte == _NEWLINE:
+            n += 1
+    if buf.shape[0] and buf[buf.shape[0] - 1] != _NEWLINE:
+        n += 1
+    return n
+
+
+@njit(**_OPTS)
+def find_lines(buf):
+    """The lines of a block of plain text as documents: ``(docs, hard)`` as :func:`encode_block` takes them.
+
+    A line ends at a line feed (not kept); it is hard when it holds a byte outside ASCII.
+    """
+    n = _count_lines(buf)
+    docs = np.zeros((n, 4), dtype=np.int64)
+    hard = np.zeros(n, dtype=np.uint8)
+    start = 0
+    k = 0
+    seen = np.uint8(0)
+    for i in range(buf.shape[0]):
+        byte = buf[i]
+        if byte == _NEWLINE:
+            docs[k, 2], docs[k, 3], hard[k] = start, i, seen >> 7
+            k += 1
+            start = i + 1
+            seen = np.uint8(0)
+        else:
+            seen |= byte
+    if start < buf.shape[0]:
+        docs[k, 2], docs[k, 3], hard[k] = start, buf.shape[0], seen >> 7
+    return docs, hard
+
+
+@njit(**_OPTS)
+def _has_prefix(buf, start, end, prefix):
+    """Whether the line ``buf[start:end]`` starts with ``prefix``."""
+    if end - start < prefix.shape[0]:
+        return False
+    for k in range(prefix.shape[0]):
+        if buf[start + k] != prefix[k]:
+            return False
+    return True
+
+
+@njit(**_OPTS)
+def _needs_python(buf, start, end, tag_too):
+    """Whether ``buf[start:end]`` holds a byte outside ASCII (or, with ``tag_too``, a ``<``)."""
+    for i in range(start, end):
+        if buf[i] >= 0x80 or (tag_too and buf[i] == _TAG_OPEN):
+            return True
+    return False
+
+
+def find_reviews(buf: np.ndarray, include_summary: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The reviews of a block in the SNAP layout: ``(docs, hard)`` as :func:`encode_block` takes them.
+
+    A document is the rest of a ``review/text:`` line, after the rest of the last
+    ``review/summary:`` line since the previous text when ``include_summary``. It is hard when
+    either part holds a byte outside ASCII, or the summary holds a ``<`` (a tag could run on into
+    the text).
+    """
+    return _find_reviews(buf, include_summary, _SNAP_SUMMARY, _SNAP_TEXT)
+
+
+@njit(**_OPTS)
+def _find_reviews(buf, include_summary, summary_prefix, text_prefix):
+    """:func:`find_reviews`, the two line prefixes passed in."""
+    n = _count_lines(buf)
+    docs = np.zeros((n, 4), dtype=np.int64)
+    hard = np.zeros(n, dtype=np.uint8)
+    summary_start = summary_end = -1
+    k = 0
+    start = 0
+    while start < buf.shape[0]:
+        end = start
+        while end < buf.shape[0] and buf[end] != _NEWLINE:
+            end += 1
+        if _has_prefix(buf, start, end, summary_prefix):
+            summary_start, summary_end = start + summary_prefix.shape[0], end
+        elif _has_prefix(buf, start, end, text_prefix):
+            docs[k, 2], docs[k, 3] = start + text_prefix.shape[0], end
+            hard[k] = _needs_python(buf, docs[k, 2], end, False)
+            if include_summary and summary_start >= 0:
+                docs[k, 0], docs[k, 1] = summary_start, summary_end
+                hard[k] |= _needs_python(buf, summary_start, summary_end, True)
+            summary_start = summary_end = -1
+            k += 1
+        start = end + 1
+    return docs[:k], hard[:k]
+
+
+# --- the corpus in vocabulary rows -----------------------------------------------------------------
+
+@njit(**_OPTS)
+def remap_range(ids, first, remap, doc_starts, offsets, state, out):
+    """Rows ``remap[ids]`` into ``out``, those mapped to 0 left out; returns how many were kept.
+
+    ``ids`` are the corpus' ids from position ``first``; ``state`` holds the next document and the
+    rows kept so far, carried from range to range; every document starting in the range (at
+    ``doc_starts[d]``) gets ``offsets[d]``, the rows kept before it.
+    """
+    doc, kept = state[0], state[1]
+    n_kept = 0
+    for i in range(ids.shape[0]):
+        while doc < doc_starts.shape[0] and doc_starts[doc] == first + i:
+            offsets[doc] = kept + n_kept
+            doc += 1
+        row = remap[ids[i]]
+        if row > 0:
+            out[n_kept] = row
+            n_kept += 1
+    state[0], state[1] = doc, kept + n_kept
+    return n_kept
