@@ -280,6 +280,25 @@ def test_fix_text_is_ftfy_on_random_texts(text):
     assert clean_text_fast(text) == clean_text(text)
 
 
+MOJIBAKE_ENCODINGS = ["sloppy-windows-1252", "latin-1", "sloppy-windows-1251", "macroman", "cp437", "iso-8859-2"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts_of(list("abc .,'\"éèàçñöüßøæœ’‘“”–—…€£©®™°±×αβжзи日本\xa0") + [" the ", "Ã©", "â€™"], 50),
+       st.sampled_from(MOJIBAKE_ENCODINGS), st.integers(0, 60), st.booleans())
+def test_fix_text_is_ftfy_on_mojibake(text, encoding, keep, nbsp):
+    """Text encoded as UTF-8 and decoded in another encoding, in part, NBSPs for spaces or not."""
+    try:
+        garbled = text.encode("utf-8").decode(encoding)
+    except UnicodeDecodeError:
+        garbled = text
+    garbled = garbled[:keep] + text[keep:]
+    if nbsp:
+        garbled = garbled.replace(" ", "\xa0")
+    assert fix_text(garbled) == ftfy.fix_text(garbled, normalization=None)
+    assert text_module._fix_encoding(garbled, ftfy.badness.is_bad) == ftfy.fix_encoding(garbled)
+
+
 @settings(max_examples=300, deadline=None)
 @given(texts_of(list("aZ .,ÃÂâ€œ©®™°±²³×ÐÎØÙ\x80\x93\xa0¡«¿ВГРСΒΓΞΟ√≈‚Ä"), 40))
 def test_windowed_mojibake_test_is_ftfys(text):

@@ -63,7 +63,7 @@ _SNAP_SUMMARY = np.frombuffer(bytearray(b"review/summary:"), dtype=np.uint8)
 class Words(NamedTuple):
     """The words of a block or of a corpus, numbered from 0 in order of first appearance.
 
-    ``slots`` is an open-addressing table (linear probing, at most half full) of
+    ``slots`` is an open-addressing table (linear probing, at most three quarters full) of
     ``(key, row + 1)`` pairs, 0 where empty; a word's key is its bytes (words of up to 7 bytes,
     which never hold a 0 byte) or its hash with the top bit set. Word ``r`` is
     ``arena[rows[r, 0]:rows[r + 1, 0]]`` (UTF-8) and was seen ``rows[r, 1]`` times. ``sizes``
@@ -77,7 +77,7 @@ class Words(NamedTuple):
 
     @classmethod
     def empty(cls, n_slots: int = 1 << 16, arena_bytes: int = 1 << 20) -> "Words":
-        """A table with room for ``n_slots // 2`` words (a power of two) and ``arena_bytes`` bytes."""
+        """A table of ``n_slots`` slots (a power of two; room for ``3 * n_slots // 4`` words) and ``arena_bytes`` bytes."""
         return cls(*_new_table(n_slots, arena_bytes))
 
     def counts(self) -> np.ndarray:
@@ -90,9 +90,10 @@ class Words(NamedTuple):
 
     def words(self, rows) -> list[str]:
         """The words of some rows, as strings."""
+        rows = np.asarray(rows, dtype=np.int64)
         arena = self.arena[:self.sizes[1]].tobytes()
-        starts = self.rows[:self.sizes[0] + 1, 0].tolist()
-        return [arena[starts[r]:starts[r + 1]].decode("utf-8", "surrogatepass") for r in rows]
+        spans = zip(self.rows[rows, 0].tolist(), self.rows[rows + 1, 0].tolist())
+        return [arena[start:end].decode("utf-8", "surrogatepass") for start, end in spans]
 
 
 def fold_table() -> np.ndarray:
@@ -146,7 +147,7 @@ def compiled() -> bool:
 
 @njit(**_OPTS)
 def _new_table(n_slots, arena_bytes):
-    return (np.zeros((n_slots, 2), dtype=np.uint64), np.zeros((n_slots // 2 + 1, 2), dtype=np.int64),
+    return (np.zeros((n_slots, 2), dtype=np.uint64), np.zeros((n_slots * 3 // 4 + 2, 2), dtype=np.int64),
             np.empty(max(arena_bytes, 64), dtype=np.uint8), np.zeros(3, dtype=np.int64))
 
 
@@ -164,11 +165,11 @@ def word_key(src, start, end, fold):
     return key | _LONG
 
 
-@njit(**_OPTS)
+@njit(inline="always", **_OPTS)
 def _find_or_add(slots, rows, arena, sizes, src, span, key, fold):
     """The row of the word ``fold(src[span[0]:span[1]])`` (key ``key``), added if new; -1 if new and full.
 
-    Full: a row more would fill over half the slots, or its bytes would not fit in the arena.
+    Full: a row more would fill over three quarters of the slots, or its bytes would not fit in the arena.
     """
     start, end = span
     mask = slots.shape[0] - 1
@@ -187,7 +188,7 @@ def _find_or_add(slots, rows, arena, sizes, src, span, key, fold):
                     return row
         slot = (slot + 1) & mask
     n_rows, used = sizes[0], sizes[1]
-    if 2 * (n_rows + 1) > slots.shape[0] or used + end - start > arena.shape[0]:
+    if 4 * (n_rows + 1) > 3 * slots.shape[0] or used + end - start > arena.shape[0]:
         return np.int64(-1)
     for k in range(end - start):
         arena[used + k] = fold[src[start + k]]
@@ -202,7 +203,7 @@ def _grown(slots, rows, arena, sizes, more_bytes, fold):
     """A table with room for one more row and ``more_bytes`` more bytes: ``(slots, rows, arena)``."""
     n_rows, used = sizes[0], sizes[1]
     n_slots = slots.shape[0]
-    while 2 * (n_rows + 1) > n_slots:
+    while 4 * (n_rows + 1) > 3 * n_slots:
         n_slots *= 2
     new_slots, new_rows, new_arena, _ = _new_table(n_slots, max(arena.shape[0], 2 * (used + more_bytes)))
     for i in range(used):
@@ -247,7 +248,7 @@ def merge_words(slots, rows, arena, sizes, words_arena, words_rows, fold):
 
 # --- words of a document ---------------------------------------------------------------------------
 
-@njit(**_OPTS)
+@njit(inline="always", **_OPTS)
 def _skip(src, i, end):
     """How many bytes at ``src[i]`` are not part of a word: a tag, whitespace outside ASCII (0: a word starts).
 

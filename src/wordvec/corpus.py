@@ -648,7 +648,7 @@ def errors_named(path: Path, read: DocumentCount):
 #: Layouts read in blocks of bytes by :func:`read_blocks` (the others are read document by document).
 BLOCK_LAYOUTS = ("text", "snap")
 #: Bytes decompressed at a time by :func:`read_blocks`; a block runs on to the end of its last line.
-BLOCK_BYTES = 1 << 22
+BLOCK_BYTES = 1 << 21
 
 
 def layout_of(path: Path, format: str) -> str:
@@ -735,7 +735,8 @@ def hard_documents(block: bytearray, docs, hard, layout: str,
     """
     import numpy as np
 
-    pieces = [word_bytes(_hard_document(block, docs[d], layout, include_summary)) for d in np.flatnonzero(hard)]
+    pieces = [word_bytes(_hard_document(block, where, layout, include_summary))
+              for where in docs[hard.astype(bool)].tolist()]
     starts = np.zeros(len(pieces) + 1, dtype=np.int64)
     np.cumsum([len(piece) for piece in pieces], out=starts[1:])
     return bytearray(b"".join(pieces)), starts
@@ -743,7 +744,7 @@ def hard_documents(block: bytearray, docs, hard, layout: str,
 
 def _hard_document(block: bytearray, where, layout: str, include_summary: bool) -> str:
     """One document as :func:`_read_text` or :func:`_read_snap` yields it (cleaned alike, faster)."""
-    summary_start, summary_end, start, end = (int(x) for x in where)
+    summary_start, summary_end, start, end = where
     if layout == "text":
         return clean_text_fast(decode_line(block[start:end].rstrip(b"\r\n")))
     text = decode_line(block[start:end].strip())

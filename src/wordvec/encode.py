@@ -350,6 +350,7 @@ def encode_files(sources, format: str = "auto", text_column: str | None = None, 
         lengths.extend(part.lengths)
         if progress is not None and part.ids.shape[0]:
             progress(int(part.ids.shape[0]))
+    release_free_memory()
     provisional = ids.to_array()
     if provisional.shape[0] == 0:
         raise CorpusError("the corpus is empty: no words found in the input")
@@ -396,7 +397,7 @@ def _parts_in_order(jobs: Iterator[tuple], workers: int) -> Iterator[_Part]:
     """The parts of ``jobs`` in order.
 
     With one worker, everything runs here. With more, a reading thread runs ``jobs`` (decompressing
-    the blocks) and hands the blocks to ``workers`` encoding threads, at most ``2 * workers`` ahead
+    the blocks) and hands the blocks to ``workers`` encoding threads, at most ``workers`` ahead
     of the parts taken here; an error on the reading thread is raised here, and stopping here (an
     error, Ctrl-C) stops the reading thread and closes the file.
     """
@@ -405,7 +406,7 @@ def _parts_in_order(jobs: Iterator[tuple], workers: int) -> Iterator[_Part]:
             yield _done(path, read, job)
         return
     pool = ThreadPoolExecutor(workers, thread_name_prefix="wordvec-encode")
-    handed: Queue = Queue(maxsize=2 * workers)
+    handed: Queue = Queue(maxsize=workers)
     stop = threading.Event()
     reader = threading.Thread(target=_read_ahead, args=(jobs, pool, handed, stop), name="wordvec-read", daemon=True)
     reader.start()

@@ -22,7 +22,7 @@ import re
 from typing import Callable, NamedTuple
 
 import ftfy
-from ftfy import fixes
+from ftfy import chardata, fixes
 
 #: The characters Keras's ``Tokenizer`` removes by default.
 KERAS_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
@@ -112,11 +112,12 @@ def fix_text(text: str) -> str:
 
     With the ftfy release this was checked against (6.3), a text of one line (no ``\\n``) of at
     most ``max_decode_length`` characters is one ftfy segment, fixed here by the steps of
-    ``ftfy.fix_and_explain`` in its order, with two exact shortcuts: a step runs only when the text
-    holds a character it can change (found for all steps in one pass), and the mojibake test
-    ``ftfy.badness.is_bad`` searches only short windows around the characters that every one of
-    its patterns needs (:func:`_badness_windows` says when that is exact). Any other text, and
-    any other ftfy release, goes to ftfy itself.
+    ``ftfy.fix_and_explain`` in its order (the encoding steps as :func:`_fix_encoding` follows
+    them), with two exact shortcuts: a step runs only when the text holds a character it can
+    change (found for all steps in one pass), and the mojibake test ``ftfy.badness.is_bad``
+    searches only short windows around the characters that every one of its patterns needs
+    (:func:`_badness_windows` says when that is exact). Any other text, and any other ftfy
+    release, goes to ftfy itself.
 
     Examples
     --------
@@ -131,8 +132,7 @@ def fix_text(text: str) -> str:
         before = text
         if unescape and "&" in text:
             text = fixes.unescape_html(text)
-        if not text.isascii() and steps.is_bad(text):
-            text = ftfy.fix_encoding(text)
+        text = _fix_encoding(text, steps.is_bad)
         present = set(steps.triggers.findall(text))
         for changes, fixer in steps.fixers:
             if present & changes:
@@ -142,6 +142,48 @@ def fix_text(text: str) -> str:
                     present = set(steps.triggers.findall(text))
         if text == before:
             return text
+
+
+def _fix_encoding(text: str, is_bad: Callable[[str], bool]) -> str:
+    """``ftfy.fix_encoding(text)`` (ftfy 6.3, default settings), its mojibake test given as ``is_bad``."""
+    while True:
+        fixed = _fix_encoding_step(text, is_bad)
+        if fixed == text:
+            return text
+        text = fixed
+
+
+def _fix_encoding_step(text: str, is_bad: Callable[[str], bool]) -> str:
+    """One step of ``ftfy.fix_encoding``: ftfy 6.3's ``_fix_encoding_one_step_and_explain`` step for step."""
+    if not text or text.isascii() or not is_bad(text):
+        return text
+    possible = []
+    for encoding in chardata.CHARMAP_ENCODINGS:
+        if chardata.possible_encoding(text, encoding):
+            possible.append(encoding)
+            encoded = text.encode(encoding)
+            if encoding != "macroman" and chardata.ALTERED_UTF8_RE.search(encoded):
+                encoded = fixes.restore_byte_a0(encoded)
+            if encoding.startswith("sloppy"):
+                encoded = fixes.replace_lossy_sequences(encoded)
+            try:
+                return encoded.decode("utf-8-variants" if 0xED in encoded or 0xC0 in encoded else "utf-8")
+            except UnicodeDecodeError:
+                pass
+    if chardata.UTF8_DETECTOR_RE.search(text):
+        fixed = fixes.decode_inconsistent_utf8(text)
+        if fixed != text:
+            return fixed
+    if "latin-1" in possible and "windows-1252" not in possible:
+        try:
+            fixed = text.encode("latin-1").decode("windows-1252")
+            if fixed != text:
+                return fixed
+        except UnicodeDecodeError:
+            pass
+    if chardata.C1_CONTROL_RE.search(text):
+        return fixes.fix_c1_controls(text)
+    return text
 
 
 class _FtfySteps(NamedTuple):
@@ -164,7 +206,6 @@ _FTFY_CHECKED = ((6, 3),)
 @functools.cache
 def _ftfy_steps() -> _FtfySteps | None:
     """The shortcuts of :func:`fix_text` for the installed ftfy, or None where they are not shown exact."""
-    from ftfy import chardata
     from ftfy.badness import BADNESS_RE
 
     try:
@@ -172,7 +213,9 @@ def _ftfy_steps() -> _FtfySteps | None:
     except ValueError:
         return None
     defaults = ftfy.TextFixerConfig()
-    if release not in _FTFY_CHECKED or defaults.unescape_html != "auto":
+    settings = (defaults.unescape_html, defaults.fix_encoding, defaults.restore_byte_a0,
+                defaults.replace_lossy_sequences, defaults.decode_inconsistent_utf8, defaults.fix_c1_controls)
+    if release not in _FTFY_CHECKED or settings != ("auto", True, True, True, True, True):
         return None
     single = [_class_codes(p) for p in (chardata.C1_CONTROL_RE, chardata.SINGLE_QUOTE_RE,
                                         chardata.DOUBLE_QUOTE_RE, fixes.SURROGATE_RE)]
