@@ -3,10 +3,11 @@
 A block is whole lines of a text or SNAP file. :func:`find_lines` and :func:`find_reviews` list its
 documents as byte ranges and flag the ones that are not pure ASCII (or that need the review summary
 joined in a way only the Python reader reproduces); those are cleaned in Python and passed back as
-replacement text. :func:`encode_block` splits every document into words exactly as
-``tokenize(clean_text(...))`` does, numbers the words in order of first appearance, and counts them;
-:func:`merge_words` folds a block's words into the words of the whole corpus. Every kernel releases
-the GIL, so blocks are encoded on several threads at once.
+replacement text (:func:`~wordvec.text.word_bytes`: lower-cased, words separated by ASCII spaces).
+:func:`encode_block` splits every document into words exactly as ``tokenize(clean_text(...))``
+does, numbers the words in order of first appearance, and counts them; :func:`merge` folds a
+block's words into the words of the whole corpus. Every kernel releases the GIL, so blocks are
+encoded on several threads at once.
 
 What the kernels do with the bytes of an ASCII document is what the Python reader does to it:
 
@@ -16,12 +17,10 @@ What the kernels do with the bytes of an ASCII document is what the Python reade
   whitespace (in ASCII: tab, line feed, vertical tab, form feed, carriage return, ``\\x1c-\\x1f``
   and space).
 
-Replacement text comes lower-cased, with the filter characters already spaces; outside ASCII the
-kernels split it on the Unicode whitespace of ``str.split`` (:data:`UNICODE_SPACES`). Words are
-stored as their UTF-8 bytes, so two words are the same exactly when their strings are.
-
-The kernels take plain arrays (a few, each doing one job) and few helpers, so that Numba compiles
-them in seconds; :class:`Words` only names the arrays of a table on the Python side.
+Words are stored as their UTF-8 bytes, so two words are the same exactly when their strings are.
+The kernels take plain arrays, and the per-word table lookup is written out in the loop that
+splits words (:func:`_encode_range`) rather than called: in Numba a call passing arrays costs
+more than the lookup itself.
 
 >>> import numpy as np
 >>> fold = fold_table()
@@ -29,8 +28,8 @@ them in seconds; :class:`Words` only names the arrays of a table on the Python s
 >>> docs, hard = find_lines(buf)
 >>> none = np.zeros(0, np.uint8)
 >>> words, ids, lengths = encode(buf, docs, hard, none, np.zeros(1, np.int64), fold)
->>> ids.tolist(), lengths.tolist(), words.counts().tolist(), words.word(1)
-([0, 0, 1, 1], [3, 1], [2, 2], b'cup')
+>>> ids.tolist(), lengths.tolist(), words.counts().tolist(), words.words([0, 1])
+([0, 0, 1, 1], [3, 1], [2, 2], ['tea', 'cup'])
 """
 
 from __future__ import annotations
@@ -39,9 +38,6 @@ from typing import NamedTuple
 
 import numpy as np
 from numba import njit
-
-#: The code points from U+0080 up that ``str.split`` splits on (checked against Python by the tests).
-UNICODE_SPACES = (0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000)
 
 _OPTS = dict(cache=True, nogil=True, boundscheck=False)
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -52,6 +48,7 @@ _SHORT = 7
 _U8 = np.uint64(8)
 _U32 = np.uint64(32)
 _NEWLINE = 10
+_SPACE = 32
 _TAG_OPEN = 60
 _TAG_CLOSE = 62
 _TAG_MAX_INSIDE = 200
@@ -65,9 +62,10 @@ class Words(NamedTuple):
 
     ``slots`` is an open-addressing table (linear probing, at most three quarters full) of
     ``(key, row + 1)`` pairs, 0 where empty; a word's key is its bytes (words of up to 7 bytes,
-    which never hold a 0 byte) or its hash with the top bit set. Word ``r`` is
-    ``arena[rows[r, 0]:rows[r + 1, 0]]`` (UTF-8) and was seen ``rows[r, 1]`` times. ``sizes``
-    holds the number of rows and of arena bytes used.
+    which never hold a 0 byte) or its hash with the top bit set. ``arena`` holds the words (UTF-8)
+    one after another, each followed by a space: word ``r`` is ``arena[rows[r, 0]:rows[r + 1, 0] - 1]``,
+    seen ``rows[r, 1]`` times. ``sizes`` holds the number of rows, of arena bytes used, and of ids
+    written by the last :func:`encode_block` or :func:`merge`.
     """
 
     slots: np.ndarray
@@ -84,16 +82,12 @@ class Words(NamedTuple):
         """How often each word was seen, by row."""
         return self.rows[:self.sizes[0], 1]
 
-    def word(self, row: int) -> bytes:
-        """The UTF-8 bytes of the word of ``row``."""
-        return self.arena[self.rows[row, 0]:self.rows[row + 1, 0]].tobytes()
-
     def words(self, rows) -> list[str]:
         """The words of some rows, as strings."""
         rows = np.asarray(rows, dtype=np.int64)
         arena = self.arena[:self.sizes[1]].tobytes()
         spans = zip(self.rows[rows, 0].tolist(), self.rows[rows + 1, 0].tolist())
-        return [arena[start:end].decode("utf-8", "surrogatepass") for start, end in spans]
+        return [arena[start:end - 1].decode("utf-8", "surrogatepass") for start, end in spans]
 
 
 def fold_table() -> np.ndarray:
@@ -125,9 +119,15 @@ def encode(buf, docs, hard, replacements, replacement_starts, fold) -> tuple[Wor
 
 
 def merge(total: Words, part: Words, fold) -> tuple[Words, np.ndarray]:
-    """:func:`merge_words` on :class:`Words`: ``(total, rows of part's words in total)``."""
-    n = int(part.sizes[0])
-    slots, rows, arena, numbers = merge_words(*total, part.arena, part.rows[:n + 1], fold)
+    """Fold the words of ``part`` into ``total``: ``(total, the row in total of each word of part)``.
+
+    The words of ``part`` are read as text (each is followed by a space in its arena), so words new
+    to ``total`` are added in the order of ``part``: merging blocks in reading order numbers every
+    word by its first appearance in the whole corpus. Counts add up.
+    """
+    n_part = int(part.sizes[0])
+    slots, rows, arena, numbers = merge_words(*total, part.arena[:part.sizes[1]], n_part, fold)
+    rows[numbers, 1] += part.rows[:n_part, 1] - 1
     return Words(slots, rows, arena, total.sizes), numbers
 
 
@@ -152,54 +152,21 @@ def _new_table(n_slots, arena_bytes):
 
 
 @njit(**_OPTS)
-def word_key(src, start, end, fold):
-    """The key of the word ``fold(src[start:end])`` (see :class:`Words`)."""
+def _word_key(src, start, end):
+    """The key of the word ``src[start:end]`` (lower case already; see :class:`Words`)."""
     key = np.uint64(0)
     if end - start <= _SHORT:
         for k in range(end - start):
-            key |= np.uint64(fold[src[start + k]]) << (_U8 * np.uint64(k))
+            key |= np.uint64(src[start + k]) << (_U8 * np.uint64(k))
         return key
     key = _FNV_OFFSET
     for i in range(start, end):
-        key = (key ^ np.uint64(fold[src[i]])) * _FNV_PRIME
+        key = (key ^ np.uint64(src[i])) * _FNV_PRIME
     return key | _LONG
 
 
-@njit(inline="always", **_OPTS)
-def _find_or_add(slots, rows, arena, sizes, src, span, key, fold):
-    """The row of the word ``fold(src[span[0]:span[1]])`` (key ``key``), added if new; -1 if new and full.
-
-    Full: a row more would fill over three quarters of the slots, or its bytes would not fit in the arena.
-    """
-    start, end = span
-    mask = slots.shape[0] - 1
-    slot = np.int64(((key * _MIX) >> _U32) & np.uint64(mask))
-    while slots[slot, 1] != 0:
-        if slots[slot, 0] == key:
-            row = np.int64(slots[slot, 1]) - 1
-            if end - start <= _SHORT:
-                return row
-            first = rows[row, 0]
-            if rows[row + 1, 0] - first == end - start:
-                k = 0
-                while k < end - start and arena[first + k] == fold[src[start + k]]:
-                    k += 1
-                if k == end - start:
-                    return row
-        slot = (slot + 1) & mask
-    n_rows, used = sizes[0], sizes[1]
-    if 4 * (n_rows + 1) > 3 * slots.shape[0] or used + end - start > arena.shape[0]:
-        return np.int64(-1)
-    for k in range(end - start):
-        arena[used + k] = fold[src[start + k]]
-    slots[slot, 0], slots[slot, 1] = key, n_rows + 1
-    rows[n_rows + 1, 0] = used + end - start
-    sizes[0], sizes[1] = n_rows + 1, used + end - start
-    return n_rows
-
-
 @njit(**_OPTS)
-def _grown(slots, rows, arena, sizes, more_bytes, fold):
+def _grown(slots, rows, arena, sizes, more_bytes):
     """A table with room for one more row and ``more_bytes`` more bytes: ``(slots, rows, arena)``."""
     n_rows, used = sizes[0], sizes[1]
     n_slots = slots.shape[0]
@@ -214,7 +181,7 @@ def _grown(slots, rows, arena, sizes, more_bytes, fold):
         return slots, new_rows, new_arena
     mask = n_slots - 1
     for row in range(n_rows):
-        key = word_key(new_arena, new_rows[row, 0], new_rows[row + 1, 0], fold)
+        key = _word_key(new_arena, new_rows[row, 0], new_rows[row + 1, 0] - 1)
         slot = np.int64(((key * _MIX) >> _U32) & np.uint64(mask))
         while new_slots[slot, 1] != 0:
             slot = (slot + 1) & mask
@@ -223,83 +190,82 @@ def _grown(slots, rows, arena, sizes, more_bytes, fold):
 
 
 @njit(**_OPTS)
-def merge_words(slots, rows, arena, sizes, words_arena, words_rows, fold):
-    """Fold the words of a block (word ``i``: ``words_arena[words_rows[i, 0]:words_rows[i + 1, 0]]``,
-    seen ``words_rows[i, 1]`` times) into the table ``(slots, rows, arena, sizes)``.
+def merge_words(slots, rows, arena, sizes, words, n_words, fold):
+    """Look up (adding them if new) the ``n_words`` words of the text ``words`` in the table
+    ``(slots, rows, arena, sizes)``, each counted once.
 
     Returns ``(slots, rows, arena, numbers)``: the table's arrays (new ones if it grew; ``sizes``
-    is updated in place) and the row of each of the block's words in it. Words new to the table
-    are added in the order given, so merging blocks in reading order numbers every word by its
-    first appearance in the whole corpus.
+    is updated in place) and the row of each word, in order.
     """
-    n = words_rows.shape[0] - 1
-    numbers = np.empty(n, dtype=np.int32)
-    for i in range(n):
-        span = (words_rows[i, 0], words_rows[i + 1, 0])
-        key = word_key(words_arena, span[0], span[1], fold)
-        row = _find_or_add(slots, rows, arena, sizes, words_arena, span, key, fold)
-        if row < 0:
-            slots, rows, arena = _grown(slots, rows, arena, sizes, span[1] - span[0], fold)
-            row = _find_or_add(slots, rows, arena, sizes, words_arena, span, key, fold)
-        rows[row, 1] += words_rows[i, 1]
-        numbers[i] = row
-    return slots, rows, arena, numbers
+    numbers = np.empty(n_words + 1, dtype=np.int32)
+    sizes[2] = 0
+    start = 0
+    while start < words.shape[0]:
+        start = _encode_range(words, (start, words.shape[0]), slots, rows, arena, sizes, fold, numbers)
+        if start < words.shape[0]:
+            slots, rows, arena = _grown(slots, rows, arena, sizes, words.shape[0] - start)
+    return slots, rows, arena, numbers[:sizes[2]]
 
 
 # --- words of a document ---------------------------------------------------------------------------
 
-@njit(inline="always", **_OPTS)
-def _skip(src, i, end):
-    """How many bytes at ``src[i]`` are not part of a word: a tag, whitespace outside ASCII (0: a word starts).
-
-    Called where ``fold`` is not 0 and on ``<``: a tag (``<[^<>]{0,200}>``) is skipped whole, a lone
-    ``<`` alone; a character of :data:`UNICODE_SPACES` is skipped.
-    """
-    lead = np.int64(src[i])
-    if lead == _TAG_OPEN:
-        for j in range(i + 1, min(end, i + _TAG_MAX_INSIDE + 2)):
-            if src[j] == _TAG_CLOSE:
-                return j + 1 - i
-            if src[j] == _TAG_OPEN:
-                break
-        return 1
-    if 0xC2 <= lead <= 0xC2 and i + 1 < end:
-        second = np.int64(src[i + 1])
-        return 2 if second == 0x85 or second == 0xA0 else 0
-    if 0xE1 <= lead <= 0xE3 and i + 2 < end:
-        code = ((lead & 0x0F) << 12) | ((np.int64(src[i + 1]) & 0x3F) << 6) | (np.int64(src[i + 2]) & 0x3F)
-        spaced = (code == 0x1680 or 0x2000 <= code <= 0x200A or code == 0x2028 or code == 0x2029
-                  or code == 0x202F or code == 0x205F or code == 0x3000)
-        return 3 if spaced else 0
-    return 0
+@njit(**_OPTS)
+def _after_tag(src, start, end):
+    """Where reading goes on after the ``<`` at ``start``: past its tag (``<[^<>]{0,200}>``), or the next byte."""
+    for i in range(start + 1, min(end, start + _TAG_MAX_INSIDE + 2)):
+        if src[i] == _TAG_CLOSE:
+            return i + 1
+        if src[i] == _TAG_OPEN:
+            break
+    return start + 1
 
 
 @njit(**_OPTS)
 def _encode_range(src, span, slots, rows, arena, sizes, fold, ids):
     """Append the rows of the words of ``src[span[0]:span[1]]`` to ``ids`` (from ``sizes[2]``), counting them.
 
-    Returns where it stopped: ``span[1]``, or where a new word was met with the table full
-    (grow it and go on from there).
+    Words are split at the bytes ``fold`` maps to 0, and ``<`` starts a tag when one follows;
+    other bytes (those from ``0x80`` up too) are word bytes, lower-cased by ``fold``. Returns where
+    it stopped: ``span[1]``, or where a new word was met with the table full (grow it and go on
+    from there).
     """
     i, end = span
-    n_ids = sizes[2]
+    n_ids, mask = sizes[2], slots.shape[0] - 1
     while i < end:
-        byte = src[i]
-        if fold[byte] == 0 or byte == _TAG_OPEN or byte >= 0xC2:
-            skipped = 1 if fold[byte] == 0 and byte != _TAG_OPEN else _skip(src, i, end)
-            if skipped:
-                i += skipped
-                continue
+        if fold[src[i]] == 0:
+            i = _after_tag(src, i, end) if src[i] == _TAG_OPEN else i + 1
+            continue
         packed, hashed, j = np.uint64(0), _FNV_OFFSET, i
-        while j < end and fold[src[j]] != 0 and (src[j] < 0xC2 or _skip(src, j, end) == 0):
+        while j < end and fold[src[j]] != 0:
             folded = np.uint64(fold[src[j]])
             hashed = (hashed ^ folded) * _FNV_PRIME
             if j - i < _SHORT:
                 packed |= folded << (_U8 * np.uint64(j - i))
             j += 1
-        row = _find_or_add(slots, rows, arena, sizes, src, (i, j), packed if j - i <= _SHORT else hashed | _LONG, fold)
+        key = packed if j - i <= _SHORT else hashed | _LONG
+        slot = np.int64(((key * _MIX) >> _U32) & np.uint64(mask))
+        while slots[slot, 1] != 0:
+            if slots[slot, 0] == key:
+                if j - i <= _SHORT:
+                    break
+                first = rows[np.int64(slots[slot, 1]) - 1, 0]
+                k = 0 if rows[np.int64(slots[slot, 1]), 0] - 1 - first == j - i else j - i + 1
+                while k < j - i and arena[first + k] == fold[src[i + k]]:
+                    k += 1
+                if k == j - i:
+                    break
+            slot = (slot + 1) & mask
+        row = np.int64(slots[slot, 1]) - 1
         if row < 0:
-            break
+            row, used = sizes[0], sizes[1]
+            if 4 * (row + 1) > 3 * slots.shape[0] or used + j - i + 1 > arena.shape[0]:
+                break
+            for k in range(j - i):
+                arena[used + k] = fold[src[i + k]]
+            arena[used + j - i] = _SPACE
+            slots[slot, 0], slots[slot, 1] = key, row + 1
+            rows[row + 1, 0] = used + j - i + 1
+            sizes[0], sizes[1] = row + 1, used + j - i + 1
         rows[row, 1] += 1
         ids[n_ids] = row
         n_ids += 1
@@ -321,7 +287,7 @@ def encode_block(buf, docs, hard, replacements, replacement_starts, fold):
     n_docs = docs.shape[0]
     ids = np.empty(buf.shape[0] // 2 + replacements.shape[0] // 2 + 2 * n_docs + 1, dtype=np.int32)
     lengths = np.empty(n_docs, dtype=np.int64)
-    slots, rows, arena, sizes = _new_table(_FIRST_SLOTS, buf.shape[0] + replacements.shape[0])
+    slots, rows, arena, sizes = _new_table(_FIRST_SLOTS, buf.shape[0] // 2 + replacements.shape[0] + 64)
     n_kept = 0
     k = 0
     for d in range(n_docs):
@@ -335,7 +301,7 @@ def encode_block(buf, docs, hard, replacements, replacement_starts, fold):
             while start < span[1]:
                 start = _encode_range(src, (start, span[1]), slots, rows, arena, sizes, fold, ids)
                 if start < span[1]:
-                    slots, rows, arena = _grown(slots, rows, arena, sizes, 0, fold)
+                    slots, rows, arena = _grown(slots, rows, arena, sizes, span[1] - start)
         if sizes[2] > first:
             lengths[n_kept] = sizes[2] - first
             n_kept += 1

@@ -486,8 +486,8 @@ def _parts_of_documents(documents: Iterable) -> Iterator[_Part]:
 
 
 def _part(first_seen: dict[str, int], ids: list[int], lengths: list[int]) -> _Part:
-    """A :class:`_Part` of words tokenized in Python."""
-    encoded = [word.encode("utf-8", "surrogatepass") for word in first_seen]
+    """A :class:`_Part` of words tokenized in Python (in its arena each word is followed by a space)."""
+    encoded = [word.encode("utf-8", "surrogatepass") + b" " for word in first_seen]
     numbers = np.asarray(ids, dtype=np.int32)
     rows = np.zeros((len(encoded) + 1, 2), dtype=np.int64)
     np.cumsum([len(word) for word in encoded], out=rows[1:, 0])

@@ -76,18 +76,18 @@ def tokenize(text: str, lower: bool = True) -> list[str]:
 
 
 def word_bytes(text: str) -> bytes:
-    """Text as the word splitter of the fast reader takes it: lower-cased UTF-8, filter characters as spaces.
+    """Text as the fast reader's word splitter takes it: lower-cased UTF-8, words separated by ASCII spaces.
 
-    Splitting the result on the whitespace of ``str.split`` gives the UTF-8 bytes of the words of
-    :func:`tokenize` (the filter characters are ASCII, and no byte of a character outside ASCII
-    is one).
+    The whitespace of ``str.split`` (Unicode's too) and the filter characters become spaces, so
+    splitting the result at ASCII spaces gives the UTF-8 bytes of the words of :func:`tokenize`
+    (the filter characters are ASCII, and no byte of a character outside ASCII is one).
 
     Examples
     --------
-    >>> word_bytes("Crème-BRÛLÉE!")
-    b'cr\\xc3\\xa8me br\\xc3\\xbbl\\xc3\\xa9e '
+    >>> word_bytes("Cr\u00e8me-BR\u00dbL\u00c9E!\u00a0Tea")
+    b'cr\\xc3\\xa8me br\\xc3\\xbbl\\xc3\\xa9e  tea'
     """
-    return text.lower().encode("utf-8", "surrogatepass").translate(_FILTER_BYTES)
+    return " ".join(text.lower().split()).encode("utf-8", "surrogatepass").translate(_FILTER_BYTES)
 
 
 def clean_text_fast(text: str) -> str:
@@ -132,16 +132,26 @@ def fix_text(text: str) -> str:
         before = text
         if unescape and "&" in text:
             text = fixes.unescape_html(text)
-        text = _fix_encoding(text, steps.is_bad)
-        present = set(steps.triggers.findall(text))
-        for changes, fixer in steps.fixers:
-            if present & changes:
-                fixed = fixer(text)
-                if fixed != text:
-                    text = fixed
-                    present = set(steps.triggers.findall(text))
+        if not text.isascii() and steps.is_bad(text):
+            text = _fix_encoding(text, steps.is_bad)
+        text = _fix_characters(text, steps)
         if text == before:
             return text
+
+
+def _fix_characters(text: str, steps: "_FtfySteps") -> str:
+    """ftfy's character steps in its order, each run only where the text holds a character it changes."""
+    present = steps.triggers.findall(text)
+    if not present:
+        return text
+    present = set(present)
+    for changes, fixer in steps.fixers:
+        if not changes.isdisjoint(present):
+            fixed = fixer(text)
+            if fixed != text:
+                text = fixed
+                present = set(steps.triggers.findall(text))
+    return text
 
 
 def _fix_encoding(text: str, is_bad: Callable[[str], bool]) -> str:
