@@ -113,7 +113,16 @@ def fold_table() -> np.ndarray:
 
 
 def encode(buf, docs, hard, replacements, replacement_starts, fold) -> tuple[Words, np.ndarray, np.ndarray]:
-    """:func:`encode_block` with its table as :class:`Words`: ``(words, ids, lengths)``."""
+    """:func:`encode_block` with its table as :class:`Words`: ``(words, ids, lengths)``.
+
+    Examples
+    --------
+    >>> buf = np.frombuffer(bytearray(b"b a b"), dtype=np.uint8)
+    >>> words, ids, lengths = encode(buf, np.array([[0, 0, 0, 5]]), np.zeros(1, np.uint8),
+    ...                              np.zeros(0, np.uint8), np.zeros(1, np.int64), fold_table())
+    >>> words.words([0, 1]), ids.tolist(), lengths.tolist()
+    (['b', 'a'], [0, 1, 0], [3])
+    """
     slots, rows, arena, sizes, ids, lengths = encode_block(buf, docs, hard, replacements, replacement_starts, fold)
     return Words(slots, rows, arena, sizes), ids, lengths
 
@@ -124,6 +133,18 @@ def merge(total: Words, part: Words, fold) -> tuple[Words, np.ndarray]:
     The words of ``part`` are read as text (each is followed by a space in its arena), so words new
     to ``total`` are added in the order of ``part``: merging blocks in reading order numbers every
     word by its first appearance in the whole corpus. Counts add up.
+
+    Examples
+    --------
+    >>> fold = fold_table()
+    >>> def words_of(text):
+    ...     buf = np.frombuffer(bytearray(text), dtype=np.uint8)
+    ...     return encode(buf, np.array([[0, 0, 0, len(text)]]), np.zeros(1, np.uint8),
+    ...                   np.zeros(0, np.uint8), np.zeros(1, np.int64), fold)[0]
+    >>> total, rows = merge(Words.empty(16, 64), words_of(b"tea cup tea"), fold)
+    >>> total, rows = merge(total, words_of(b"mug tea"), fold)
+    >>> rows.tolist(), total.words([0, 1, 2]), total.counts().tolist()
+    ([2, 0], ['tea', 'cup', 'mug'], [3, 1, 1])
     """
     n_part = int(part.sizes[0])
     slots, rows, arena, numbers = merge_words(*total, part.arena[:part.sizes[1]], n_part, fold)
@@ -374,6 +395,13 @@ def find_reviews(buf: np.ndarray, include_summary: bool) -> tuple[np.ndarray, np
     ``review/summary:`` line since the previous text when ``include_summary``. It is hard when
     either part holds a byte outside ASCII, or the summary holds a ``<`` (a tag could run on into
     the text).
+
+    Examples
+    --------
+    >>> block = bytearray(b"review/summary: Ok <b\\nreview/text: Tea\\nreview/text: Caf\\xc3\\xa9\\n")
+    >>> docs, hard = find_reviews(np.frombuffer(block, dtype=np.uint8), True)
+    >>> docs.tolist(), hard.tolist()
+    ([[15, 21, 34, 38], [0, 0, 51, 57]], [1, 1])
     """
     return _find_reviews(buf, include_summary, _SNAP_SUMMARY, _SNAP_TEXT)
 

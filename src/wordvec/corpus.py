@@ -628,6 +628,15 @@ def errors_named(path: Path, read: DocumentCount):
     """Turn the errors of reading ``path`` into one :class:`CorpusError` line naming it.
 
     Damaged compressed data says how many documents (``read.count``) came before the damage.
+
+    Examples
+    --------
+    >>> try:
+    ...     with errors_named(Path("reviews.txt"), DocumentCount()):
+    ...         raise PermissionError(13, "Permission denied")
+    ... except CorpusError as err:
+    ...     print(err)
+    reviews.txt: permission denied
     """
     try:
         yield
