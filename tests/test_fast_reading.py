@@ -11,6 +11,7 @@ import bz2
 import gzip
 import lzma
 import threading
+import zlib
 
 import ftfy
 import numpy as np
@@ -306,6 +307,33 @@ def test_windowed_mojibake_test_is_ftfys(text):
 
 def test_mojibake_pattern_of_the_installed_ftfy_is_searched_in_windows():
     assert text_module._badness_windows(ftfy.badness.BADNESS_RE) is not None
+
+
+def _gzip_cases() -> dict[str, bytes]:
+    data = bytes(range(256)) * 40 + b"tea and cups\n" * 50_000
+    whole = gzip.compress(data)
+    return {
+        "one member": whole, "two members": gzip.compress(data[:999]) + gzip.compress(data[999:]),
+        "zero padding": whole + b"\x00" * 100, "padding between": gzip.compress(b"a") + b"\x00" * 7 + whole,
+        "empty member": gzip.compress(b"") + whole, "garbage after": whole + b"garbage",
+        "one byte after": whole + b"\x1f", "cut": whole[:-10], "cut in the header": whole[:5],
+        "bad crc": whole[:-8] + bytes([whole[-8] ^ 1]) + whole[-7:], "bad data": whole[:500] + b"\xff" + whole[501:],
+    }
+
+
+@pytest.mark.parametrize("case", list(_gzip_cases()))
+def test_gzip_is_read_as_gzip_open_reads_it(tmp_path, case):
+    path = tmp_path / "data.gz"
+    path.write_bytes(_gzip_cases()[case])
+
+    def read(opener):
+        try:
+            with opener(path) as handle:
+                return handle.read()
+        except (EOFError, OSError, zlib.error) as err:
+            return "damaged" if isinstance(err, (EOFError, gzip.BadGzipFile, zlib.error)) else repr(err)
+
+    assert read(corpus_module._decompressed) == read(lambda p: gzip.open(p, "rb"))
 
 
 # --- the reader around it: dispatch, errors, progress, Ctrl-C, threads ------------------------------

@@ -92,6 +92,8 @@ _HEAD_BYTES = 8192
 _MAGIC_BYTES = 16
 _BATCH_ROWS = 4096
 _ZSTD_READ_BYTES = 1 << 16
+_GZIP_READ_BYTES = 1 << 18
+_GZIP_OUT_BYTES = 1 << 20
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1A), *range(0x1C, 0x20)])
 _MAX_CONTROL_SHARE = 1 / 20
 _UNPACK = "unpack it and pass the files or their folder"
@@ -225,6 +227,62 @@ class _ZstdReader(_ChunkedReader):
         super().close()
 
 
+class _GzipReader(_ChunkedReader):
+    """The decompressed bytes of a gzip file, member after member, as ``gzip.open`` reads them.
+
+    zlib parses each member's header and checks its CRC and length; zero bytes between or after
+    members are skipped; anything else after a member is not gzip (``BadGzipFile``), and a cut-off
+    member raises ``EOFError``. Each call inflates up to :data:`_GZIP_OUT_BYTES` from large reads,
+    about a sixth less work than ``gzip.GzipFile``, which inflates in small pieces.
+    """
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self._source = open(path, "rb")
+        self._inflate = zlib.decompressobj(31)
+        self._input = b""
+        self._inside = False
+
+    def _next_chunk(self) -> bytes:
+        while True:
+            if not self._input:
+                self._input = self._source.read(_GZIP_READ_BYTES)
+                if not self._input:
+                    if self._inside:
+                        raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+                    return b""
+            if not self._inside and not self._next_member():
+                continue
+            out = self._inflate.decompress(self._input, _GZIP_OUT_BYTES)
+            self._input = self._inflate.unconsumed_tail or self._inflate.unused_data
+            if self._inflate.eof:
+                self._inside = False
+                self._inflate = zlib.decompressobj(31)
+            if out:
+                return out
+
+    def _next_member(self) -> bool:
+        """Skip zero bytes; True if a member starts here (False: more input is needed)."""
+        self._input = self._input.lstrip(b"\x00")
+        if len(self._input) < 2:
+            more = self._source.read(_GZIP_READ_BYTES)
+            if not more:
+                if self._input:
+                    raise gzip.BadGzipFile(f"Not a gzipped file ({self._input!r})")
+                return False
+            self._input += more
+            return False
+        if not self._input.startswith(b"\x1f\x8b"):
+            raise gzip.BadGzipFile(f"Not a gzipped file ({self._input[:2]!r})")
+        self._inside = True
+        return True
+
+    def close(self) -> None:
+        if hasattr(self, "_source"):
+            self._source.close()
+        super().close()
+
+
 class _Utf8FromUnicode(_ChunkedReader):
     """UTF-16 or UTF-32 text (with its byte-order mark) re-encoded as UTF-8 bytes.
 
@@ -257,7 +315,7 @@ def _decompressed(path: Path):
     """A buffered binary stream of the file's bytes, decompressed if they are gzip, bzip2, xz or zstd."""
     compression = _compression_of(_read_magic(path))
     if compression == "gzip":
-        return gzip.open(path, "rb")
+        return io.BufferedReader(_GzipReader(path), buffer_size=_GZIP_OUT_BYTES)
     if compression == "bzip2":
         return bz2.open(path, "rb")
     if compression == "xz":
@@ -692,21 +750,24 @@ def read_blocks(path: Path, layout: str, include_summary: bool, read: DocumentCo
 
 def _line_blocks(stream, carry_summary: bool) -> Iterator[bytearray]:
     block = bytearray()
+    searched = 0
     while True:
-        searched = len(block)
-        chunk = stream.read(BLOCK_BYTES)
+        chunk = stream.read1(BLOCK_BYTES)
         if not chunk:
             break
         block += chunk
+        if len(block) < BLOCK_BYTES:
+            continue
         cut = block.rfind(b"\n", searched) + 1
         if cut == 0:
+            searched = len(block)
             continue
         rest = block[cut:]
         del block[cut:]
         if carry_summary:
             rest[:0] = _pending_summary(block)
         yield block
-        block = rest
+        block, searched = rest, 0
     if block:
         yield block
 
