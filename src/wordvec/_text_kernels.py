@@ -368,26 +368,6 @@ def find_lines(buf):
     return docs, hard
 
 
-@njit(**_OPTS)
-def _has_prefix(buf, start, end, prefix):
-    """Whether the line ``buf[start:end]`` starts with ``prefix``."""
-    if end - start < prefix.shape[0]:
-        return False
-    for k in range(prefix.shape[0]):
-        if buf[start + k] != prefix[k]:
-            return False
-    return True
-
-
-@njit(**_OPTS)
-def _needs_python(buf, start, end, tag_too):
-    """Whether ``buf[start:end]`` holds a byte outside ASCII (or, with ``tag_too``, a ``<``)."""
-    for i in range(start, end):
-        if buf[i] >= 0x80 or (tag_too and buf[i] == _TAG_OPEN):
-            return True
-    return False
-
-
 def find_reviews(buf: np.ndarray, include_summary: bool) -> tuple[np.ndarray, np.ndarray]:
     """The reviews of a block in the SNAP layout: ``(docs, hard)`` as :func:`encode_block` takes them.
 
@@ -408,25 +388,34 @@ def find_reviews(buf: np.ndarray, include_summary: bool) -> tuple[np.ndarray, np
 
 @njit(**_OPTS)
 def _find_reviews(buf, include_summary, summary_prefix, text_prefix):
-    """:func:`find_reviews`, the two line prefixes passed in."""
+    """:func:`find_reviews`, the two line prefixes passed in (compared here, not called: a call per
+    line passing arrays would cost more than the comparison)."""
     n = _count_lines(buf)
     docs = np.zeros((n, 4), dtype=np.int64)
     hard = np.zeros(n, dtype=np.uint8)
     summary_start = summary_end = -1
+    summary_hard = False
     k = 0
     start = 0
     while start < buf.shape[0]:
-        end = start
+        end, seen, tagged = start, np.uint8(0), False
         while end < buf.shape[0] and buf[end] != _NEWLINE:
+            seen |= buf[end]
+            tagged |= buf[end] == _TAG_OPEN
             end += 1
-        if _has_prefix(buf, start, end, summary_prefix):
+        is_summary = end - start >= summary_prefix.shape[0]
+        is_text = end - start >= text_prefix.shape[0]
+        for i in range(summary_prefix.shape[0]):
+            is_summary = is_summary and buf[start + i] == summary_prefix[i]
+            is_text = is_text and (i >= text_prefix.shape[0] or buf[start + i] == text_prefix[i])
+        if is_summary:
             summary_start, summary_end = start + summary_prefix.shape[0], end
-        elif _has_prefix(buf, start, end, text_prefix):
-            docs[k, 2], docs[k, 3] = start + text_prefix.shape[0], end
-            hard[k] = _needs_python(buf, docs[k, 2], end, False)
+            summary_hard = seen >= 0x80 or tagged
+        elif is_text:
+            docs[k, 2], docs[k, 3], hard[k] = start + text_prefix.shape[0], end, seen >> 7
             if include_summary and summary_start >= 0:
                 docs[k, 0], docs[k, 1] = summary_start, summary_end
-                hard[k] |= _needs_python(buf, summary_start, summary_end, True)
+                hard[k] |= summary_hard
             summary_start = summary_end = -1
             k += 1
         start = end + 1
