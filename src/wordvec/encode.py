@@ -18,7 +18,6 @@ import contextlib
 import ctypes
 import functools
 import mmap
-import os
 import re
 import tempfile
 import threading
@@ -34,6 +33,7 @@ from ._text_kernels import Words, encode, find_lines, find_reviews, fold_table, 
 from ._text_kernels import compiled as kernels_compiled
 from .corpus import (BLOCK_LAYOUTS, DocumentCount, Documents, Reading, errors_named, hard_documents,
                      is_compressed, iter_documents, layout_of, read_blocks)
+from ._threads import resolve_threads
 from .errors import CorpusError
 from .text import tokenize
 from .vocab import Vocabulary, select_words
@@ -373,9 +373,7 @@ def _blocks_pay(reading: Reading) -> bool:
 
 
 def _workers(threads: int | None) -> int:
-    if threads is None:
-        return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    return max(1, int(threads))
+    return resolve_threads(threads)
 
 
 def _jobs(reading: Reading, fold: np.ndarray) -> Iterator[tuple]:

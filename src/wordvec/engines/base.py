@@ -39,14 +39,13 @@ by ``wordvec train --engine``, :func:`wordvec.train` and the docs.
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Sequence
 
 import numpy as np
 
-from ..errors import ParameterError
+from .._threads import resolve_threads  # noqa: F401  (engines use it from here)
 
 
 @dataclass(frozen=True)
@@ -151,16 +150,3 @@ class Engine(ABC):
     def train(self, data: TrainingData, params: dict, callbacks: TrainingCallbacks,
               start: EngineState | None = None) -> EngineState:
         """Train on ``data`` with ``params``; go on from ``start`` when given."""
-
-
-def resolve_threads(threads: int | None) -> int:
-    """The number of worker threads every engine uses: ``threads``, or every core when None.
-
-    >>> resolve_threads(3)
-    3
-    """
-    if threads is None:
-        return max(1, os.cpu_count() or 1)
-    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
-        raise ParameterError.out_of_range("threads", threads, "an integer of at least 1")
-    return int(threads)
