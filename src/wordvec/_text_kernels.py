@@ -5,9 +5,10 @@ documents as byte ranges and flag the ones that are not pure ASCII (or that need
 joined in a way only the Python reader reproduces); those are cleaned in Python and passed back as
 replacement text (:func:`~wordvec.text.word_bytes`: lower-cased, words separated by ASCII spaces).
 :func:`encode_block` splits every document into words exactly as ``tokenize(clean_text(...))``
-does, numbers the words in order of first appearance, and counts them; :func:`merge` folds a
-block's words into the words of the whole corpus. Every kernel releases the GIL, so blocks are
-encoded on several threads at once.
+does, numbering and counting them in a table of the words seen so far (each encoding thread keeps
+its own, from block to block); :func:`merge` looks up the words a block added to such a table in
+the words of the whole corpus. Every kernel releases the GIL, so blocks are encoded on several
+threads at once.
 
 What the kernels do with the bytes of an ASCII document is what the Python reader does to it:
 
@@ -26,10 +27,10 @@ more than the lookup itself.
 >>> fold = fold_table()
 >>> buf = np.frombuffer(bytearray(b"Tea<br />tea, cup\\n\\nCUP!\\n"), dtype=np.uint8)
 >>> docs, hard = find_lines(buf)
->>> none = np.zeros(0, np.uint8)
->>> words, ids, lengths = encode(buf, docs, hard, none, np.zeros(1, np.int64), fold)
->>> ids.tolist(), lengths.tolist(), words.counts().tolist(), words.words([0, 1])
-([0, 0, 1, 1], [3, 1], [2, 2], ['tea', 'cup'])
+>>> none = (np.zeros(0, np.uint8), np.zeros(1, np.int64))
+>>> words, ids, lengths = encode(buf, docs, hard, none, Words.empty(16, 64), fold)
+>>> ids.tolist(), lengths.tolist(), words.words([0, 1])
+([0, 0, 1, 1], [3, 1], ['tea', 'cup'])
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ _SPACE = 32
 _TAG_OPEN = 60
 _TAG_CLOSE = 62
 _TAG_MAX_INSIDE = 200
-_FIRST_SLOTS = 1 << 14
 _SNAP_TEXT = np.frombuffer(bytearray(b"review/text:"), dtype=np.uint8)
 _SNAP_SUMMARY = np.frombuffer(bytearray(b"review/summary:"), dtype=np.uint8)
 
@@ -63,13 +63,14 @@ class Words(NamedTuple):
     ``slots`` is an open-addressing table (linear probing, at most three quarters full) of
     ``(key, row + 1)`` pairs, 0 where empty; a word's key is its bytes (words of up to 7 bytes,
     which never hold a 0 byte) or its hash with the top bit set. ``arena`` holds the words (UTF-8)
-    one after another, each followed by a space: word ``r`` is ``arena[rows[r, 0]:rows[r + 1, 0] - 1]``,
-    seen ``rows[r, 1]`` times. ``sizes`` holds the number of rows, of arena bytes used, and of ids
-    written by the last :func:`encode_block` or :func:`merge`.
+    one after another, each followed by a space: word ``r`` is ``arena[starts[r]:starts[r + 1] - 1]``.
+    ``sizes`` holds the number of rows, of arena bytes used, and of ids written by the last
+    :func:`encode_block` or :func:`merge`. (Words are not counted here: counting them from the
+    corpus' ids at the end costs less than a count per word looked up.)
     """
 
     slots: np.ndarray
-    rows: np.ndarray
+    starts: np.ndarray
     arena: np.ndarray
     sizes: np.ndarray
 
@@ -78,15 +79,11 @@ class Words(NamedTuple):
         """A table of ``n_slots`` slots (a power of two; room for ``3 * n_slots // 4`` words) and ``arena_bytes`` bytes."""
         return cls(*_new_table(n_slots, arena_bytes))
 
-    def counts(self) -> np.ndarray:
-        """How often each word was seen, by row."""
-        return self.rows[:self.sizes[0], 1]
-
     def words(self, rows) -> list[str]:
         """The words of some rows, as strings."""
         rows = np.asarray(rows, dtype=np.int64)
         arena = self.arena[:self.sizes[1]].tobytes()
-        spans = zip(self.rows[rows, 0].tolist(), self.rows[rows + 1, 0].tolist())
+        spans = zip(self.starts[rows].tolist(), self.starts[rows + 1].tolist())
         return [arena[start:end - 1].decode("utf-8", "surrogatepass") for start, end in spans]
 
 
@@ -112,44 +109,42 @@ def fold_table() -> np.ndarray:
     return fold
 
 
-def encode(buf, docs, hard, replacements, replacement_starts, fold) -> tuple[Words, np.ndarray, np.ndarray]:
-    """:func:`encode_block` with its table as :class:`Words`: ``(words, ids, lengths)``.
+def encode(buf, docs, hard, replaced, words: Words, fold) -> tuple[Words, np.ndarray, np.ndarray]:
+    """:func:`encode_block` on :class:`Words`: ``(words, ids, lengths)``, ``words`` grown by the block's new words.
+
+    ``replaced`` is ``(replacements, replacement_starts)``. Rows already in ``words`` keep their
+    numbers and bytes (a table that grows is copied), so what was read of them stays valid.
 
     Examples
     --------
     >>> buf = np.frombuffer(bytearray(b"b a b"), dtype=np.uint8)
-    >>> words, ids, lengths = encode(buf, np.array([[0, 0, 0, 5]]), np.zeros(1, np.uint8),
-    ...                              np.zeros(0, np.uint8), np.zeros(1, np.int64), fold_table())
+    >>> none = (np.zeros(0, np.uint8), np.zeros(1, np.int64))
+    >>> words, ids, lengths = encode(buf, np.array([[0, 0, 0, 5]]), np.zeros(1, np.uint8), none,
+    ...                              Words.empty(16, 64), fold_table())
     >>> words.words([0, 1]), ids.tolist(), lengths.tolist()
     (['b', 'a'], [0, 1, 0], [3])
     """
-    slots, rows, arena, sizes, ids, lengths = encode_block(buf, docs, hard, replacements, replacement_starts, fold)
-    return Words(slots, rows, arena, sizes), ids, lengths
+    slots, starts, arena, ids, lengths = encode_block(buf, docs, hard, replaced, tuple(words), fold)
+    return Words(slots, starts, arena, words.sizes), ids, lengths
 
 
-def merge(total: Words, part: Words, fold) -> tuple[Words, np.ndarray]:
-    """Fold the words of ``part`` into ``total``: ``(total, the row in total of each word of part)``.
+def merge(total: Words, text: np.ndarray, n_words: int, fold) -> tuple[Words, np.ndarray]:
+    """Look up the ``n_words`` words of ``text`` (each followed by a space) in ``total``, adding new ones.
 
-    The words of ``part`` are read as text (each is followed by a space in its arena), so words new
-    to ``total`` are added in the order of ``part``: merging blocks in reading order numbers every
-    word by its first appearance in the whole corpus. Counts add up.
+    Returns ``(total, the row of each word)``. New words are added in the order of ``text``, so
+    merging the new words of each block in reading order numbers every word by its first
+    appearance in the whole corpus.
 
     Examples
     --------
     >>> fold = fold_table()
-    >>> def words_of(text):
-    ...     buf = np.frombuffer(bytearray(text), dtype=np.uint8)
-    ...     return encode(buf, np.array([[0, 0, 0, len(text)]]), np.zeros(1, np.uint8),
-    ...                   np.zeros(0, np.uint8), np.zeros(1, np.int64), fold)[0]
-    >>> total, rows = merge(Words.empty(16, 64), words_of(b"tea cup tea"), fold)
-    >>> total, rows = merge(total, words_of(b"mug tea"), fold)
-    >>> rows.tolist(), total.words([0, 1, 2]), total.counts().tolist()
-    ([2, 0], ['tea', 'cup', 'mug'], [3, 1, 1])
+    >>> total, rows = merge(Words.empty(16, 64), np.frombuffer(bytearray(b"tea cup "), np.uint8), 2, fold)
+    >>> total, rows = merge(total, np.frombuffer(bytearray(b"mug tea "), np.uint8), 2, fold)
+    >>> rows.tolist(), total.words([0, 1, 2])
+    ([2, 0], ['tea', 'cup', 'mug'])
     """
-    n_part = int(part.sizes[0])
-    slots, rows, arena, numbers = merge_words(*total, part.arena[:part.sizes[1]], n_part, fold)
-    rows[numbers, 1] += part.rows[:n_part, 1] - 1
-    return Words(slots, rows, arena, total.sizes), numbers
+    slots, starts, arena, numbers = merge_words(*total, text, n_words, fold)
+    return Words(slots, starts, arena, total.sizes), numbers
 
 
 def compiled() -> bool:
@@ -168,7 +163,7 @@ def compiled() -> bool:
 
 @njit(**_OPTS)
 def _new_table(n_slots, arena_bytes):
-    return (np.zeros((n_slots, 2), dtype=np.uint64), np.zeros((n_slots * 3 // 4 + 2, 2), dtype=np.int64),
+    return (np.zeros((n_slots, 2), dtype=np.uint64), np.zeros(n_slots * 3 // 4 + 2, dtype=np.int64),
             np.empty(max(arena_bytes, 64), dtype=np.uint8), np.zeros(3, dtype=np.int64))
 
 
@@ -187,45 +182,45 @@ def _word_key(src, start, end):
 
 
 @njit(**_OPTS)
-def _grown(slots, rows, arena, sizes, more_bytes):
-    """A table with room for one more row and ``more_bytes`` more bytes: ``(slots, rows, arena)``."""
+def _grown(slots, starts, arena, sizes, more_bytes):
+    """A table with room for one more row and ``more_bytes`` more bytes: ``(slots, starts, arena)``."""
     n_rows, used = sizes[0], sizes[1]
     n_slots = slots.shape[0]
     while 4 * (n_rows + 1) > 3 * n_slots:
         n_slots *= 2
-    new_slots, new_rows, new_arena, _ = _new_table(n_slots, max(arena.shape[0], 2 * (used + more_bytes)))
+    new_slots, new_starts, new_arena, _ = _new_table(n_slots, max(arena.shape[0], 2 * (used + more_bytes)))
     for i in range(used):
         new_arena[i] = arena[i]
     for row in range(n_rows + 1):
-        new_rows[row, 0], new_rows[row, 1] = rows[row, 0], rows[row, 1]
+        new_starts[row] = starts[row]
     if n_slots == slots.shape[0]:
-        return slots, new_rows, new_arena
+        return slots, new_starts, new_arena
     mask = n_slots - 1
     for row in range(n_rows):
-        key = _word_key(new_arena, new_rows[row, 0], new_rows[row + 1, 0] - 1)
+        key = _word_key(new_arena, new_starts[row], new_starts[row + 1] - 1)
         slot = np.int64(((key * _MIX) >> _U32) & np.uint64(mask))
         while new_slots[slot, 1] != 0:
             slot = (slot + 1) & mask
         new_slots[slot, 0], new_slots[slot, 1] = key, row + 1
-    return new_slots, new_rows, new_arena
+    return new_slots, new_starts, new_arena
 
 
 @njit(**_OPTS)
-def merge_words(slots, rows, arena, sizes, words, n_words, fold):
+def merge_words(slots, starts, arena, sizes, words, n_words, fold):
     """Look up (adding them if new) the ``n_words`` words of the text ``words`` in the table
-    ``(slots, rows, arena, sizes)``, each counted once.
+    ``(slots, starts, arena, sizes)``.
 
-    Returns ``(slots, rows, arena, numbers)``: the table's arrays (new ones if it grew; ``sizes``
+    Returns ``(slots, starts, arena, numbers)``: the table's arrays (new ones if it grew; ``sizes``
     is updated in place) and the row of each word, in order.
     """
     numbers = np.empty(n_words + 1, dtype=np.int32)
     sizes[2] = 0
     start = 0
     while start < words.shape[0]:
-        start = _encode_range(words, (start, words.shape[0]), slots, rows, arena, sizes, fold, numbers)
+        start = _encode_range(words, (start, words.shape[0]), slots, starts, arena, sizes, fold, numbers)
         if start < words.shape[0]:
-            slots, rows, arena = _grown(slots, rows, arena, sizes, words.shape[0] - start)
-    return slots, rows, arena, numbers[:sizes[2]]
+            slots, starts, arena = _grown(slots, starts, arena, sizes, words.shape[0] - start)
+    return slots, starts, arena, numbers[:sizes[2]]
 
 
 # --- words of a document ---------------------------------------------------------------------------
@@ -242,8 +237,8 @@ def _after_tag(src, start, end):
 
 
 @njit(**_OPTS)
-def _encode_range(src, span, slots, rows, arena, sizes, fold, ids):
-    """Append the rows of the words of ``src[span[0]:span[1]]`` to ``ids`` (from ``sizes[2]``), counting them.
+def _encode_range(src, span, slots, starts, arena, sizes, fold, ids):
+    """Append the rows of the words of ``src[span[0]:span[1]]`` to ``ids`` (from ``sizes[2]``).
 
     Words are split at the bytes ``fold`` maps to 0, and ``<`` starts a tag when one follows;
     other bytes (those from ``0x80`` up too) are word bytes, lower-cased by ``fold``. Returns where
@@ -269,8 +264,8 @@ def _encode_range(src, span, slots, rows, arena, sizes, fold, ids):
             if slots[slot, 0] == key:
                 if j - i <= _SHORT:
                     break
-                first = rows[np.int64(slots[slot, 1]) - 1, 0]
-                k = 0 if rows[np.int64(slots[slot, 1]), 0] - 1 - first == j - i else j - i + 1
+                first = starts[np.int64(slots[slot, 1]) - 1]
+                k = 0 if starts[np.int64(slots[slot, 1])] - 1 - first == j - i else j - i + 1
                 while k < j - i and arena[first + k] == fold[src[i + k]]:
                     k += 1
                 if k == j - i:
@@ -285,9 +280,8 @@ def _encode_range(src, span, slots, rows, arena, sizes, fold, ids):
                 arena[used + k] = fold[src[i + k]]
             arena[used + j - i] = _SPACE
             slots[slot, 0], slots[slot, 1] = key, row + 1
-            rows[row + 1, 0] = used + j - i + 1
+            starts[row + 1] = used + j - i + 1
             sizes[0], sizes[1] = row + 1, used + j - i + 1
-        rows[row, 1] += 1
         ids[n_ids] = row
         n_ids += 1
         i = j
@@ -296,19 +290,23 @@ def _encode_range(src, span, slots, rows, arena, sizes, fold, ids):
 
 
 @njit(**_OPTS)
-def encode_block(buf, docs, hard, replacements, replacement_starts, fold):
-    """Number the words of a block's documents: ``(slots, rows, arena, sizes, ids, lengths)``.
+def encode_block(buf, docs, hard, replaced, table, fold):
+    """Number the words of a block's documents in the table of words seen so far.
 
     Document ``d`` is ``buf[docs[d, 0]:docs[d, 1]]`` then ``buf[docs[d, 2]:docs[d, 3]]`` (a review's
-    summary and text), or, where ``hard[d]``, the next replacement
-    ``replacements[replacement_starts[k]:replacement_starts[k + 1]]``. The first four arrays are a
-    table of the block's words (:class:`Words`), ``ids`` the rows of its words in order, ``lengths``
-    the number of words of each document that has any (documents without words are left out).
+    summary and text), or, where ``hard[d]``, the next replacement (``replaced`` is
+    ``(replacements, starts)``: replacement ``k`` is ``replacements[starts[k]:starts[k + 1]]``).
+    ``table`` is ``(slots, starts, arena, sizes)`` (:class:`Words`); new words are added to it.
+    Returns ``(slots, starts, arena, ids, lengths)``: the table's arrays (new ones if it grew;
+    ``sizes`` is updated in place), the rows of the block's words in order, and the number of words
+    of each document that has any (documents without words are left out).
     """
+    replacements, replacement_starts = replaced
+    slots, starts, arena, sizes = table
     n_docs = docs.shape[0]
     ids = np.empty(buf.shape[0] // 2 + replacements.shape[0] // 2 + 2 * n_docs + 1, dtype=np.int32)
     lengths = np.empty(n_docs, dtype=np.int64)
-    slots, rows, arena, sizes = _new_table(_FIRST_SLOTS, buf.shape[0] // 2 + replacements.shape[0] + 64)
+    sizes[2] = 0
     n_kept = 0
     k = 0
     for d in range(n_docs):
@@ -320,13 +318,13 @@ def encode_block(buf, docs, hard, replacements, replacement_starts, fold):
                 k += 1
             start = span[0]
             while start < span[1]:
-                start = _encode_range(src, (start, span[1]), slots, rows, arena, sizes, fold, ids)
+                start = _encode_range(src, (start, span[1]), slots, starts, arena, sizes, fold, ids)
                 if start < span[1]:
-                    slots, rows, arena = _grown(slots, rows, arena, sizes, span[1] - start)
+                    slots, starts, arena = _grown(slots, starts, arena, sizes, span[1] - start)
         if sizes[2] > first:
             lengths[n_kept] = sizes[2] - first
             n_kept += 1
-    return slots, rows, arena, sizes, ids[:sizes[2]], lengths[:n_kept]
+    return slots, starts, arena, ids[:sizes[2]], lengths[:n_kept]
 
 
 # --- documents of a block --------------------------------------------------------------------------

@@ -295,12 +295,44 @@ BLOCKS_COLD_FROM_BYTES = 24 << 20
 
 
 class _Part(NamedTuple):
-    """Some documents: their words, numbered from 0 by first appearance, the numbers of their words
-    in reading order (``ids``), and the sizes of the documents that have words (``lengths``)."""
+    """Some documents, their words numbered in a table of words (:class:`~wordvec._text_kernels.Words`).
 
+    ``source`` names the table (an encoding thread keeps one from block to block; documents read
+    one by one get a table each); rows ``first`` to ``last`` of ``words`` are the words the table
+    first met in these documents. ``ids`` are the rows of the documents' words in reading order,
+    ``lengths`` the sizes of the documents that have words.
+    """
+
+    source: object
     words: Words
+    first: int
+    last: int
     ids: np.ndarray
     lengths: np.ndarray
+
+
+class _Numbering:
+    """The words of the whole corpus, numbered by first appearance, and each thread table's rows in it."""
+
+    def __init__(self, fold: np.ndarray):
+        self.fold = fold
+        self.total = Words.empty()
+        self.maps: dict[object, tuple[np.ndarray, int]] = {}
+
+    def numbers(self, part: _Part) -> np.ndarray:
+        """The corpus numbers of the words of ``part`` (parts must come in reading order)."""
+        mapped, filled = self.maps.pop(part.source, (np.zeros(0, dtype=np.int32), 0))
+        if filled != part.first:
+            raise RuntimeError("parts of one table merged out of order")
+        starts = part.words.starts
+        text = part.words.arena[starts[part.first]:starts[part.last]]
+        self.total, new = merge(self.total, text, part.last - part.first, self.fold)
+        if mapped.shape[0] < part.last:
+            mapped = np.concatenate([mapped[:filled], np.empty(max(part.last, 2 * filled) - filled, dtype=np.int32)])
+        mapped[part.first:part.last] = new
+        if isinstance(part.source, _Table):  # more parts of this table follow
+            self.maps[part.source] = (mapped, part.last)
+        return mapped[part.ids]
 
 
 def encode_files(sources, format: str = "auto", text_column: str | None = None, include_summary: bool = False,
@@ -340,13 +372,11 @@ def encode_files(sources, format: str = "auto", text_column: str | None = None, 
     if isinstance(sources, (str, Path)):
         sources = [sources]
     reading = Reading(list(sources), format, text_column, include_summary)
-    fold = fold_table()
-    total = Words.empty()
+    numbering = _Numbering(fold_table())
     ids = _SpooledInts()
     lengths = _GrowingInts(np.int64)
-    for part in _parts_in_order(_jobs(reading, fold), _workers(threads)):
-        total, numbers = merge(total, part.words, fold)
-        ids.extend(numbers[part.ids])
+    for part in _parts_in_order(_jobs(reading, numbering.fold), _workers(threads)):
+        ids.extend(numbering.numbers(part))
         lengths.extend(part.lengths)
         if progress is not None and part.ids.shape[0]:
             progress(int(part.ids.shape[0]))
@@ -354,10 +384,13 @@ def encode_files(sources, format: str = "auto", text_column: str | None = None, 
     provisional = ids.to_array()
     if provisional.shape[0] == 0:
         raise CorpusError("the corpus is empty: no words found in the input")
-    n_words = int(total.sizes[0])
-    vocab, order = _vocabulary(total.counts().copy(), total.words, num_words, min_count)
-    del total
-    corpus = remap_tokens(provisional, lengths.to_array(), _rows(order, n_words))
+    counts = np.zeros(int(numbering.total.sizes[0]), dtype=np.int64)
+    for start, end in _blocks(provisional.shape[0]):
+        counts += np.bincount(provisional[start:end], minlength=counts.shape[0])
+        forget_pages(provisional, start, end)
+    vocab, order = _vocabulary(counts, numbering.total.words, num_words, min_count)
+    del numbering
+    corpus = remap_tokens(provisional, lengths.to_array(), _rows(order, counts.shape[0]))
     del provisional, ids
     release_free_memory()
     return vocab, corpus
@@ -378,17 +411,43 @@ def _workers(threads: int | None) -> int:
 
 def _jobs(reading: Reading, fold: np.ndarray) -> Iterator[tuple]:
     """``(path, count, job)`` in reading order: a job encodes a block (a callable) or is a ready :class:`_Part`."""
+    tables = _ThreadTables()
     for path in reading.files():
         read = DocumentCount()
         with errors_named(path, read):
             layout = layout_of(path, reading.format)
         if layout in BLOCK_LAYOUTS:
             for block in read_blocks(path, layout, reading.include_summary, read):
-                yield path, read, functools.partial(_encode_bytes, block, layout, reading.include_summary, fold)
+                yield path, read, functools.partial(_encode_bytes, block, layout, reading.include_summary,
+                                                    fold, tables)
         else:
             documents = iter_documents(path, reading.format, reading.text_column, reading.include_summary)
             for part in _parts_of_documents(documents):
                 yield path, read, part
+
+
+class _ThreadTables:
+    """The table of words of each thread that encodes blocks, kept from block to block.
+
+    A thread encodes its blocks in reading order (the pool hands blocks out first come, first
+    served), so the words its table first meets in a block are always the rows it added last.
+    """
+
+    def __init__(self):
+        self.tables: dict[int, _Table] = {}
+
+    def of_this_thread(self) -> "_Table":
+        """The table of the calling thread."""
+        return self.tables.setdefault(threading.get_ident(), _Table(Words.empty(1 << 14, 1 << 18)))
+
+
+class _Table:
+    """One thread's table of words (replaced by a copy when it grows); names its parts' source."""
+
+    __slots__ = ("words",)
+
+    def __init__(self, words: Words):
+        self.words = words
 
 
 def _parts_in_order(jobs: Iterator[tuple], workers: int) -> Iterator[_Part]:
@@ -456,12 +515,18 @@ def _done(path: Path, read: DocumentCount, job) -> _Part:
     return part
 
 
-def _encode_bytes(block: bytearray, layout: str, include_summary: bool, fold: np.ndarray) -> _Part:
-    """Encode one block of whole lines of a text (``layout="text"``) or SNAP file."""
+def _encode_bytes(block: bytearray, layout: str, include_summary: bool, fold: np.ndarray,
+                  tables: _ThreadTables) -> _Part:
+    """Encode one block of whole lines of a text (``layout="text"``) or SNAP file, in this thread's table."""
     buf = np.frombuffer(block, dtype=np.uint8)
     docs, hard = find_reviews(buf, include_summary) if layout == "snap" else find_lines(buf)
     replacements, starts = hard_documents(block, docs, hard, layout, include_summary)
-    return _Part(*encode(buf, docs, hard, np.frombuffer(replacements, dtype=np.uint8), starts, fold))
+    table = tables.of_this_thread()
+    first = int(table.words.sizes[0])
+    words, ids, lengths = encode(buf, docs, hard, (np.frombuffer(replacements, dtype=np.uint8), starts),
+                                 table.words, fold)
+    table.words = words
+    return _Part(table, words, first, int(words.sizes[0]), ids, lengths)
 
 
 def _parts_of_documents(documents: Iterable) -> Iterator[_Part]:
@@ -487,10 +552,9 @@ def _part(first_seen: dict[str, int], ids: list[int], lengths: list[int]) -> _Pa
     """A :class:`_Part` of words tokenized in Python (in its arena each word is followed by a space)."""
     encoded = [word.encode("utf-8", "surrogatepass") + b" " for word in first_seen]
     numbers = np.asarray(ids, dtype=np.int32)
-    rows = np.zeros((len(encoded) + 1, 2), dtype=np.int64)
-    np.cumsum([len(word) for word in encoded], out=rows[1:, 0])
-    rows[:-1, 1] = np.bincount(numbers, minlength=len(encoded))
+    starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(word) for word in encoded], out=starts[1:])
     arena = np.frombuffer(bytearray(b"".join(encoded)), dtype=np.uint8)
     sizes = np.array([len(encoded), arena.shape[0], numbers.shape[0]], dtype=np.int64)
-    return _Part(Words(np.zeros((0, 2), dtype=np.uint64), rows, arena, sizes), numbers,
-                 np.asarray(lengths, dtype=np.int64))
+    return _Part(object(), Words(np.zeros((0, 2), dtype=np.uint64), starts, arena, sizes), 0, len(encoded),
+                 numbers, np.asarray(lengths, dtype=np.int64))
