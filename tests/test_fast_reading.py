@@ -126,6 +126,8 @@ ODD_LINES = [
     "tags outside ASCII: <i>caf\u00e9</i> and < open".encode(),
     b"<" + b"x" * 200 + b"> kept out",
     b"<" + b"y" * 201 + b"> kept in",
+    b"a tag opened <on one line",
+    b"and closed> on the next is no tag",
     b"nul\x00bytes\x00 here",
     b"control \x01chars\x7f and \x1cfile\x1dgroup\x1erecord\x1funit separators",
     "unicode spaces:\u00a0nbsp\u2003em\u3000ideo\u0085nel\u2028ls\u202fnarrow".encode(),

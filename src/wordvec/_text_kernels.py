@@ -214,13 +214,14 @@ def merge_words(slots, starts, arena, sizes, words, n_words, fold):
     is updated in place) and the row of each word, in order.
     """
     numbers = np.empty(n_words + 1, dtype=np.int32)
-    sizes[2] = 0
+    tally = np.zeros(4, dtype=np.int64)
     start = 0
     while start < words.shape[0]:
-        start = _encode_range(words, (start, words.shape[0]), slots, starts, arena, sizes, fold, numbers)
+        start = _encode_range(words, (start, words.shape[0], False), (slots, starts, arena, sizes), fold,
+                              numbers, tally)
         if start < words.shape[0]:
             slots, starts, arena = _grown(slots, starts, arena, sizes, words.shape[0] - start)
-    return slots, starts, arena, numbers[:sizes[2]]
+    return slots, starts, arena, numbers[:tally[0]]
 
 
 # --- words of a document ---------------------------------------------------------------------------
@@ -231,24 +232,31 @@ def _after_tag(src, start, end):
     for i in range(start + 1, min(end, start + _TAG_MAX_INSIDE + 2)):
         if src[i] == _TAG_CLOSE:
             return i + 1
-        if src[i] == _TAG_OPEN:
+        if src[i] == _TAG_OPEN or src[i] == _NEWLINE:  # a tag never runs on to the next document
             break
     return start + 1
 
 
 @njit(**_OPTS)
-def _encode_range(src, span, slots, starts, arena, sizes, fold, ids):
-    """Append the rows of the words of ``src[span[0]:span[1]]`` to ``ids`` (from ``sizes[2]``).
+def _encode_range(src, span, table, fold, ids, tally):
+    """Append the rows of the words of ``src[span[0]:span[1]]`` to ``ids``, in the table
+    ``(slots, starts, arena, sizes)``.
 
     Words are split at the bytes ``fold`` maps to 0, and ``<`` starts a tag when one follows;
-    other bytes (those from ``0x80`` up too) are word bytes, lower-cased by ``fold``. Returns where
-    it stopped: ``span[1]``, or where a new word was met with the table full (grow it and go on
-    from there).
+    other bytes (those from ``0x80`` up too) are word bytes, lower-cased by ``fold``. ``tally`` is
+    ``[words written to ids, where the current document started in ids, documents with words,
+    their sizes...]``: a line feed ends a document, and so does the end of the range when
+    ``span[2]``. Returns where it stopped: ``span[1]``, or where a new word was met with the table
+    full (grow it and go on from there). The table lookup is written out here, not called: a call
+    passing arrays costs more than the lookup itself, and this runs for every word.
     """
-    i, end = span
-    n_ids, mask = sizes[2], slots.shape[0] - 1
+    slots, starts, arena, sizes = table
+    i, end, closes = span
+    n_ids, mask = tally[0], slots.shape[0] - 1
     while i < end:
         if fold[src[i]] == 0:
+            if src[i] == _NEWLINE and n_ids > tally[1]:
+                tally[3 + tally[2]], tally[1], tally[2] = n_ids - tally[1], n_ids, tally[2] + 1
             i = _after_tag(src, i, end) if src[i] == _TAG_OPEN else i + 1
             continue
         packed, hashed, j = np.uint64(0), _FNV_OFFSET, i
@@ -285,7 +293,9 @@ def _encode_range(src, span, slots, starts, arena, sizes, fold, ids):
         ids[n_ids] = row
         n_ids += 1
         i = j
-    sizes[2] = n_ids
+    tally[0] = n_ids
+    if i >= end and closes and n_ids > tally[1]:
+        tally[3 + tally[2]], tally[1], tally[2] = n_ids - tally[1], n_ids, tally[2] + 1
     return i
 
 
@@ -296,35 +306,45 @@ def encode_block(buf, docs, hard, replaced, table, fold):
     Document ``d`` is ``buf[docs[d, 0]:docs[d, 1]]`` then ``buf[docs[d, 2]:docs[d, 3]]`` (a review's
     summary and text), or, where ``hard[d]``, the next replacement (``replaced`` is
     ``(replacements, starts)``: replacement ``k`` is ``replacements[starts[k]:starts[k + 1]]``).
-    ``table`` is ``(slots, starts, arena, sizes)`` (:class:`Words`); new words are added to it.
-    Returns ``(slots, starts, arena, ids, lengths)``: the table's arrays (new ones if it grew;
-    ``sizes`` is updated in place), the rows of the block's words in order, and the number of words
-    of each document that has any (documents without words are left out).
+    Documents that are consecutive lines (no summary) are read in one go, the line feeds between
+    them ending each. ``table`` is ``(slots, starts, arena, sizes)`` (:class:`Words`); new words are
+    added to it. Returns ``(slots, starts, arena, ids, lengths)``: the table's arrays (new ones if
+    it grew; ``sizes`` is updated in place), the rows of the block's words in order, and the number
+    of words of each document that has any (documents without words are left out).
     """
     replacements, replacement_starts = replaced
-    slots, starts, arena, sizes = table
     n_docs = docs.shape[0]
     ids = np.empty(buf.shape[0] // 2 + replacements.shape[0] // 2 + 2 * n_docs + 1, dtype=np.int32)
-    lengths = np.empty(n_docs, dtype=np.int64)
-    sizes[2] = 0
-    n_kept = 0
-    k = 0
-    for d in range(n_docs):
-        first = sizes[2]
-        for part in range(1 if hard[d] else 2):
-            src, span = buf, (docs[d, 2 * part], docs[d, 2 * part + 1])
-            if hard[d]:
-                src, span = replacements, (replacement_starts[k], replacement_starts[k + 1])
-                k += 1
-            start = span[0]
-            while start < span[1]:
-                start = _encode_range(src, (start, span[1]), slots, starts, arena, sizes, fold, ids)
-                if start < span[1]:
-                    slots, starts, arena = _grown(slots, starts, arena, sizes, span[1] - start)
-        if sizes[2] > first:
-            lengths[n_kept] = sizes[2] - first
-            n_kept += 1
-    return slots, starts, arena, ids[:sizes[2]], lengths[:n_kept]
+    tally = np.zeros(n_docs + 3, dtype=np.int64)
+    d = k = 0
+    while d < n_docs:
+        last = d
+        if hard[d]:
+            src, span, k = replacements, (replacement_starts[k], replacement_starts[k + 1], True), k + 1
+        else:
+            while (last + 1 < n_docs and not hard[last + 1] and docs[last + 1, 1] == docs[last + 1, 0]
+                   and docs[last + 1, 2] == docs[last, 3] + 1):
+                last += 1
+            src, span = buf, (docs[d, 2], docs[last, 3], True)
+            if docs[d, 1] > docs[d, 0]:
+                table = _encode_all(buf, (docs[d, 0], docs[d, 1], False), table, fold, ids, tally)
+        table = _encode_all(src, span, table, fold, ids, tally)
+        d = last + 1
+    slots, starts, arena, sizes = table
+    return slots, starts, arena, ids[:tally[0]], tally[3:3 + tally[2]].copy()
+
+
+@njit(**_OPTS)
+def _encode_all(src, span, table, fold, ids, tally):
+    """:func:`_encode_range` on the whole span, growing the table as needed; returns the table."""
+    start, end, closes = span
+    while True:
+        start = _encode_range(src, (start, end, closes), table, fold, ids, tally)
+        if start >= end:
+            return table
+        slots, starts, arena, sizes = table
+        slots, starts, arena = _grown(slots, starts, arena, sizes, end - start)
+        table = (slots, starts, arena, sizes)
 
 
 # --- documents of a block --------------------------------------------------------------------------
