@@ -246,7 +246,7 @@ def _encode_range(src, span, table, fold, ids, tally):
     other bytes (those from ``0x80`` up too) are word bytes, lower-cased by ``fold``. ``tally`` is
     ``[words written to ids, where the current document started in ids, documents with words,
     their sizes...]``: a line feed ends a document, and so does the end of the range when
-    ``span[2]``. Returns where it stopped: ``span[1]``, or where a new word was met with the table
+    ``span[2]`` (no more documents are recorded than ``tally`` has room for). Returns where it stopped: ``span[1]``, or where a new word was met with the table
     full (grow it and go on from there). The table lookup is written out here, not called: a call
     passing arrays costs more than the lookup itself, and this runs for every word.
     """
@@ -255,7 +255,7 @@ def _encode_range(src, span, table, fold, ids, tally):
     n_ids, mask = tally[0], slots.shape[0] - 1
     while i < end:
         if fold[src[i]] == 0:
-            if src[i] == _NEWLINE and n_ids > tally[1]:
+            if src[i] == _NEWLINE and n_ids > tally[1] and 3 + tally[2] < tally.shape[0]:
                 tally[3 + tally[2]], tally[1], tally[2] = n_ids - tally[1], n_ids, tally[2] + 1
             i = _after_tag(src, i, end) if src[i] == _TAG_OPEN else i + 1
             continue
@@ -294,7 +294,7 @@ def _encode_range(src, span, table, fold, ids, tally):
         n_ids += 1
         i = j
     tally[0] = n_ids
-    if i >= end and closes and n_ids > tally[1]:
+    if i >= end and closes and n_ids > tally[1] and 3 + tally[2] < tally.shape[0]:
         tally[3 + tally[2]], tally[1], tally[2] = n_ids - tally[1], n_ids, tally[2] + 1
     return i
 
@@ -314,7 +314,10 @@ def encode_block(buf, docs, hard, replaced, table, fold):
     """
     replacements, replacement_starts = replaced
     n_docs = docs.shape[0]
-    ids = np.empty(buf.shape[0] // 2 + replacements.shape[0] // 2 + 2 * n_docs + 1, dtype=np.int32)
+    room = replacements.shape[0] // 2 + n_docs + 1  # a word takes a byte and a separator, or ends a range
+    for d in range(n_docs):
+        room += (docs[d, 1] - docs[d, 0] + 1) // 2 + (docs[d, 3] - docs[d, 2] + 1) // 2
+    ids = np.empty(room, dtype=np.int32)
     tally = np.zeros(n_docs + 3, dtype=np.int64)
     d = k = 0
     while d < n_docs:
