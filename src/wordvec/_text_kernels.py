@@ -128,23 +128,26 @@ def encode(buf, docs, hard, replaced, words: Words, fold) -> tuple[Words, np.nda
     return Words(slots, starts, arena, words.sizes), ids, lengths
 
 
-def merge(total: Words, text: np.ndarray, n_words: int, fold) -> tuple[Words, np.ndarray]:
-    """Look up the ``n_words`` words of ``text`` (each followed by a space) in ``total``, adding new ones.
+def merge(total: Words, text: np.ndarray, fold) -> tuple[Words, np.ndarray]:
+    """Look up the words of ``text`` (words each followed by a space) in ``total``, adding new ones.
 
-    Returns ``(total, the row of each word)``. New words are added in the order of ``text``, so
+    Returns ``(total, the row of each word)``: ``text`` is encoded as one document. New words are
+    added in the order of ``text``, so
     merging the new words of each block in reading order numbers every word by its first
     appearance in the whole corpus.
 
     Examples
     --------
     >>> fold = fold_table()
-    >>> total, rows = merge(Words.empty(16, 64), np.frombuffer(bytearray(b"tea cup "), np.uint8), 2, fold)
-    >>> total, rows = merge(total, np.frombuffer(bytearray(b"mug tea "), np.uint8), 2, fold)
+    >>> total, rows = merge(Words.empty(16, 64), np.frombuffer(bytearray(b"tea cup "), np.uint8), fold)
+    >>> total, rows = merge(total, np.frombuffer(bytearray(b"mug tea "), np.uint8), fold)
     >>> rows.tolist(), total.words([0, 1, 2])
     ([2, 0], ['tea', 'cup', 'mug'])
     """
-    slots, starts, arena, numbers = merge_words(*total, text, n_words, fold)
-    return Words(slots, starts, arena, total.sizes), numbers
+    whole = np.array([[0, 0, 0, text.shape[0]]], dtype=np.int64)
+    none = (np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64))
+    total, numbers, _ = encode(text, whole, np.zeros(1, dtype=np.uint8), none, total, fold)
+    return total, numbers
 
 
 def compiled() -> bool:
@@ -152,7 +155,7 @@ def compiled() -> bool:
 
     A guess that errs towards False (then the caller may pick another way to read).
     """
-    kernels = (encode_block, merge_words, remap_range)
+    kernels = (encode_block, remap_range)
     try:
         return all(kernel.signatures or kernel._cache._cache_file._load_index() for kernel in kernels)
     except Exception:  # Numba's cache internals differ in this release
@@ -203,25 +206,6 @@ def _grown(slots, starts, arena, sizes, more_bytes):
             slot = (slot + 1) & mask
         new_slots[slot, 0], new_slots[slot, 1] = key, row + 1
     return new_slots, new_starts, new_arena
-
-
-@njit(**_OPTS)
-def merge_words(slots, starts, arena, sizes, words, n_words, fold):
-    """Look up (adding them if new) the ``n_words`` words of the text ``words`` in the table
-    ``(slots, starts, arena, sizes)``.
-
-    Returns ``(slots, starts, arena, numbers)``: the table's arrays (new ones if it grew; ``sizes``
-    is updated in place) and the row of each word, in order.
-    """
-    numbers = np.empty(n_words + 1, dtype=np.int32)
-    tally = np.zeros(4, dtype=np.int64)
-    start = 0
-    while start < words.shape[0]:
-        start = _encode_range(words, (start, words.shape[0], False), (slots, starts, arena, sizes), fold,
-                              numbers, tally)
-        if start < words.shape[0]:
-            slots, starts, arena = _grown(slots, starts, arena, sizes, words.shape[0] - start)
-    return slots, starts, arena, numbers[:tally[0]]
 
 
 # --- words of a document ---------------------------------------------------------------------------

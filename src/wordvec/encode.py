@@ -326,7 +326,7 @@ class _Numbering:
             raise RuntimeError("parts of one table merged out of order")
         starts = part.words.starts
         text = part.words.arena[starts[part.first]:starts[part.last]]
-        self.total, new = merge(self.total, text, part.last - part.first, self.fold)
+        self.total, new = merge(self.total, text, self.fold)
         if mapped.shape[0] < part.last:
             mapped = np.concatenate([mapped[:filled], np.empty(max(part.last, 2 * filled) - filled, dtype=np.int32)])
         mapped[part.first:part.last] = new
