@@ -715,7 +715,7 @@ def errors_named(path: Path, read: DocumentCount):
 #: Layouts read in blocks of bytes by :func:`read_blocks` (the others are read document by document).
 BLOCK_LAYOUTS = ("text", "snap")
 #: Bytes decompressed at a time by :func:`read_blocks`; a block runs on to the end of its last line.
-BLOCK_BYTES = 1 << 21
+BLOCK_BYTES = 1 << 20
 
 
 def layout_of(path: Path, format: str) -> str:

@@ -287,6 +287,8 @@ def remap_tokens(provisional: np.ndarray, lengths: np.ndarray, remap: np.ndarray
 
 #: Words gathered from documents read one by one (CSV, JSON lines, Parquet, Arrow) per merge.
 _PART_WORDS = 1 << 20
+#: Freed memory is handed back to the system every this many parts read.
+_TRIM_EVERY = 8
 #: :func:`encode_documents` reads in blocks from this much text (compressed files counted three
 #: times their size): below it, loading the compiled kernels takes longer than reading in Python.
 BLOCKS_FROM_BYTES = 2 << 20
@@ -375,11 +377,13 @@ def encode_files(sources, format: str = "auto", text_column: str | None = None, 
     numbering = _Numbering(fold_table())
     ids = _SpooledInts()
     lengths = _GrowingInts(np.int64)
-    for part in _parts_in_order(_jobs(reading, numbering.fold), _workers(threads)):
+    for count, part in enumerate(_parts_in_order(_jobs(reading, numbering.fold), _workers(threads)), 1):
         ids.extend(numbering.numbers(part))
         lengths.extend(part.lengths)
         if progress is not None and part.ids.shape[0]:
             progress(int(part.ids.shape[0]))
+        if count % _TRIM_EVERY == 0:
+            release_free_memory()  # the encoding threads' freed blocks, which glibc keeps otherwise
     release_free_memory()
     provisional = ids.to_array()
     if provisional.shape[0] == 0:
