@@ -9,14 +9,16 @@ vocabulary and the int32 token array (``encode_documents``), decompression inclu
 
 * ``documents``: the reader yields cleaned documents one by one and the encoder tokenizes them
   in Python (the path any other iterable of texts takes: ``encode_documents(d for d in iter_documents(...))``).
-* ``blocks``: ``encode_documents(iter_documents(...), threads=N)``, which reads text and SNAP files
-  in blocks of bytes with compiled kernels on ``N`` threads.
+* ``blocks``: ``encode_files(path, threads=N)``, which reads text and SNAP files in blocks of bytes
+  with compiled kernels on ``N`` threads (what ``encode_documents(iter_documents(...))`` and so
+  ``Word2Vec.fit`` and ``wordvec train`` use for inputs of a few MB and more).
 
 The two alternate (and which goes first alternates), ``--repeats`` times each, in this one
 process; the kernels are compiled (or loaded from Numba's cache) before timing, and that first
 call is reported on its own. Both results are checked identical (vocabulary, counts, token ids,
 document offsets, raw word count) on every file. Figures are medians; the load average before
-and after is printed, since a busy machine slows both.
+and after is printed, and "cores used" (CPU seconds over wall seconds) shows how much of the
+machine a run got: on a machine busy with other work, two threads get less than two cores.
 
 The SNAP stand-in (``--snap-copies`` copies of the packaged 1,000-review sample, gzip) is written
 to the temporary folder once. ``bench_en.txt.gz`` is read from ``../shared/data/corpora`` when
@@ -36,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from wordvec.corpus import default_corpus, iter_documents
-from wordvec.encode import encode_documents
+from wordvec.encode import encode_documents, encode_files
 
 HERE = Path(__file__).resolve().parent
 BENCH_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "bench_en.txt.gz"
@@ -65,8 +67,9 @@ def read_documents(path: Path, include_summary: bool, threads: int):
 
 
 def read_blocks(path: Path, include_summary: bool, threads: int):
-    """The block path: ``encode_documents`` given ``iter_documents`` itself."""
-    return encode_documents(iter_documents(path, include_summary=include_summary), threads=threads)
+    """The block path: ``encode_files``, what ``encode_documents`` given ``iter_documents`` itself uses
+    (for inputs large enough to pay for loading the kernels)."""
+    return encode_files(path, include_summary=include_summary, threads=threads)
 
 
 def check_identical(first, second) -> None:
@@ -80,39 +83,50 @@ def check_identical(first, second) -> None:
         raise SystemExit("the two paths gave different results")
 
 
-def timed(reader, path: Path, include_summary: bool, threads: int) -> tuple[float, object]:
-    started = time.perf_counter()
+def timed(reader, path: Path, include_summary: bool, threads: int) -> tuple[float, float, object]:
+    """``(wall seconds, CPU seconds of this process, result)`` of one read."""
+    started, cpu = time.perf_counter(), _cpu_seconds()
     result = reader(path, include_summary, threads)
-    return time.perf_counter() - started, result
+    return time.perf_counter() - started, _cpu_seconds() - cpu, result
+
+
+def _cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def measure_file(path: Path, include_summary: bool, threads: list[int], repeats: int) -> list[dict]:
     """Median seconds and words/s of each path on one file, the paths alternating; checks identity."""
-    first_call, reference = timed(read_blocks, path, include_summary, max(threads))
+    first_call, first_cpu, reference = timed(read_blocks, path, include_summary, max(threads))
     kinds = [("documents", read_documents, 1)] + [(f"blocks, {n} threads", read_blocks, n) for n in threads]
-    seconds = {name: [] for name, _, _ in kinds}
+    runs = {name: [] for name, _, _ in kinds}
     for repeat in range(repeats):
         order = kinds if repeat % 2 == 0 else kinds[::-1]
         for name, reader, n in order:
-            took, result = timed(reader, path, include_summary, n)
+            took, cpu, result = timed(reader, path, include_summary, n)
             check_identical(reference, result)
-            seconds[name].append(took)
+            runs[name].append((took, cpu))
+    runs["blocks, first call in the process"] = [(first_call, first_cpu)]
     words = reference[1].raw_word_count
-    rows = [{"file": path.name, "path": name, "words": words, "median_s": statistics.median(times),
-             "words_per_s": words / statistics.median(times), "runs_s": times}
-            for name, times in seconds.items()]
-    rows.append({"file": path.name, "path": "blocks, first call in the process", "words": words,
-                 "median_s": first_call, "words_per_s": words / first_call, "runs_s": [first_call]})
-    return rows
+    return [_row(path.name, name, words, timings) for name, timings in runs.items()]
+
+
+def _row(file: str, path: str, words: int, timings: list[tuple[float, float]]) -> dict:
+    seconds = [wall for wall, _ in timings]
+    median = statistics.median(seconds)
+    cores = statistics.median(cpu / wall for wall, cpu in timings)
+    return {"file": file, "path": path, "words": words, "median_s": median, "words_per_s": words / median,
+            "cores_used": cores, "runs_s": seconds}
 
 
 def report(rows: list[dict]) -> str:
-    """A Markdown table of the measurements."""
-    lines = ["| file | path | words | median s | words/s | runs (s) |", "| --- | --- | ---: | ---: | ---: | --- |"]
+    """A Markdown table of the measurements (cores used: CPU seconds over wall seconds, median)."""
+    lines = ["| file | path | words | median s | words/s | cores used | runs (s) |",
+             "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
     for row in rows:
         runs = ", ".join(f"{s:.2f}" for s in row["runs_s"])
         lines.append(f"| {row['file']} | {row['path']} | {row['words']:,} | {row['median_s']:.2f} "
-                     f"| {row['words_per_s'] / 1e6:.2f}M | {runs} |")
+                     f"| {row['words_per_s'] / 1e6:.2f}M | {row['cores_used']:.2f} | {runs} |")
     return "\n".join(lines)
 
 
