@@ -290,10 +290,12 @@ _PART_WORDS = 1 << 20
 #: Freed memory is handed back to the system every this many parts read.
 _TRIM_EVERY = 8
 #: :func:`encode_documents` reads in blocks from this much text (compressed files counted three
-#: times their size): below it, loading the compiled kernels takes longer than reading in Python.
-BLOCKS_FROM_BYTES = 2 << 20
-#: ... and from this much when the kernels must be compiled first (several seconds, once).
-BLOCKS_COLD_FROM_BYTES = 24 << 20
+#: times their size): below it, loading the compiled kernels (about half a second) takes longer
+#: than reading in Python.
+BLOCKS_FROM_BYTES = 8 << 20
+#: ... and from this much when the kernels must be compiled first (5-10 s, once; Numba's cache
+#: keeps them): about what reading in Python takes as long.
+BLOCKS_COLD_FROM_BYTES = 32 << 20
 
 
 class _Part(NamedTuple):
