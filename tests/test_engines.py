@@ -102,6 +102,7 @@ def test_threads_are_resolved_in_one_place(monkeypatch):
         resolve_threads(0)
 
 
+@pytest.mark.slow
 def test_keras_engine_through_the_estimator(tmp_path):
     model = Word2Vec(engine="keras", num_words=5, dim=4, epochs=2, steps_per_epoch=3, threads=1,
                      progress=False).fit(TEXTS)
@@ -118,6 +119,7 @@ def _interrupt_after(epoch):
     return callback
 
 
+@pytest.mark.slow
 def test_resume_is_public_and_finishes_like_an_uninterrupted_run(tmp_path):
     settings = dict(dim=8, epochs=4, min_count=2, threads=1, seed=5, progress=False)
     whole = Word2Vec(**settings).fit(iter_documents(default_corpus()))

@@ -88,6 +88,7 @@ def test_shipped_csv_and_both_files_together_are_encoded_as_today():
     assert_same_as_oracle([CSV_SAMPLE, SNAP_SAMPLE], threads=1, num_words=500)
 
 
+@pytest.mark.slow
 def test_shipped_snap_as_plain_text_and_in_small_blocks(small_blocks, tmp_path):
     plain = tmp_path / "finefoods.txt"
     plain.write_bytes(gzip.decompress(SNAP_SAMPLE.read_bytes()))
@@ -198,6 +199,7 @@ def test_odd_snap_reviews_are_encoded_as_today(tmp_path, include_summary, small_
     assert_same_as_oracle(path, threads=1, include_summary=include_summary, min_count=2)
 
 
+@pytest.mark.slow
 def test_a_long_line_across_many_blocks(tmp_path, monkeypatch):
     monkeypatch.setattr(corpus_module, "BLOCK_BYTES", 1 << 16)
     words = " ".join(f"word{i % 5000} Caf\u00e9{i % 7}" for i in range(300_000))

@@ -241,6 +241,7 @@ def test_limit_reads_the_first_rows_of_each_format(vectors, tmp_path):
             load_vectors(path, limit=bad)
 
 
+@pytest.mark.slow
 def test_limit_decompresses_only_what_it_needs(tmp_path):
     """Rows past the limit are never decompressed: a broken tail does not matter."""
     rng = np.random.default_rng(0)

@@ -18,6 +18,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy:DeprecationWarning")
 
 
+@pytest.mark.slow
 def test_missing_keras_is_a_missing_dependency_error(monkeypatch):
     from wordvec.engines import keras as engine
 
@@ -91,12 +92,14 @@ def trained(keras, reviews):
                        verbose=0)
 
 
+@pytest.mark.slow
 def test_training_lowers_the_loss(trained):
     assert len(trained.history) == 3
     assert all(np.isfinite(trained.history))
     assert trained.history[0] > trained.history[-1]
 
 
+@pytest.mark.slow
 def test_vectors_rows_follow_the_word_index(trained):
     vectors, tokenizer = trained.vectors, trained.tokenizer
     assert isinstance(vectors, Vectors)
@@ -111,6 +114,7 @@ def test_vectors_rows_follow_the_word_index(trained):
     assert vectors.counts.sum() == sum(tokenizer.word_counts.values())
 
 
+@pytest.mark.slow
 def test_vectors_answer_most_similar(trained):
     similar = trained.vectors.most_similar("coffee", n=5)
     assert len(similar) == 5

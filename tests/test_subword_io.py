@@ -126,6 +126,7 @@ def _interrupt_after(epoch):
     return callback
 
 
+@pytest.mark.slow
 def test_resume_finishes_like_an_uninterrupted_run(tmp_path):
     settings = dict(SMALL, dim=8, epochs=4, min_count=2, buckets=5000, seed=5)
     whole = Word2Vec(**settings).fit(iter_documents(default_corpus()))
@@ -146,6 +147,7 @@ TRAIN = ["train", "--subwords", "--dim", "8", "--epochs", "3", "--min-count", "3
          "--threads", "1", "--seed", "2", "--quiet"]
 
 
+@pytest.mark.slow
 def test_cli_checkpoints_and_resume_give_the_uninterrupted_vectors(tmp_path, monkeypatch, capsys):
     save = Checkpoint.__call__
 
@@ -283,6 +285,7 @@ def test_a_word_without_trained_ngrams_has_no_neighbours():
 
 # -- the command a user types ----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_similar_finds_delicious_for_a_misspelling(tmp_path, capsys):
     out = tmp_path / "reviews"
     assert main(["train", "--subwords", "--out", str(out), "--quiet"]) == 0
