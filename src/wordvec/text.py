@@ -127,6 +127,13 @@ def fix_text(text: str) -> str:
     steps = _ftfy_steps()
     if steps is None or "\n" in text or len(text) > steps.max_length:
         return ftfy.fix_text(text, normalization=None)
+    if "&" not in text:  # the most common case in English: only curly apostrophes outside ASCII
+        plain = text
+        for quote, straight in steps.safe_quotes:
+            if quote in plain:
+                plain = plain.replace(quote, straight)
+        if plain.isascii() and not steps.triggers.search(plain):
+            return plain
     unescape = "<" not in text
     while True:
         before = text
@@ -200,13 +207,17 @@ class _FtfySteps(NamedTuple):
     """What :func:`fix_text` needs to skip ftfy's slow steps exactly.
 
     ``fixers`` are ftfy's character steps in ftfy's order, each with the characters it can change;
-    ``triggers`` matches any of those characters.
+    ``triggers`` matches any of those characters. ``safe_quotes`` pairs the curly quotes that only
+    ``uncurl_quotes`` changes and that no mojibake pattern needs with what it makes of them: a text
+    whose only characters outside ASCII are these, with no ``&`` and nothing else to fix, is fixed
+    by straightening them (the steps of :func:`fix_text` do exactly that to it, in two rounds).
     """
 
     is_bad: Callable[[str], bool]
     fixers: tuple
     triggers: re.Pattern
     max_length: int
+    safe_quotes: tuple
 
 
 #: ftfy releases whose ``fix_text`` steps :func:`fix_text` follows (checked by the tests).
@@ -243,7 +254,11 @@ def _ftfy_steps() -> _FtfySteps | None:
     every = sorted({ord(c) for changes, _ in fixers for c in changes})
     windows = _badness_windows(BADNESS_RE)
     is_bad = ftfy.badness.is_bad if windows is None else functools.partial(_is_bad_in_windows, BADNESS_RE, *windows)
-    return _FtfySteps(is_bad, fixers, re.compile(_char_class(_ranges(every))), defaults.max_decode_length)
+    changed_by_others = frozenset().union(*(changes for changes, fixer in fixers if fixer is not fixes.uncurl_quotes))
+    safe_quotes = tuple((quote, fixes.uncurl_quotes(quote)) for quote in sorted(single_quotes | double_quotes)
+                        if windows is not None and not windows[0].match(quote) and quote not in changed_by_others)
+    return _FtfySteps(is_bad, fixers, re.compile(_char_class(_ranges(every))), defaults.max_decode_length,
+                      safe_quotes)
 
 
 def _changed_by(table: dict) -> frozenset:
