@@ -1,6 +1,10 @@
-"""The wordvec command, called in-process."""
+"""The wordvec command, called in-process (and in a process of its own for the first run's compile)."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -32,6 +36,23 @@ def test_train_on_files_with_format_and_column(finefoods, tmp_path, capsys):
     assert code == 0
     assert "saved" in capsys.readouterr().out
     assert load_model(out).info["corpus"][0].endswith("fine_food_reviews_1k.csv")
+
+
+@pytest.mark.slow
+def test_the_first_run_says_it_compiles_and_later_runs_say_nothing(tmp_path):
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"))  # an empty cache: a fresh install
+
+    def train(out):
+        done = subprocess.run([sys.executable, "-m", "wordvec", "train", "--out", str(tmp_path / out), "--dim", "8",
+                               "--epochs", "1", "--threads", "1"], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+
+    first = train("m1")
+    assert "compiling the training kernels (once, about 10-15 s; later runs start at once)...\n" in first
+    assert "compiled the training kernels in " in first
+    assert first.index("compiled the training kernels") < first.index("epoch 1/1")  # the bar starts after it
+    assert "compil" not in train("m2")
 
 
 @pytest.mark.parametrize("fmt, binary", [("word2vec", False), ("word2vec-binary", True)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import errno
+import time
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import wordvec
 from wordvec import api
 from wordvec.cli import main
 from wordvec.corpus import default_corpus, iter_documents
+from wordvec.encode import encode_documents
 from wordvec.engines import ENGINES, Engine, EngineState, engine_names, get_engine, resolve_threads
 from wordvec.errors import ParameterError, TrainingInterrupted
 from wordvec.io import load_model
@@ -49,6 +51,50 @@ class CountingEngine(Engine):
 def counting(monkeypatch):
     monkeypatch.setitem(ENGINES, "counting", CountingEngine)
     return "counting"
+
+
+class CompilingEngine(CountingEngine):
+    """The counting engine, compiling a new Numba function (never cached) before it starts."""
+
+    name = "compiling"
+    times = {}
+
+    def train(self, data, params, callbacks, start=None):
+        from numba import njit
+
+        njit(lambda x: x * 2)(3)  # a new function: Numba compiles it, as a fresh install compiles the kernels
+        self.times["started"] = time.perf_counter()
+        return super().train(data, params, callbacks, start)
+
+
+def test_kernels_compiled_before_training_are_announced_and_left_out_of_the_clock(monkeypatch, capsys):
+    monkeypatch.setitem(ENGINES, "compiling", CompilingEngine)
+    model = Word2Vec(engine="compiling", dim=3, epochs=2, min_count=1).fit(TEXTS)
+    finished = time.perf_counter()
+    err = capsys.readouterr().err
+    announced = err.index("compiling the training kernels (once, about 10-15 s; later runs start at once)...\n")
+    done = err.index("compiled the training kernels in ")
+    assert announced < done < err.index("epoch")  # said before the wait, the bar after it
+    assert model.compile_seconds_ > 0
+    assert model.train_seconds_ <= finished - CompilingEngine.times["started"]  # the clock starts after compiling
+    assert model.training_record()["compile_seconds"] == model.compile_seconds_
+
+
+def test_nothing_is_said_when_nothing_compiles_or_progress_is_off(monkeypatch, counting, capsys):
+    Word2Vec(engine=counting, dim=3, epochs=1, min_count=1, progress=False).fit(TEXTS)  # kernels in the cache
+    model = Word2Vec(engine=counting, dim=3, epochs=1, min_count=1).fit(TEXTS)
+    assert "compil" not in capsys.readouterr().err and model.compile_seconds_ == 0.0
+    monkeypatch.setitem(ENGINES, "compiling", CompilingEngine)
+    model = Word2Vec(engine="compiling", dim=3, epochs=1, min_count=1, progress=False).fit(TEXTS)
+    assert capsys.readouterr().err == "" and model.compile_seconds_ > 0
+
+
+def test_the_training_record_times_reading_and_training_apart(counting):
+    model = Word2Vec(engine=counting, dim=3, epochs=1, min_count=1, progress=False).fit(TEXTS)
+    record = model.training_record()
+    assert record["read_seconds"] > 0 and record["train_seconds"] >= 0 and record["compile_seconds"] >= 0
+    model.fit_corpus(*encode_documents(TEXTS, num_words=None, min_count=1))
+    assert model.read_seconds_ is None  # an encoded corpus given: nothing read
 
 
 def test_registry_lists_and_builds_every_engine():

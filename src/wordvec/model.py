@@ -3,7 +3,10 @@
 :class:`Word2Vec` reads and encodes the corpus, validates the parameters, picks
 an engine from the registry (:mod:`wordvec.engines`), and owns the progress
 bar, the timing, the checkpoints and the model directory it saves. It imports
-no kernel: how vectors are learned is the engine's business.
+no kernel: how vectors are learned is the engine's business. When Numba
+compiles kernels (the first run after an install; later runs load them from
+its cache), it says so on standard error with the progress bars, and keeps
+that time out of the training clock.
 
 >>> from wordvec.corpus import default_corpus, iter_documents
 >>> model = Word2Vec(dim=16, epochs=1, min_count=2, progress=False).fit(
@@ -16,11 +19,13 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 import time
 from typing import Callable, Iterable
 
 import numpy as np
 
+from ._compiling import CompileWatch
 from .encode import TokenCorpus, encode_documents, remap_tokens
 from .engines import Engine, EngineState, TrainingCallbacks, TrainingData, engine_names, get_engine
 from .errors import CorpusError, ModelFormatError, ParameterError, TrainingInterrupted
@@ -75,7 +80,8 @@ class Word2Vec:
     negative_samples : float, default=1.0
         Keras engine: negative couples per positive couple.
     progress : bool, default=True
-        Show progress bars on standard error.
+        Show progress bars on standard error, and say there when kernels are being
+        compiled (the first run after an install, about 10-15 s; never after).
 
     Attributes
     ----------
@@ -92,6 +98,12 @@ class Word2Vec:
         Mean loss of each epoch.
     train_seconds_ : float
         Time spent training (compiling and reading excluded).
+    read_seconds_ : float or None
+        Time spent reading and encoding the corpus (None when :meth:`fit_corpus`
+        was given an encoded corpus).
+    compile_seconds_ : float
+        Time Numba spent compiling kernels while reading and before training
+        started: 0.0 when they all came from its cache (every run after the first).
     words_per_second_ : float or None
         Raw corpus words processed per second of training (None where the
         engine does not count words).
@@ -171,9 +183,11 @@ class Word2Vec:
         callbacks = list(callbacks)
         engine = self._check_callbacks(self.check_parameters(), callbacks)
         if engine.input == "texts":
+            started = time.perf_counter()
             texts = list(documents)
             if not texts:
                 raise CorpusError("the corpus is empty: no documents found")
+            self._reading = (time.perf_counter() - started, 0.0)
             return self._train(engine, TrainingData(texts=texts), callbacks)
         vocab, corpus = self._encode(documents, self.num_words, self.min_count)
         return self.fit_corpus(vocab, corpus, callbacks=callbacks)
@@ -256,15 +270,21 @@ class Word2Vec:
         return engine
 
     def _encode(self, documents, num_words, min_count):
+        """The vocabulary and the encoded corpus; the time it took is kept for :meth:`_train`."""
         reading = _ReadingBar(self.progress)
-        try:
-            return encode_documents(documents, num_words=num_words, min_count=min_count, progress=reading,
-                                    threads=self.threads)
-        finally:
-            reading.close()
+        started = time.perf_counter()
+        with _CompileNotice(self.progress, *_READING_KERNELS) as compiling:
+            try:
+                encoded = encode_documents(documents, num_words=num_words, min_count=min_count, progress=reading,
+                                           threads=self.threads)
+            finally:
+                reading.close()
+        self._reading = (time.perf_counter() - started, compiling.seconds)
+        return encoded
 
     def _train(self, engine: Engine, data: TrainingData, callbacks: list,
                start: EngineState | None = None) -> "Word2Vec":
+        read_seconds, read_compile_seconds = self.__dict__.pop("_reading", (None, 0.0))
         monitor = _Monitor(self, callbacks, first_epoch=start.epochs_done if start else 0)
         self.epoch_losses_ = list(start.epoch_losses) if start else []
         try:
@@ -278,6 +298,8 @@ class Word2Vec:
         self._publish(state)
         self.epoch_losses_ = list(state.epoch_losses)
         self.train_seconds_ = monitor.seconds()
+        self.read_seconds_ = read_seconds
+        self.compile_seconds_ = read_compile_seconds + monitor.compiling.seconds
         self.raw_word_count_ = state.raw_words
         epochs_run = state.epochs_done - monitor.first_epoch
         self.words_per_second_ = (epochs_run * state.raw_words / max(self.train_seconds_, 1e-9)
@@ -312,12 +334,15 @@ class Word2Vec:
 
     # -- persistence --------------------------------------------------------
     def training_record(self) -> dict:
-        """What a model directory records of the training: losses, epochs, words, speed."""
+        """What a model directory records of the training: losses, epochs, words, speed, and the
+        seconds of the last run's reading, training and compiling."""
         return {"epoch_losses": list(getattr(self, "epoch_losses_", [])),
                 "epochs_done": len(getattr(self, "epoch_losses_", [])),
                 "raw_words": getattr(self, "raw_word_count_", None),
                 "train_seconds": getattr(self, "train_seconds_", None),
-                "words_per_second": getattr(self, "words_per_second_", None)}
+                "words_per_second": getattr(self, "words_per_second_", None),
+                "read_seconds": getattr(self, "read_seconds_", None),
+                "compile_seconds": getattr(self, "compile_seconds_", None)}
 
     def save(self, directory, extra_info: dict | None = None):
         """Write the model directory: vectors, vocabulary, output weights, parameters and
@@ -383,7 +408,12 @@ class Checkpoint:
 
 
 class _Monitor(TrainingCallbacks):
-    """The estimator's side of the engine callbacks: progress bar, clock, epoch callbacks."""
+    """The estimator's side of the engine callbacks: progress bar, clock, epoch callbacks.
+
+    From its making until the engine calls :meth:`started` (the engine's setup and
+    warm-up) it watches for kernels being compiled, and says so; the clock and the
+    bar start after that.
+    """
 
     def __init__(self, model: Word2Vec, callbacks: list, first_epoch: int):
         self.model = model
@@ -394,8 +424,10 @@ class _Monitor(TrainingCallbacks):
         self.bar = None
         self.started_at = None
         self.ended_at = None
+        self.compiling = _CompileNotice(model.progress, *_TRAINING_KERNELS).__enter__()
 
     def started(self, state, total: int, unit: str = "word") -> None:
+        self.compiling.finish()
         self.live = state
         self.started_at = time.perf_counter()
         if self.model.progress:
@@ -425,11 +457,58 @@ class _Monitor(TrainingCallbacks):
         return (self.ended_at or time.perf_counter()) - self.started_at
 
     def close(self) -> None:
+        self.compiling.finish()
         if self.ended_at is None and self.started_at is not None:
             self.ended_at = time.perf_counter()
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+#: What is compiled in each phase, and what the first run costs: the message's words.
+_READING_KERNELS = ("the reading kernels", "once; later runs skip this")
+_TRAINING_KERNELS = ("the training kernels", "once, about 10-15 s; later runs start at once")
+
+
+class _CompileNotice:
+    """Says on standard error that kernels are being compiled, as it starts, then how long it
+    took; nothing when every kernel comes from Numba's cache, nor with ``enabled`` False.
+
+    A context manager; :meth:`finish` ends it early. :attr:`seconds` is the time spent compiling.
+    """
+
+    def __init__(self, enabled: bool, what: str, cost: str):
+        self.enabled, self.what, self.cost = enabled, what, cost
+        self.watch = CompileWatch(self._announce)
+        self.done = False
+
+    @property
+    def seconds(self) -> float:
+        return self.watch.seconds
+
+    def __enter__(self) -> "_CompileNotice":
+        self.watch.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        self.watch.stop()
+        if self.watch.compiled:
+            self._say(f"compiled {self.what} in {self.watch.seconds:.1f} s")
+
+    def _announce(self) -> None:
+        self._say(f"compiling {self.what} ({self.cost})...")
+
+    def _say(self, line: str) -> None:
+        if self.enabled:
+            from tqdm.auto import tqdm
+
+            tqdm.write(line, file=sys.stderr)  # above any progress bar on screen
 
 
 def _training_state(vectors: Vectors, output_weights, epoch_losses) -> EngineState:

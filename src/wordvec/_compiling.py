@@ -1,0 +1,87 @@
+"""Knowing when Numba compiles, so that the first run after an install does not wait in silence.
+
+Numba compiles a kernel the first time it is called with new argument types,
+unless its on-disk cache (``cache=True``) already holds it; a kernel found in
+the cache compiles nothing. Numba broadcasts a ``"numba:compile"`` event around
+each real compile (:mod:`numba.core.event`), never around a cache load, so a
+:class:`CompileWatch` over a stretch of work knows whether it compiled, when it
+started to, and for how long.
+
+>>> from numba import njit
+>>> with CompileWatch(lambda: print("compiling...")) as watch:
+...     njit(lambda x: x + 1)(1)
+compiling...
+2
+>>> watch.seconds > 0
+True
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Callable
+
+
+class CompileWatch:
+    """A context manager that watches Numba compile while it is active.
+
+    ``announce`` is called once, as the first compile starts (from the thread
+    that compiles). After the block, :attr:`seconds` is the time spent
+    compiling: 0.0 when every kernel came from the cache or was compiled already.
+    Compiles nested in a compile (a kernel's callees) count once.
+    """
+
+    def __init__(self, announce: Callable[[], None] = lambda: None):
+        self.announce = announce
+        self.seconds = 0.0
+        self._depth = 0
+        self._since = 0.0
+        self._announced = False
+        self._lock = threading.Lock()
+        self._listener = None
+
+    @property
+    def compiled(self) -> bool:
+        """Whether anything compiled (so far)."""
+        return self._announced
+
+    def __enter__(self) -> "CompileWatch":
+        from numba.core import event
+
+        class Listener(event.Listener):
+            def on_start(_, _event):
+                self._started()
+
+            def on_end(_, _event):
+                self._ended()
+
+        self._listener = Listener()
+        event.register("numba:compile", self._listener)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop watching (the context's exit; safe to call twice)."""
+        if self._listener is not None:
+            from numba.core import event
+
+            event.unregister("numba:compile", self._listener)
+            self._listener = None
+
+    def _started(self) -> None:
+        with self._lock:
+            self._depth += 1
+            if self._depth == 1:
+                self._since = time.perf_counter()
+            first, self._announced = not self._announced, True
+        if first:
+            self.announce()
+
+    def _ended(self) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0:
+                self.seconds += time.perf_counter() - self._since
