@@ -99,11 +99,12 @@ class Word2Vec:
     train_seconds_ : float
         Time spent training (compiling and reading excluded).
     read_seconds_ : float or None
-        Time spent reading and encoding the corpus (None when :meth:`fit_corpus`
-        was given an encoded corpus).
+        Time spent reading and encoding the corpus, compiling excluded (None when
+        :meth:`fit_corpus` was given an encoded corpus).
     compile_seconds_ : float
         Time Numba spent compiling kernels while reading and before training
         started: 0.0 when they all came from its cache (every run after the first).
+        Reading, compiling and training seconds add up, with no overlap.
     words_per_second_ : float or None
         Raw corpus words processed per second of training (None where the
         engine does not count words).
@@ -270,7 +271,8 @@ class Word2Vec:
         return engine
 
     def _encode(self, documents, num_words, min_count):
-        """The vocabulary and the encoded corpus; the time it took is kept for :meth:`_train`."""
+        """The vocabulary and the encoded corpus; the seconds of reading and of compiling
+        (while reading) are kept for :meth:`_train`."""
         reading = _ReadingBar(self.progress)
         started = time.perf_counter()
         with _CompileNotice(self.progress, *_READING_KERNELS) as compiling:
@@ -279,7 +281,7 @@ class Word2Vec:
                                            threads=self.threads)
             finally:
                 reading.close()
-        self._reading = (time.perf_counter() - started, compiling.seconds)
+        self._reading = (time.perf_counter() - started - compiling.seconds, compiling.seconds)
         return encoded
 
     def _train(self, engine: Engine, data: TrainingData, callbacks: list,
