@@ -448,8 +448,6 @@ class SubwordVectors(Vectors):
                 f"in {self.buckets:,} buckets)")
 
     def _compose(self) -> np.ndarray:
-        from scipy import sparse
-
         from .subwords import ngram_hash_table
 
         indptr, hashes = ngram_hash_table(self.words, self.min_n, self.max_n, self.buckets)
@@ -460,11 +458,10 @@ class SubwordVectors(Vectors):
         owner = np.repeat(np.arange(len(self.words)), np.diff(indptr))
         rows = np.asarray(self.bucket_rows)[hashes]
         keep = (rows >= 0) & (sizes[owner] > 0)
-        pieces = sparse.csr_matrix((np.ones(int(keep.sum()), dtype=np.float32), (owner[keep], rows[keep])),
-                                   shape=(len(self.words), self.ngram_rows.shape[0]))
-        total = np.asarray(pieces @ np.asarray(self.ngram_rows, dtype=np.float32), dtype=np.float32)
-        total += np.asarray(self.word_rows, dtype=np.float32)
-        return total / (1.0 + sizes.astype(np.float32))[:, None]
+        total = np.array(self.word_rows, dtype=np.float32)
+        _add_grouped_rows(total, owner[keep], rows[keep], self.ngram_rows)
+        total /= (1.0 + sizes.astype(np.float32))[:, None]
+        return total
 
     def vector_for_unknown(self, word: str) -> np.ndarray:
         """The vector of a word outside the vocabulary: the mean of its n-gram rows."""
@@ -509,3 +506,20 @@ class NoTrainedSubwordsError(UnknownWordError):
 
     def __str__(self) -> str:
         return f"word not in vocabulary, and none of its n-grams was seen in training: {self.word!r}"
+
+
+def _add_grouped_rows(out: np.ndarray, owner: np.ndarray, rows: np.ndarray, source: np.ndarray,
+                      per_block: int = 65536) -> None:
+    """``out[owner[i]] += source[rows[i]]`` for every ``i``, ``owner`` ascending; a block of
+    ``rows`` at a time, so that the gathered rows never take much memory.
+
+    >>> out = np.zeros((2, 1), dtype=np.float32)
+    >>> _add_grouped_rows(out, np.array([0, 0, 1]), np.array([1, 2, 0]), np.arange(3.0)[:, None])
+    >>> out.ravel().tolist()
+    [3.0, 0.0]
+    """
+    for first in range(0, owner.shape[0], per_block):
+        part_owner = owner[first:first + per_block]
+        starts = np.flatnonzero(np.diff(part_owner, prepend=-1))
+        gathered = np.asarray(source[rows[first:first + per_block]], dtype=np.float32)
+        out[part_owner[starts]] += np.add.reduceat(gathered, starts, axis=0)

@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from .. import _kernels as K
-from ..encode import forget_pages
+from ..encode import forget_pages, release_free_memory
 from ..errors import TrainingError
 from .base import Engine, EngineState, TrainingCallbacks, TrainingData, resolve_threads
 
@@ -54,6 +54,7 @@ class NativeEngine(Engine):
         w_in[0] = 0.0  # UNK is never trained: zeroed once, the weights can be published without a copy
         threads = resolve_threads(params["threads"])
         run = self.make_run(vocab, corpus, params, state)
+        release_free_memory()  # what building the run freed, so that it does not add to the peak
         run.warm_up(w_in, w_out)
         first_epoch = state.epochs_done
         callbacks.started(state, (params["epochs"] - first_epoch) * corpus.raw_word_count)

@@ -51,7 +51,7 @@ class SubwordEngine(NativeEngine):
         bucket_rows[used] = np.arange(used.shape[0], dtype=np.int32)
         dim = params["dim"]
         rng = np.random.default_rng(params["seed"])
-        w_in = rng.uniform(-1.0 / dim, 1.0 / dim, (len(vocab) + used.shape[0], dim)).astype(np.float32)
+        w_in = _uniform_rows(rng, len(vocab) + used.shape[0], dim, 1.0 / dim)
         w_out = np.zeros((len(vocab), dim), dtype=np.float32)
         subwords = {"bucket_rows": bucket_rows, "min_n": params["min_n"], "max_n": params["max_n"]}
         return EngineState(vocab.words, vocab.counts, w_in, w_out, subwords=subwords)
@@ -74,6 +74,17 @@ class SubwordRun(Run):
 
     def train_chunk(self, weights, settings, tasks) -> None:
         SK.train_subword_chunk(weights, self.table, self.stream, self.sampler, settings, tasks)
+
+
+def _uniform_rows(rng: np.random.Generator, n_rows: int, dim: int, bound: float,
+                  rows_per_block: int = 16384) -> np.ndarray:
+    """float32 rows uniform in ``+-bound``, the numbers of one ``rng.uniform`` call, drawn a
+    block at a time so that no float64 copy of the whole matrix is ever held."""
+    out = np.empty((n_rows, dim), dtype=np.float32)
+    for first in range(0, n_rows, rows_per_block):
+        last = min(first + rows_per_block, n_rows)
+        out[first:last] = rng.uniform(-bound, bound, (last - first, dim))
+    return out
 
 
 def _vocabulary_ngrams(words: list, params: dict) -> tuple[np.ndarray, np.ndarray]:
