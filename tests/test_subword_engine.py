@@ -16,38 +16,47 @@ from wordvec.subwords import ngram_hashes
 from wordvec.vectors import SubwordVectors
 
 
-def pieces_oracle(w_in, w_out, pieces, targets, n_positive, lr):
-    """One update in float64: the mean of the pieces against the targets."""
+def pieces_oracle(w_in, w_out, pieces, targets, group_size, lr):
+    """fastText's updates for one centre word, in float64: for each group (a true target, then
+    its noise words) in turn, the mean of the pieces as the groups before left them, scored
+    against the group; every piece row gets each group's gradient."""
     w_in, w_out = w_in.astype(np.float64), w_out.astype(np.float64)
     hidden = w_in[pieces].mean(axis=0)
-    labels = np.array([1.0] * n_positive + [0.0] * (len(targets) - n_positive))
-    per_positive = (len(targets) - n_positive) // n_positive   # noise words drawn for each true target
-    mask = np.array([k < n_positive or t != targets[(k - n_positive) // per_positive]
-                     for k, t in enumerate(targets)], float)
-    scores = w_out[targets] @ hidden
-    grads = (labels - 1 / (1 + np.exp(-scores))) * lr * mask
-    loss = np.sum(mask * np.where(labels > 0, np.logaddexp(0, -scores), np.logaddexp(0, scores)))
-    new_in, new_out = w_in.copy(), w_out.copy()
-    np.add.at(new_out, targets, np.outer(grads, hidden))
-    np.add.at(new_in, pieces, np.tile(grads @ w_out[targets], (len(pieces), 1)))
-    return new_in, new_out, loss, int(mask.sum())
+    total = np.zeros_like(hidden)
+    loss, terms = 0.0, 0
+    for first in range(0, len(targets), group_size):
+        group = targets[first:first + group_size]
+        labels = np.array([1.0] + [0.0] * (group_size - 1))
+        mask = np.array([k == 0 or t != group[0] for k, t in enumerate(group)], float)
+        scores = w_out[group] @ hidden
+        grads = (labels - 1 / (1 + np.exp(-scores))) * lr * mask
+        loss += np.sum(mask * np.where(labels > 0, np.logaddexp(0, -scores), np.logaddexp(0, scores)))
+        terms += int(mask.sum())
+        step = grads @ w_out[group]
+        np.add.at(w_out, group, np.outer(grads, hidden))
+        hidden = hidden + step      # each piece row moved by ``step``: so did their mean
+        total += step
+    new_in = w_in.copy()
+    np.add.at(new_in, pieces, np.tile(total, (len(pieces), 1)))
+    return new_in, w_out, loss, terms
 
 
-@pytest.mark.parametrize("pieces, targets, n_positive, dim", [
-    ([3, 7, 9], [1, 2, 4, 5, 6, 1], 2, 6),              # skip-gram: 2 negatives per context; 1 is kept
-    ([3, 7, 7, 9, 11, 12, 13, 14], [2, 5, 1], 1, 17),   # CBOW: a piece twice, fused rows 6 + 2
-    ([4], [1, 2, 1, 6], 2, 100),                        # a negative equal to its own context is skipped
-    ([2, 3, 4, 5, 6, 8, 10], [1, 1, 3, 5, 9, 2], 2, 33),  # a context twice
+@pytest.mark.parametrize("pieces, targets, group_size, dim", [
+    ([3, 7, 9], [1, 2, 4, 5, 6, 1], 3, 6),              # skip-gram: 2 negatives per context; 1 is kept
+    ([3, 7, 7, 9, 11, 12, 13, 14], [2, 5, 1], 3, 17),   # CBOW: a piece twice, fused rows 6 + 2
+    ([4], [1, 1, 2, 6], 2, 100),                        # a negative equal to its own context is skipped
+    ([2, 3, 4, 5, 6, 8, 10], [1, 3, 5, 1, 9, 2], 3, 33),  # a context twice
+    ([5, 6], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], 6, 100),  # two full groups of 1 + 5
 ])
-def test_pieces_step_matches_numpy_oracle(pieces, targets, n_positive, dim):
+def test_pieces_step_matches_numpy_oracle(pieces, targets, group_size, dim):
     rng = np.random.default_rng(len(pieces) * 10 + dim)
     w_in = rng.normal(0, 0.5, (16, dim)).astype(np.float32)
     w_out = rng.normal(0, 0.5, (16, dim)).astype(np.float32)
     pieces, targets = np.array(pieces, np.int32), np.array(targets, np.int32)
     expected_in, expected_out, expected_loss, expected_terms = pieces_oracle(w_in, w_out, pieces, targets,
-                                                                             n_positive, 0.05)
+                                                                             group_size, 0.05)
     scratch = SK.make_pieces_scratch(5, 5, dim, 4)
-    block = SK.PiecesBlock(pieces, len(pieces), targets, n_positive, len(targets))
+    block = SK.PiecesBlock(pieces, len(pieces), targets, len(targets) // group_size, group_size)
     loss, terms = SK.pieces_step(K.Weights(w_in, w_out), block, 0.05, scratch, True)
     np.testing.assert_allclose(w_in, expected_in, rtol=1e-5, atol=2e-6)
     np.testing.assert_allclose(w_out, expected_out, rtol=1e-5, atol=2e-6)

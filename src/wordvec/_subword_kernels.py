@@ -5,23 +5,25 @@ its character n-grams, listed per word in a compressed table
 (:class:`SubwordTable`). The input matrix holds the word rows first, then the
 n-gram rows.
 
-One step (:func:`pieces_step`) follows the shared-negatives block scheme
-(Wszola, Jaggi and Püschel, 2021), the subword counterpart of the word2vec
-kernels' blocks:
+One step (:func:`pieces_step`) does, for one centre word, what fastText does
+for each of its (centre, context) pairs in turn, with the block scheme's savings
+(Wszola, Jaggi and Püschel, 2021):
 
-* skip-gram: the centre word's pieces are averaged once into ``hidden``, which
-  is scored against every context word (label 1) and ``negative`` noise words
-  for each of them (label 0), fastText's count of negatives; the output rows
-  are updated, and the summed gradient is added once to every piece row (as
-  fastText adds it, without dividing by the number of pieces);
+* skip-gram: the centre word's pieces are averaged once into ``hidden``; then
+  each context word (label 1) and its ``negative`` noise words (label 0), a
+  *group*, is scored against ``hidden``, its output rows updated, and ``hidden``
+  moved by the group's gradient, which is what fastText's writing that gradient
+  into every piece row does to their mean. The piece rows are written once, with
+  the summed gradient (fastText adds it without dividing by the number of
+  pieces);
 * CBOW: the pieces of every context word are averaged into ``hidden``, which
-  predicts the centre word against the noise words.
+  predicts the centre word against its noise words: one group.
 
-fastText instead recomputes the centre's pieces and scatters the gradient for
-every (centre, context) pair; the block does both once per centre word. (Noise
-words shared by the whole window, as the word2vec kernels do, were measured too:
-faster, but clearly worse vectors; see benchmarks/README.md.) Everything else (subsampling, learning-rate segments,
-seeding, threads) is shared with :mod:`wordvec._kernels`.
+fastText recomputes the centre's pieces and writes every piece row for every
+pair; here that is done once per centre word. (Noise words shared by the whole
+window, as the word2vec kernels do, were measured too: faster, but clearly worse
+vectors; see benchmarks/README.md.) Everything else (subsampling,
+learning-rate segments, seeding, threads) is shared with :mod:`wordvec._kernels`.
 """
 
 from __future__ import annotations
@@ -52,26 +54,31 @@ from ._kernels import (
 #: The pieces of each word: rows ``rows[offsets[w]:offsets[w + 1]]`` of the input
 #: matrix; ``max_pieces`` is the largest count.
 SubwordTable = namedtuple("SubwordTable", ["offsets", "rows", "max_pieces"])
-#: One step: the input rows to average (``pieces[:n_pieces]``) against ``targets[:n_targets]``,
-#: of which the first ``n_positive`` are true (label 1) and the rest noise (label 0), the same
-#: number for each true target, in its order.
-PiecesBlock = namedtuple("PiecesBlock", ["pieces", "n_pieces", "targets", "n_positive", "n_targets"])
-#: Scratch of one task: the gathered pieces (CBOW), targets, the hidden vector and its
-#: gradient, coefficients, and scores.
-PiecesScratch = namedtuple("PiecesScratch", ["pieces", "targets", "hidden", "grad", "coef", "scores"])
+#: One step: the input rows to average (``pieces[:n_pieces]``) against ``n_groups`` groups of
+#: ``group_size`` targets, ``targets[:n_groups * group_size]``: each group a true target (label 1)
+#: then its noise words (label 0).
+PiecesBlock = namedtuple("PiecesBlock", ["pieces", "n_pieces", "targets", "n_groups", "group_size"])
+#: Scratch of one task: the gathered pieces (CBOW), targets, the hidden vector, its summed gradient
+#: and one group's gradient, coefficients, and scores.
+PiecesScratch = namedtuple("PiecesScratch", ["pieces", "targets", "hidden", "grad", "step", "coef", "scores"])
 
 
 @njit(**_FAST)
 def pieces_step(weights, block, lr, scratch, want_loss=True):
-    """One update: the mean of the block's pieces against its targets.
+    """One update: the mean of the block's pieces against its groups of targets, in turn.
 
-    All scores come from the rows as they were before the step. A noise word
-    equal to the true target it was drawn for is skipped (fastText redraws it). Returns ``(loss sum, number of terms)``,
-    or ``(0.0, 0)`` unless ``want_loss``.
+    A group is what fastText updates for one (centre, context) pair. fastText adds
+    each pair's gradient to every piece row before the next pair, which moves their
+    mean, the hidden vector, by exactly that gradient; here the hidden vector is moved
+    the same way, group after group, and the piece rows are written once, with the
+    summed gradient, at the end. Within a group every score comes from the rows as
+    the group found them. A noise word equal to its group's true target is skipped
+    (fastText redraws it). Returns ``(loss sum, number of terms)``, or ``(0.0, 0)``
+    unless ``want_loss``.
     """
-    w_in, w_out = weights.w_in, weights.w_out
-    pieces, n_pieces, targets, n_positive, n_targets = block
-    hidden, grad, coef, scores = scratch.hidden, scratch.grad, scratch.coef, scratch.scores
+    w_in = weights.w_in
+    pieces, n_pieces, targets, n_groups, group_size = block
+    hidden, grad, step, coef = scratch.hidden, scratch.grad, scratch.step, scratch.coef
     dim = w_in.shape[1]
     inv = np.float32(1.0 / n_pieces)
     for j in range(n_pieces):
@@ -80,30 +87,50 @@ def pieces_step(weights, block, lr, scratch, want_loss=True):
         hidden[x] = 0.0
         grad[x] = 0.0
     _add_rows(hidden, coef, w_in, pieces, n_pieces, dim)
-    _dot_rows(hidden, w_out, targets, n_targets, scores, dim)
     loss = 0.0
     terms = 0
-    per_positive = max((n_targets - n_positive) // n_positive, 1)
-    for k in range(n_targets):
-        label = 1.0 if k < n_positive else 0.0
-        if k >= n_positive and targets[k] == targets[(k - n_positive) // per_positive]:
-            coef[k] = 0.0
-            continue
-        if want_loss:
-            loss += _log_sigmoid_loss(scores[k], label)
-            terms += 1
-        coef[k] = (label - _sigmoid_table(scores[k])) * lr
-    _add_rows(grad, coef, w_out, targets, n_targets, dim)
-    for k in range(n_targets):
-        g = coef[k]
-        if g != 0.0:
-            row = w_out[targets[k]]
-            for x in range(dim):
-                row[x] += g * hidden[x]
+    for g in range(n_groups):
+        group = targets[g * group_size:(g + 1) * group_size]
+        group_loss, group_terms = _group_step(weights.w_out, group, group_size, lr, scratch, want_loss)
+        loss += group_loss
+        terms += group_terms
+        for x in range(dim):
+            grad[x] += step[x]
+            hidden[x] += step[x]
     for j in range(n_pieces):
         row = w_in[pieces[j]]
         for x in range(dim):
             row[x] += grad[x]
+    return loss, terms
+
+
+@njit(inline="always", **_FAST)
+def _group_step(w_out, group, size, lr, scratch, want_loss):
+    """Score ``group`` (a true target, then noise) against ``scratch.hidden``, update its output
+    rows, and leave the hidden vector's gradient in ``scratch.step``."""
+    hidden, step, coef, scores = scratch.hidden, scratch.step, scratch.coef, scratch.scores
+    dim = hidden.shape[0]
+    _dot_rows(hidden, w_out, group, size, scores, dim)
+    loss = 0.0
+    terms = 0
+    for k in range(size):
+        if k > 0 and group[k] == group[0]:
+            coef[k] = 0.0
+            continue
+        label = 1.0 if k == 0 else 0.0
+        if want_loss:
+            loss += _log_sigmoid_loss(scores[k], label)
+            terms += 1
+        coef[k] = (label - _sigmoid_table(scores[k])) * lr
+    for x in range(dim):
+        step[x] = 0.0
+    _add_rows(step, coef, w_out, group, size, dim)
+    for k in range(size):
+        g = coef[k]
+        if g != 0.0:
+            row = w_out[group[k]]
+            for x in range(dim):
+                row[x] += g * hidden[x]
     return loss, terms
 
 
@@ -161,28 +188,29 @@ def train_subword_words(weights, table, run, sampler, settings, state, scratch):
         if hi - lo < 2:
             continue
         centre = words[i]
+        group_size = 1 + negative
         if settings.model == SKIP_GRAM:
-            n_positive = _ZERO
+            n_groups = _ZERO
             for j in range(lo, hi):
                 if j != i:
-                    targets[n_positive] = words[j]
-                    n_positive += 1
+                    first_target = n_groups * group_size
+                    targets[first_target] = words[j]
+                    state = _draw_noise_into(targets, first_target + 1, negative, sampler, state)
+                    n_groups += 1
             pieces = table.rows[table.offsets[centre]:table.offsets[centre + 1]]
             n_pieces = table.offsets[centre + 1] - table.offsets[centre]
         else:
             targets[0] = centre
-            n_positive = 1
+            state = _draw_noise_into(targets, 1, negative, sampler, state)
+            n_groups = 1
             pieces = scratch.pieces
             n_pieces = _gather_pieces(table, words, lo, hi, i, pieces)
-        n_noise = negative * n_positive
-        state = _draw_noise_into(targets, n_positive, n_noise, sampler, state)
         ahead = i + 1 if settings.model == SKIP_GRAM else i + 1 + window
         if ahead < n_words:
             _prefetch_pieces(weights.w_in, table, words[ahead])
         want_loss = i % LOSS_EVERY == 0
         step_loss, step_terms = pieces_step(
-            weights, PiecesBlock(pieces, n_pieces, targets, n_positive, n_positive + n_noise), lr, scratch,
-            want_loss)
+            weights, PiecesBlock(pieces, n_pieces, targets, n_groups, group_size), lr, scratch, want_loss)
         loss += step_loss
         terms += step_terms
     return loss, terms, state
@@ -195,7 +223,7 @@ def make_pieces_scratch(window, negative, dim, max_pieces):
     longest = max(2 * window * max_pieces, 1)
     return PiecesScratch(np.empty(longest, dtype=np.int32), np.empty(n_targets, dtype=np.int32),
                          np.empty(dim, dtype=np.float32), np.empty(dim, dtype=np.float32),
-                         np.empty(max(longest, n_targets), dtype=np.float32),
+                         np.empty(dim, dtype=np.float32), np.empty(max(longest, n_targets), dtype=np.float32),
                          np.empty(n_targets, dtype=np.float32))
 
 
