@@ -229,8 +229,9 @@ def run_all(args, workdir: Path, tokens: Path, raw_words: int) -> list[dict]:
     """Every run: for each repeat and thread count, the three tools one after another, the order
     turning from one repeat to the next."""
     runs = []
+    tools = [tool for tool in TOOLS if tool in args.tools]
     for repeat in range(args.repeats):
-        order = TOOLS[repeat % 3:] + TOOLS[:repeat % 3]
+        order = tools[repeat % len(tools):] + tools[:repeat % len(tools)]
         for threads in args.threads:
             for tool in order:
                 run_dir = workdir / "runs" / f"{tool}-t{threads}-r{repeat}"
@@ -465,6 +466,8 @@ def parse_args(argv):
     parser.add_argument("--max-words", type=int, default=None, help="cut the corpus after about N words")
     parser.add_argument("--threads", type=int, nargs="+", default=[2], help="one or more thread counts")
     parser.add_argument("--repeats", type=int, default=3, help="runs per tool and thread count")
+    parser.add_argument("--tools", choices=TOOLS, nargs="+", default=list(TOOLS),
+                        help="which tools to run (default: all three)")
     parser.add_argument("--model", choices=("skipgram", "cbow"), default="skipgram")
     parser.add_argument("--dim", type=int, default=100)
     parser.add_argument("--window", type=int, default=5)

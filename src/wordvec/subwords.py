@@ -195,17 +195,18 @@ def ngram_hash_table(words: Sequence, min_n: int, max_n: int, buckets: int) -> t
     buffer, starts_of_word, ends_of_word = _marked_buffer(words)
     if buckets <= 0 or max_n < 1 or len(buffer) == 0:
         return np.zeros(len(words) + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    word_of_byte = np.repeat(np.arange(len(words)), ends_of_word - starts_of_word)
+    index = np.int32 if len(buffer) < 2**31 else np.int64  # half the memory of the working arrays
+    word_of_byte = np.repeat(np.arange(len(words), dtype=index), ends_of_word - starts_of_word)
     lead = (buffer & 0xC0) != 0x80
     signed = buffer.astype(np.uint32)
     signed[buffer >= 0x80] |= np.uint32(0xFFFFFF00)
     # one running hash per n-gram start, extended a byte at a time
-    start = np.flatnonzero(lead)
+    start = np.flatnonzero(lead).astype(index)
     owner = word_of_byte[start]
-    end = ends_of_word[owner]
+    end = ends_of_word[owner].astype(index)
     first = start == starts_of_word[owner]
     h = np.full(len(start), FNV_OFFSET, dtype=np.uint32)
-    chars = np.zeros(len(start), dtype=np.int64)
+    chars = np.zeros(len(start), dtype=np.int8)
     out_start, out_word, out_hash = [], [], []
     step = 0
     while len(start):

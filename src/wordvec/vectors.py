@@ -509,7 +509,7 @@ class NoTrainedSubwordsError(UnknownWordError):
 
 
 def _add_grouped_rows(out: np.ndarray, owner: np.ndarray, rows: np.ndarray, source: np.ndarray,
-                      per_block: int = 65536) -> None:
+                      per_block: int = 16384) -> None:
     """``out[owner[i]] += source[rows[i]]`` for every ``i``, ``owner`` ascending; a block of
     ``rows`` at a time, so that the gathered rows never take much memory.
 
