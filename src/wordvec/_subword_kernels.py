@@ -80,6 +80,8 @@ def pieces_step(weights, block, lr, scratch, want_loss=True):
     pieces, n_pieces, targets, n_groups, group_size = block
     hidden, grad, step, coef = scratch.hidden, scratch.grad, scratch.step, scratch.coef
     dim = w_in.shape[1]
+    for k in range(n_groups * group_size):  # the groups are taken in turn: start loading every one
+        _prefetch_row(weights.w_out, targets[k])
     inv = np.float32(1.0 / n_pieces)
     for j in range(n_pieces):
         coef[j] = inv
