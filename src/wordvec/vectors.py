@@ -440,6 +440,11 @@ class SubwordVectors(Vectors):
         self._unit = None
 
     @property
+    def dim(self) -> int:
+        """Dimension of the vectors (without composing them)."""
+        return int(self.word_rows.shape[1])
+
+    @property
     def buckets(self) -> int:
         return int(self.bucket_rows.shape[0])
 
