@@ -449,9 +449,10 @@ def markdown(report: dict) -> str:
                   f"analogies restrict_vocab={s['restrict_vocab']}). In-vocabulary only, then every pair, words "
                   f"outside the vocabulary getting the tool's own subword vector. {report['all_pairs_note']}", ""]
     lines += _quality_lines(report)
-    lines += ["", "wordvec against each (speed: the other's time / wordvec's, wordvec's words/s / the other's; "
-                  "memory: wordvec's / the other's; quality: wordvec minus the other, in-vocabulary / every "
-                  "pair):", ""] + _comparison_lines(report)
+    if report["comparisons"]:
+        lines += ["", "wordvec against each (speed: the other's time / wordvec's, wordvec's words/s / the other's; "
+                      "memory: wordvec's / the other's; quality: wordvec minus the other, in-vocabulary / every "
+                      "pair):", ""] + _comparison_lines(report)
     lines += ["", f"wordvec's untimed first run (fills Numba's cache): {report['warm_up_seconds']:.1f} s.",
               "", f"Machine: {report['machine']}; fasttext {v['fasttext']}, gensim {v['gensim']}, "
                   f"numpy {v['numpy']}, numba {v['numba']}."]

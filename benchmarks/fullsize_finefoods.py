@@ -227,6 +227,9 @@ def main(argv=None) -> int:
     if args.reviews < 1 or args.repeats < 1 or args.epochs < 1 or args.threads < 1:
         parser.error("--reviews, --repeats, --epochs and --threads must be at least 1")
 
+    if not args.source.is_file():
+        parser.error(f"{args.source} not found: pass the shared SNAP sample with --source "
+                     "(../shared/data/finefoods/finefoods_sample.txt.gz beside the checkout)")
     texts = sample_reviews(args.source)
     corpus, warm_up, writing_seconds = make_corpus(texts, args.reviews, args.work_dir)
     warm, runs = run_all(args, corpus, warm_up)
