@@ -20,8 +20,11 @@ TRAIN = ["train", "--dim", "16", "--epochs", "60", "--min-count", "3", "--thread
 
 def _start(out, *extra):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # A shell without job control starts background jobs with SIGINT ignored, and Python then never
+    # turns it into KeyboardInterrupt: the child gets SIGINT's default back, as in a terminal.
     return subprocess.Popen([sys.executable, "-m", "wordvec", *TRAIN, "--out", str(out), *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _wait_for_checkpoint(out, process, timeout=180):
