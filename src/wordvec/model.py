@@ -81,7 +81,7 @@ class Word2Vec:
         Keras engine: negative couples per positive couple.
     progress : bool, default=True
         Show progress bars on standard error, and say there when kernels are being
-        compiled (the first run after an install, about 10-15 s; never after).
+        compiled (the first run after an install, 10-30 s; never after).
 
     Attributes
     ----------
@@ -469,7 +469,7 @@ class _Monitor(TrainingCallbacks):
 
 #: What is compiled in each phase, and what the first run costs: the message's words.
 _READING_KERNELS = ("the reading kernels", "once; later runs skip this")
-_TRAINING_KERNELS = ("the training kernels", "once, about 10-15 s; later runs start at once")
+_TRAINING_KERNELS = ("the training kernels", "once, up to about half a minute; later runs start at once")
 
 
 class _CompileNotice:
