@@ -8,6 +8,7 @@ run's alone; the child writes its result as JSON to ``FILE``.
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import platform
 import resource
@@ -62,6 +63,22 @@ def run_measured(command: list[str], env=None, stdout=None) -> dict:
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, command))} failed with status {process.returncode}")
     return {"seconds": seconds, "peak_rss_mib": usage.ru_maxrss / 1024.0}
+
+
+def warm_up_wordvec(tokens: Path, workdir: Path, command_for, lines: int = 2000) -> float:
+    """Run a wordvec command once on the first ``lines`` lines of the token file, so that Numba's
+    cache holds the kernels before the timed runs; returns its seconds (the compile, if the cache
+    was cold). ``command_for(sample, out)`` gives the command for the sample file and a model
+    directory; both are removed afterwards."""
+    sample, out = workdir / "warm_up.txt", workdir / "warm_up_model"
+    with open(tokens, encoding="utf-8") as source, open(sample, "w", encoding="utf-8") as handle:
+        for _, line in zip(range(lines), source):
+            handle.write(line)
+    try:
+        return run_measured(command_for(sample, out), stdout=subprocess.DEVNULL)["seconds"]
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+        sample.unlink()
 
 
 def run_child_measured(script: str, kind: str, flags: list[str], env=None) -> dict:

@@ -81,7 +81,8 @@ from pathlib import Path
 
 from _common import (BENCH_CORPUS, HERE, SHARED_DATA, TokenLines, describe_settings, first_words,
                      machine_description, median, package_versions, peak_rss_mib, run_child, run_child_measured,
-                     run_measured, tokenized_documents, write_child_result, write_report, write_token_lines)
+                     run_measured, tokenized_documents, warm_up_wordvec, write_child_result, write_report,
+                     write_token_lines)
 
 DEFAULT_EVAL = SHARED_DATA / "eval"
 EVAL_FILES = {"wordsim353": "wordsim353.tsv", "simlex999": "simlex999.txt", "analogy": "questions-words.txt"}
@@ -290,19 +291,15 @@ def wordvec_command(args, tokens: Path, out: Path, threads: int | str, seed: int
 
 
 def warm_up(args, workdir: Path, tokens: Path) -> float:
-    """Run ``wordvec train`` once on the first lines of the token file, so Numba's cache holds the
-    kernels before the timed runs; returns its seconds (the compile, if the cache was cold)."""
-    sample = workdir / "warm_up.txt"
-    with open(tokens, encoding="utf-8") as source, open(sample, "w", encoding="utf-8") as out:
-        for _, line in zip(range(WARM_UP_LINES), source):
-            out.write(line)
-    command = wordvec_command(args, sample, workdir / "warm_up_model", max(args.threads), args.seed)
-    command[command.index("--min-count") + 1] = "1"
-    command[command.index("--epochs") + 1] = "1"
-    seconds = run_measured(command, stdout=subprocess.DEVNULL)["seconds"]
-    shutil.rmtree(workdir / "warm_up_model", ignore_errors=True)
-    sample.unlink()
-    return seconds
+    """Run ``wordvec train`` once on the first lines of the token file (:func:`_common.warm_up_wordvec`)."""
+
+    def command_for(sample: Path, out: Path) -> list[str]:
+        command = wordvec_command(args, sample, out, max(args.threads), args.seed)
+        command[command.index("--min-count") + 1] = "1"
+        command[command.index("--epochs") + 1] = "1"
+        return command
+
+    return warm_up_wordvec(tokens, workdir, command_for, WARM_UP_LINES)
 
 
 def whole_command_run(args, trainer: str, tokens: Path, run_dir: Path, threads: int, seed: int,

@@ -63,7 +63,7 @@ from pathlib import Path
 
 from _common import (BENCH_CORPUS, HERE, describe_settings, first_words, machine_description, median,
                      package_versions, run_child, run_child_measured, run_measured, tokenized_documents,
-                     write_child_result, write_report, write_token_lines)
+                     warm_up_wordvec, write_child_result, write_report, write_token_lines)
 
 TOOLS = ("wordvec", "fasttext", "gensim")
 OTHERS = ("fasttext", "gensim")
@@ -191,18 +191,14 @@ def wordvec_command(args, tokens: Path, out: Path, threads: int, seed: int) -> l
 
 
 def warm_up(args, workdir: Path, tokens: Path) -> float:
-    """Run the wordvec CLI once on the first lines of the token file, so Numba's cache holds the
-    kernels before the timed runs; returns its seconds (the compile, if the cache was cold)."""
-    sample = workdir / "warm_up.txt"
-    with open(tokens, encoding="utf-8") as source, open(sample, "w", encoding="utf-8") as out:
-        for _, line in zip(range(WARM_UP_LINES), source):
-            out.write(line)
-    command = wordvec_command(args, sample, workdir / "warm_up_model", max(args.threads), args.seed)
-    command[command.index("--min-count") + 1] = "1"
-    seconds = run_measured(command, stdout=subprocess.DEVNULL)["seconds"]
-    shutil.rmtree(workdir / "warm_up_model", ignore_errors=True)
-    sample.unlink()
-    return seconds
+    """Run ``wordvec train`` once on the first lines of the token file (:func:`_common.warm_up_wordvec`)."""
+
+    def command_for(sample: Path, out: Path) -> list[str]:
+        command = wordvec_command(args, sample, out, max(args.threads), args.seed)
+        command[command.index("--min-count") + 1] = "1"
+        return command
+
+    return warm_up_wordvec(tokens, workdir, command_for, WARM_UP_LINES)
 
 
 def run_wordvec(args, tokens: Path, run_dir: Path, threads: int, seed: int) -> dict:
