@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from .. import _kernels as K
+from .. import _ckernels, _kernels as K
 from ..encode import forget_pages, release_free_memory
 from ..errors import TrainingError
 from .base import Engine, EngineState, TrainingCallbacks, TrainingData, resolve_threads
@@ -112,7 +112,8 @@ class Run:
         return K.Settings(self.model, self.params["window"], self.params["negative"], lr_start, lr_end)
 
     def train_chunk(self, weights, settings, tasks) -> None:
-        K.train_chunk(weights, self.stream, self.sampler, settings, tasks)
+        kernels = _ckernels if _ckernels.available() else K
+        kernels.train_chunk(weights, self.stream, self.sampler, settings, tasks)
 
     def warm_up(self, w_in, w_out) -> None:
         """Load (or compile) the kernel: one task over no tokens trains nothing."""

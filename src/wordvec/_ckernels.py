@@ -1,0 +1,177 @@
+"""The compiled training kernels (``csrc/``, built by ``pip install``), through ctypes.
+
+The same algorithm as :mod:`wordvec._kernels`, draw for draw: the same
+splitmix64 stream, alias draws, window reaches and block updates, so the
+two produce the same model (up to the order of float sums) and the tests hold
+each against the other and against the NumPy oracles. They need no compile at
+run time, and their skip-gram block uses AVX-512 where the CPU has it.
+
+Where the library was not built (no C compiler at install time), or
+``WORDVEC_KERNELS=numba`` is set, :func:`available` is False and the native
+engine trains with the Numba kernels.
+
+>>> isinstance(available(), bool)
+True
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.machinery
+import os
+from pathlib import Path
+
+import numpy as np
+
+from . import _kernels as K
+
+_LIBRARY_NAME = "_wordvec_kernels"
+_c_float_p = ctypes.POINTER(ctypes.c_float)
+_c_int32_p = ctypes.POINTER(ctypes.c_int32)
+_c_int64_p = ctypes.POINTER(ctypes.c_int64)
+
+
+class _Weights(ctypes.Structure):
+    _fields_ = [("w_in", _c_float_p), ("w_out", _c_float_p), ("dim", ctypes.c_int64)]
+
+
+class _Stream(ctypes.Structure):
+    _fields_ = [("tokens", _c_int32_p), ("doc_offsets", _c_int64_p), ("n_offsets", ctypes.c_int64)]
+
+
+class _Sampler(ctypes.Structure):
+    _fields_ = [("keep_prob", _c_float_p), ("noise_accept", _c_float_p), ("noise_alias", _c_int32_p),
+                ("noise_size", ctypes.c_int64)]
+
+
+class _Settings(ctypes.Structure):
+    _fields_ = [("model", ctypes.c_int32), ("window", ctypes.c_int32), ("negative", ctypes.c_int32),
+                ("loss_every", ctypes.c_int32), ("lr_start", ctypes.c_double), ("lr_end", ctypes.c_double),
+                ("sigmoid_table", _c_float_p), ("sigmoid_last", ctypes.c_int64), ("sigmoid_max", ctypes.c_double),
+                ("sigmoid_scale", ctypes.c_double)]
+
+
+class _Block(ctypes.Structure):
+    _fields_ = [("contexts", _c_int32_p), ("n_contexts", ctypes.c_int32), ("targets", _c_int32_p),
+                ("n_targets", ctypes.c_int32)]
+
+
+def _load():
+    if os.environ.get("WORDVEC_KERNELS", "").lower() == "numba":
+        return None
+    here = Path(__file__).parent
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        path = here / f"{_LIBRARY_NAME}{suffix}"
+        if path.is_file():
+            try:
+                library = ctypes.CDLL(str(path))
+            except OSError:
+                return None
+            return _declare(library)
+    return None
+
+
+def _declare(library):
+    ref = ctypes.c_void_p
+    library.wv_train_task.argtypes = [ref, ref, ref, ref, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint64,
+                                      ctypes.POINTER(ctypes.c_double)]
+    library.wv_train_task.restype = ctypes.c_int
+    for step in (library.wv_sgns_block, library.wv_cbow_step):
+        step.argtypes = [ref, ref, ctypes.c_double, ref, ctypes.POINTER(ctypes.c_double)]
+        step.restype = ctypes.c_int
+    library.wv_vector_code.restype = ctypes.c_char_p
+    library.wv_use_generic.argtypes = [ctypes.c_int]
+    return library
+
+
+_LIBRARY = _load()
+
+
+def available() -> bool:
+    """Whether the compiled kernels were built and load on this machine."""
+    return _LIBRARY is not None
+
+
+def vector_code() -> str:
+    """The vector code the skip-gram block runs: ``"avx512"`` or ``"generic"``."""
+    return _library().wv_vector_code().decode()
+
+
+def use_generic(generic: bool) -> None:
+    """Force the portable vector code (``True``) or let the CPU decide (``False``)."""
+    _library().wv_use_generic(int(bool(generic)))
+
+
+def _library():
+    if _LIBRARY is None:
+        raise RuntimeError("wordvec's compiled kernels are not built; reinstall with a C compiler present")
+    return _LIBRARY
+
+
+def _pointer(array: np.ndarray, kind):
+    return array.ctypes.data_as(kind)
+
+
+def _checked(array: np.ndarray, dtype) -> np.ndarray:
+    if array.dtype != dtype:
+        raise TypeError(f"expected a C-contiguous {np.dtype(dtype).name} array, got {array.dtype}")
+    if not array.flags.c_contiguous:
+        raise TypeError(f"expected a C-contiguous {np.dtype(dtype).name} array, got a strided view")
+    return array
+
+
+def _weights(weights: K.Weights) -> _Weights:
+    w_in, w_out = _checked(weights.w_in, np.float32), _checked(weights.w_out, np.float32)
+    if w_in.shape != w_out.shape or w_in.ndim != 2:
+        raise ValueError("w_in and w_out must be matrices of one shape")
+    return _Weights(_pointer(w_in, _c_float_p), _pointer(w_out, _c_float_p), w_in.shape[1])
+
+
+def _settings(settings: K.Settings) -> _Settings:
+    table = K._SIG_TABLE
+    return _Settings(int(settings.model), int(settings.window), int(settings.negative), K.LOSS_EVERY,
+                     float(settings.lr_start), float(settings.lr_end), _pointer(table, _c_float_p), K._SIG_LAST,
+                     K._SIG_MAX, K._SIG_SCALE)
+
+
+def train_chunk(weights: K.Weights, stream: K.TokenStream, sampler: K.Sampler, settings: K.Settings,
+                tasks: K.Tasks) -> None:
+    """:func:`wordvec._kernels.train_chunk` on the compiled kernels: every task at once, one thread each."""
+    library = _library()
+    tokens, offsets = _checked(stream.tokens, np.int32), _checked(stream.doc_offsets, np.int64)
+    keep, accept, alias = (_checked(sampler.keep_prob, np.float32), _checked(sampler.noise_accept, np.float32),
+                           _checked(sampler.noise_alias, np.int32))
+    arguments = (ctypes.byref(_weights(weights)),
+                 ctypes.byref(_Stream(_pointer(tokens, _c_int32_p), _pointer(offsets, _c_int64_p), offsets.shape[0])),
+                 ctypes.byref(_Sampler(_pointer(keep, _c_float_p), _pointer(accept, _c_float_p),
+                                       _pointer(alias, _c_int32_p), accept.shape[0])),
+                 ctypes.byref(_settings(settings)))
+
+    def task(start, end, seed):
+        loss = (ctypes.c_double * 2)()
+        if library.wv_train_task(*arguments, start, end, int(seed), loss) != 0:
+            raise MemoryError("not enough memory for a training task's buffers")
+        return loss[0], int(loss[1])
+
+    K.run_tasks(task, tasks)
+
+
+def _step(function, weights: K.Weights, block: K.Block, lr: float) -> tuple[float, int]:
+    contexts, targets = _checked(block.contexts, np.int32), _checked(block.targets, np.int32)
+    c_block = _Block(_pointer(contexts, _c_int32_p), int(block.n_contexts), _pointer(targets, _c_int32_p),
+                     int(block.n_targets))
+    loss = (ctypes.c_double * 2)()
+    settings = _settings(K.Settings(K.SKIP_GRAM, 1, int(block.n_targets) - 1, lr, lr))
+    if function(ctypes.byref(_weights(weights)), ctypes.byref(c_block), lr, ctypes.byref(settings), loss) != 0:
+        raise MemoryError("not enough memory for a training step's buffers")
+    return loss[0], int(loss[1])
+
+
+def sgns_block(weights: K.Weights, block: K.Block, lr: float) -> tuple[float, int]:
+    """One skip-gram block in place (:func:`wordvec._kernels.sgns_block`); returns ``(loss, terms)``."""
+    return _step(_library().wv_sgns_block, weights, block, lr)
+
+
+def cbow_step(weights: K.Weights, block: K.Block, lr: float) -> tuple[float, int]:
+    """One CBOW step in place (:func:`wordvec._kernels.cbow_step`); returns ``(loss, terms)``."""
+    return _step(_library().wv_cbow_step, weights, block, lr)

@@ -1,0 +1,64 @@
+/* CBOW: the mean of the context vectors predicts the centre word against negatives. */
+#include <math.h>
+
+#include "steps.h"
+
+static float dot(const float *a, const float *b, int64_t n) {
+    float sum = 0.0f;
+    for (int64_t x = 0; x < n; x++) sum += a[x] * b[x];
+    return sum;
+}
+
+static void add_scaled(float *dst, float c, const float *src, int64_t n) {
+    for (int64_t x = 0; x < n; x++) dst[x] += c * src[x];
+}
+
+static double log_sigmoid_loss(float score, int label) {
+    const double x = label ? -(double)score : (double)score;
+    return x > 30.0 ? x : log1p(exp(x));
+}
+
+/* Whether no negative other than the centre word is drawn twice. */
+static int negatives_distinct(const wv_block *block) {
+    const int32_t *t = block->targets;
+    for (int k = 2; k < block->n_targets; k++)
+        for (int k2 = 1; k2 < k; k2++)
+            if (t[k] == t[k2] && t[k] != t[0]) return 0;
+    return 1;
+}
+
+/* The targets are taken one after another: a target drawn twice is scored the
+ * second time with its row as the first update left it. When no row repeats,
+ * every score comes from the rows as they are, and all rows are updated after. */
+void wv_cbow_step_on(const wv_weights *w, const wv_block *block, float lr, const wv_settings *settings,
+                     wv_scratch *scratch, wv_loss *loss) {
+    const int64_t dim = w->dim;
+    const int32_t *targets = block->targets;
+    float *hidden = scratch->hidden, *hidden_grad = scratch->hidden_grad, *coef = scratch->coef;
+    const float inv = 1.0f / (float)block->n_contexts;
+    for (int64_t x = 0; x < dim; x++) hidden[x] = hidden_grad[x] = 0.0f;
+    for (int j = 0; j < block->n_contexts; j++) add_scaled(hidden, inv, w->w_in + (int64_t)block->contexts[j] * dim, dim);
+    const int distinct = negatives_distinct(block);
+    for (int k = 0; k < block->n_targets; k++) {
+        float *row = w->w_out + (int64_t)targets[k] * dim;
+        coef[k] = 0.0f;
+        if (k > 0 && targets[k] == targets[0]) continue;
+        const float score = dot(hidden, row, dim);
+        if (loss) {
+            loss->sum += log_sigmoid_loss(score, k == 0);
+            loss->terms++;
+        }
+        coef[k] = ((k == 0 ? 1.0f : 0.0f) - wv_sigmoid(settings, score)) * lr;
+        if (!distinct) {
+            add_scaled(hidden_grad, coef[k], row, dim);
+            add_scaled(row, coef[k], hidden, dim);
+        }
+    }
+    if (distinct) {
+        for (int k = 0; k < block->n_targets; k++)
+            if (coef[k] != 0.0f) add_scaled(hidden_grad, coef[k], w->w_out + (int64_t)targets[k] * dim, dim);
+        for (int k = 0; k < block->n_targets; k++)
+            if (coef[k] != 0.0f) add_scaled(w->w_out + (int64_t)targets[k] * dim, coef[k], hidden, dim);
+    }
+    for (int j = 0; j < block->n_contexts; j++) add_scaled(w->w_in + (int64_t)block->contexts[j] * dim, 1.0f, hidden_grad, dim);
+}

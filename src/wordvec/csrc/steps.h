@@ -1,0 +1,42 @@
+/* One training step of each model, on a task's scratch (internal). */
+#ifndef WORDVEC_STEPS_H
+#define WORDVEC_STEPS_H
+
+#include "wordvec_kernels.h"
+
+/* Buffers a task allocates once, sized for windows up to `window` and `negative` negatives. */
+typedef struct {
+    int32_t *contexts, *context_repeats; /* 2 * window */
+    int32_t *targets, *target_repeats;   /* negative + 1 */
+    float *grads;                        /* 2 * window x (negative + 1) */
+    float *hidden, *hidden_grad;         /* dim */
+    float *coef;                         /* max(2 * window, negative + 1) */
+} wv_scratch;
+
+/* A step's loss: the sum of -log sigmoid(+-score) and the number of terms summed. */
+typedef struct {
+    double sum;
+    int64_t terms;
+} wv_loss;
+
+int wv_scratch_init(wv_scratch *scratch, int32_t window, int32_t negative, int64_t dim);
+void wv_scratch_free(wv_scratch *scratch);
+
+/* Pick the vector code for this CPU (or the portable code when forced); cheap, call before steps. */
+void wv_choose_code(void);
+
+void wv_skipgram_step(const wv_weights *w, const wv_block *block, float lr, const wv_settings *settings,
+                      wv_scratch *scratch, wv_loss *loss);
+void wv_cbow_step_on(const wv_weights *w, const wv_block *block, float lr, const wv_settings *settings,
+                     wv_scratch *scratch, wv_loss *loss);
+
+/* The tabulated logistic function, read with linear interpolation. */
+static inline float wv_sigmoid(const wv_settings *s, float score) {
+    float u = ((float)score + (float)s->sigmoid_max) * (float)s->sigmoid_scale;
+    u = u < 0.0f ? 0.0f : (u > (float)s->sigmoid_last ? (float)s->sigmoid_last : u);
+    const int64_t i = (int64_t)u;
+    const float lo = s->sigmoid_table[i];
+    return lo + (u - (float)i) * (s->sigmoid_table[i + 1] - lo);
+}
+
+#endif

@@ -1,0 +1,153 @@
+"""The compiled kernels (C, ``csrc/``) against the NumPy oracles and against the Numba kernels."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+
+import numpy as np
+import pytest
+
+from wordvec import _ckernels as C
+from wordvec import _kernels as K
+from wordvec.vocab import alias_table
+
+from test_kernels import cbow_oracle, sgns_oracle
+
+needs_library = pytest.mark.skipif(not C.available(), reason="the compiled kernels are not built")
+
+VECTOR_CODES = ["generic", "avx512"]
+
+
+@pytest.fixture(params=VECTOR_CODES)
+def vector_code(request):
+    """Each vector code this CPU can run (AVX-512 only where it has it)."""
+    C.use_generic(request.param == "generic")
+    try:
+        if C.vector_code() != request.param:
+            pytest.skip(f"this CPU does not run the {request.param} code")
+        yield request.param
+    finally:
+        C.use_generic(False)
+
+
+def _random_block(rng, n_rows, n_contexts, n_targets):
+    contexts = rng.integers(0, n_rows, n_contexts).astype(np.int32)
+    targets = rng.integers(0, n_rows, n_targets).astype(np.int32)
+    return contexts, targets
+
+
+@needs_library
+@pytest.mark.parametrize("dim", [1, 6, 16, 37, 100, 128])
+def test_sgns_block_matches_numpy_oracle(vector_code, dim):
+    # Few rows, so that contexts and targets repeat and negatives hit the centre word;
+    # up to 11 targets, more than the registers hold at once.
+    rng = np.random.default_rng(dim)
+    for _ in range(40):
+        w_in, w_out = (rng.normal(0, 0.5, (8, dim)).astype(np.float32) for _ in range(2))
+        n_contexts, n_targets = int(rng.integers(1, 11)), int(rng.integers(1, 12))
+        contexts, targets = _random_block(rng, 8, n_contexts, n_targets)
+        want_in, want_out, want_loss, want_terms = sgns_oracle(w_in, w_out, contexts, targets, 0.1)
+        loss, terms = C.sgns_block(K.Weights(w_in, w_out), K.Block(contexts, n_contexts, targets, n_targets), 0.1)
+        np.testing.assert_allclose(w_in, want_in, atol=2e-5)
+        np.testing.assert_allclose(w_out, want_out, atol=2e-5)
+        assert terms == want_terms
+        assert loss == pytest.approx(want_loss, rel=1e-5)
+
+
+@needs_library
+@pytest.mark.parametrize("dim", [3, 32, 100])
+def test_cbow_step_matches_numpy_oracle(vector_code, dim):
+    rng = np.random.default_rng(dim)
+    for _ in range(40):
+        w_in, w_out = (rng.normal(0, 0.5, (8, dim)).astype(np.float32) for _ in range(2))
+        n_contexts, n_targets = int(rng.integers(1, 11)), int(rng.integers(1, 8))
+        contexts, targets = _random_block(rng, 8, n_contexts, n_targets)
+        want_in, want_out = cbow_oracle(w_in, w_out, contexts, targets, 0.1)
+        C.cbow_step(K.Weights(w_in, w_out), K.Block(contexts, n_contexts, targets, n_targets), 0.1)
+        np.testing.assert_allclose(w_in, want_in, atol=2e-5)
+        np.testing.assert_allclose(w_out, want_out, atol=2e-5)
+
+
+def _stream_and_sampler(rng, n_rows=40, n_tokens=6000):
+    tokens = rng.integers(1, n_rows, n_tokens).astype(np.int32)
+    ends = np.sort(rng.choice(np.arange(1, n_tokens), 120, replace=False))
+    stream = K.TokenStream(tokens, np.r_[0, ends, n_tokens].astype(np.int64))
+    counts = np.bincount(tokens, minlength=n_rows).astype(np.float64)
+    accept, alias = alias_table(counts ** 0.75)
+    keep = rng.uniform(0.3, 1.0, n_rows).astype(np.float32)
+    return stream, K.Sampler(keep, accept, alias)
+
+
+@needs_library
+@pytest.mark.parametrize("model", [K.SKIP_GRAM, K.CBOW])
+def test_a_task_trains_the_same_model_as_the_numba_kernel(vector_code, model):
+    # The same seed draws the same subsample, windows and negatives, so after a task
+    # over a few thousand words both kernels hold the same weights and loss.
+    rng = np.random.default_rng(5)
+    stream, sampler = _stream_and_sampler(rng)
+    start = rng.normal(0, 0.1, (40, 24)).astype(np.float32), rng.normal(0, 0.1, (40, 24)).astype(np.float32)
+    settings = K.Settings(model, 4, 5, 0.05, 0.01)
+    results = []
+    for kernels in (K, C):
+        weights = K.Weights(start[0].copy(), start[1].copy())
+        tasks = K.Tasks(np.array([150, 5800]), np.array([11], dtype=np.uint64), np.zeros((1, 3)))
+        kernels.train_chunk(weights, stream, sampler, settings, tasks)
+        results.append((weights, tasks.stats[0]))
+    (numba_weights, numba_stats), (c_weights, c_stats) = results
+    assert np.abs(numba_weights.w_in - start[0]).max() > 0.01
+    np.testing.assert_allclose(c_weights.w_in, numba_weights.w_in, atol=1e-5)
+    np.testing.assert_allclose(c_weights.w_out, numba_weights.w_out, atol=1e-5)
+    assert c_stats[0] == numba_stats[0] and c_stats[2] == numba_stats[2]
+    assert c_stats[1] == pytest.approx(numba_stats[1], rel=1e-5)
+
+
+@needs_library
+def test_tasks_run_on_every_thread_and_report_their_words():
+    rng = np.random.default_rng(3)
+    stream, sampler = _stream_and_sampler(rng)
+    weights = K.Weights(rng.normal(0, 0.1, (40, 8)).astype(np.float32), np.zeros((40, 8), np.float32))
+    tasks = K.Tasks(np.array([0, 2000, 4000, 6000]), np.array([1, 2, 3], dtype=np.uint64), np.zeros((3, 3)))
+    C.train_chunk(weights, stream, sampler, K.Settings(K.SKIP_GRAM, 3, 4, 0.05, 0.05), tasks)
+    assert tasks.stats[:, 0].tolist() == [2000, 2000, 2000]
+    assert (tasks.stats[:, 2] > 0).all()
+    assert np.abs(weights.w_out).sum() > 0
+
+
+@needs_library
+def test_wrong_arrays_are_refused_before_the_kernel_runs():
+    rng = np.random.default_rng(3)
+    stream, sampler = _stream_and_sampler(rng)
+    tasks = K.Tasks(np.array([0, 100]), np.array([1], dtype=np.uint64), np.zeros((1, 3)))
+    settings = K.Settings(K.SKIP_GRAM, 3, 4, 0.05, 0.05)
+    float64 = K.Weights(np.zeros((40, 8)), np.zeros((40, 8)))
+    with pytest.raises(TypeError, match="float32"):
+        C.train_chunk(float64, stream, sampler, settings, tasks)
+    transposed = K.Weights(np.zeros((8, 40), np.float32).T, np.zeros((40, 8), np.float32))
+    with pytest.raises(TypeError, match="C-contiguous"):
+        C.train_chunk(transposed, stream, sampler, settings, tasks)
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64") or shutil.which("gcc") is None
+                    or os.environ.get("WORDVEC_KERNELS") == "numba",
+                    reason="the install builds the kernels only where a C compiler is found")
+def test_the_install_builds_the_kernels_on_x86_64_with_gcc():
+    assert C.vector_code() in VECTOR_CODES
+
+
+@needs_library
+@pytest.mark.parametrize("model", ["skipgram", "cbow"])
+def test_without_the_library_the_engine_trains_the_same_model_on_numba(monkeypatch, model):
+    from wordvec.model import Word2Vec
+
+    documents = [["tea", "and", "coffee", "with", "milk"], ["a", "cup", "of", "tea", "or", "coffee"]] * 60
+
+    def train():
+        return Word2Vec(model=model, dim=12, epochs=2, min_count=1, num_words=None, threads=1, seed=3,
+                        progress=False).fit(documents)
+
+    compiled = train()
+    monkeypatch.setattr(C, "_LIBRARY", None)
+    numba = train()
+    np.testing.assert_allclose(compiled.vectors_.matrix, numba.vectors_.matrix, atol=1e-5)
