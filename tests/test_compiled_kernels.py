@@ -104,6 +104,28 @@ def test_a_task_trains_the_same_model_as_the_numba_kernel(vector_code, model):
 
 
 @needs_library
+def test_a_task_on_its_own_copy_of_the_hot_rows_adds_back_exactly_its_changes(vector_code):
+    rng = np.random.default_rng(8)
+    stream, sampler = _stream_and_sampler(rng)
+    start = rng.normal(0, 0.1, (40, 16)).astype(np.float32), rng.normal(0, 0.1, (40, 16)).astype(np.float32)
+    results = []
+    for n_hot in (0, 10, 40):
+        weights = K.Weights(start[0].copy(), start[1].copy())
+        tasks = K.Tasks(np.array([0, 6000]), np.array([4], dtype=np.uint64), np.zeros((1, 3)))
+        C.train_chunk(weights, stream, sampler, K.Settings(K.SKIP_GRAM, 4, 5, 0.05, 0.01), tasks, n_hot=n_hot)
+        results.append(weights)
+    for weights in results[1:]:
+        np.testing.assert_allclose(weights.w_out, results[0].w_out, atol=1e-6)
+        np.testing.assert_allclose(weights.w_in, results[0].w_in, atol=1e-6)
+
+
+def test_hot_rows_fill_about_a_core_cache_and_only_when_tasks_run_together():
+    assert C.hot_rows((100_000, 128), 2) * 128 * 4 == C.HOT_BYTES
+    assert C.hot_rows((300, 128), 2) == 300
+    assert C.hot_rows((100_000, 128), 1) == 0
+
+
+@needs_library
 def test_tasks_run_on_every_thread_and_report_their_words():
     rng = np.random.default_rng(3)
     stream, sampler = _stream_and_sampler(rng)

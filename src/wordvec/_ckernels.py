@@ -26,13 +26,18 @@ import numpy as np
 from . import _kernels as K
 
 _LIBRARY_NAME = "_wordvec_kernels"
+#: With more than one task at once, each task trains its own copy of the output rows of
+#: the most frequent words (the first rows), as many as fit in this many bytes (about a
+#: core's L2 cache), and adds its changes to the shared rows at its end (``csrc/train.c``).
+HOT_BYTES = 2 << 20
 _c_float_p = ctypes.POINTER(ctypes.c_float)
 _c_int32_p = ctypes.POINTER(ctypes.c_int32)
 _c_int64_p = ctypes.POINTER(ctypes.c_int64)
 
 
 class _Weights(ctypes.Structure):
-    _fields_ = [("w_in", _c_float_p), ("w_out", _c_float_p), ("dim", ctypes.c_int64)]
+    _fields_ = [("w_in", _c_float_p), ("w_out", _c_float_p), ("dim", ctypes.c_int64), ("n_hot", ctypes.c_int64),
+                ("hot_out", _c_float_p)]
 
 
 class _Stream(ctypes.Structure):
@@ -46,7 +51,7 @@ class _Sampler(ctypes.Structure):
 
 class _Settings(ctypes.Structure):
     _fields_ = [("model", ctypes.c_int32), ("window", ctypes.c_int32), ("negative", ctypes.c_int32),
-                ("loss_every", ctypes.c_int32), ("lr_start", ctypes.c_double), ("lr_end", ctypes.c_double),
+                ("loss_every", ctypes.c_int32), ("hot_rows", ctypes.c_int64), ("lr_start", ctypes.c_double), ("lr_end", ctypes.c_double),
                 ("sigmoid_table", _c_float_p), ("sigmoid_last", ctypes.c_int64), ("sigmoid_max", ctypes.c_double),
                 ("sigmoid_scale", ctypes.c_double)]
 
@@ -124,19 +129,34 @@ def _weights(weights: K.Weights) -> _Weights:
     w_in, w_out = _checked(weights.w_in, np.float32), _checked(weights.w_out, np.float32)
     if w_in.shape != w_out.shape or w_in.ndim != 2:
         raise ValueError("w_in and w_out must be matrices of one shape")
-    return _Weights(_pointer(w_in, _c_float_p), _pointer(w_out, _c_float_p), w_in.shape[1])
+    return _Weights(_pointer(w_in, _c_float_p), _pointer(w_out, _c_float_p), w_in.shape[1], 0, None)
 
 
-def _settings(settings: K.Settings) -> _Settings:
+def _settings(settings: K.Settings, n_hot: int = 0) -> _Settings:
     table = K._SIG_TABLE
-    return _Settings(int(settings.model), int(settings.window), int(settings.negative), K.LOSS_EVERY,
+    return _Settings(int(settings.model), int(settings.window), int(settings.negative), K.LOSS_EVERY, n_hot,
                      float(settings.lr_start), float(settings.lr_end), _pointer(table, _c_float_p), K._SIG_LAST,
                      K._SIG_MAX, K._SIG_SCALE)
 
 
+def hot_rows(shape: tuple[int, int], n_tasks: int) -> int:
+    """How many of the first rows each task copies (none when one task runs alone).
+
+    >>> hot_rows((100_000, 128), 2), hot_rows((3_000, 32), 2), hot_rows((100_000, 128), 1)
+    (4096, 3000, 0)
+    """
+    rows, dim = shape
+    return 0 if n_tasks < 2 else min(rows, HOT_BYTES // (4 * max(dim, 1)))
+
+
 def train_chunk(weights: K.Weights, stream: K.TokenStream, sampler: K.Sampler, settings: K.Settings,
-                tasks: K.Tasks) -> None:
-    """:func:`wordvec._kernels.train_chunk` on the compiled kernels: every task at once, one thread each."""
+                tasks: K.Tasks, n_hot: int | None = None) -> None:
+    """:func:`wordvec._kernels.train_chunk` on the compiled kernels: every task at once, one thread each.
+
+    Each task copies the first ``n_hot`` output rows (default :func:`hot_rows`).
+    """
+    if n_hot is None:
+        n_hot = hot_rows(weights.w_in.shape, len(tasks.seeds))
     library = _library()
     tokens, offsets = _checked(stream.tokens, np.int32), _checked(stream.doc_offsets, np.int64)
     keep, accept, alias = (_checked(sampler.keep_prob, np.float32), _checked(sampler.noise_accept, np.float32),
@@ -145,7 +165,7 @@ def train_chunk(weights: K.Weights, stream: K.TokenStream, sampler: K.Sampler, s
                  ctypes.byref(_Stream(_pointer(tokens, _c_int32_p), _pointer(offsets, _c_int64_p), offsets.shape[0])),
                  ctypes.byref(_Sampler(_pointer(keep, _c_float_p), _pointer(accept, _c_float_p),
                                        _pointer(alias, _c_int32_p), accept.shape[0])),
-                 ctypes.byref(_settings(settings)))
+                 ctypes.byref(_settings(settings, min(int(n_hot), weights.w_in.shape[0]))))
 
     def task(start, end, seed):
         loss = (ctypes.c_double * 2)()

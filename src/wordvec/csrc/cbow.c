@@ -37,10 +37,10 @@ void wv_cbow_step_on(const wv_weights *w, const wv_block *block, float lr, const
     float *hidden = scratch->hidden, *hidden_grad = scratch->hidden_grad, *coef = scratch->coef;
     const float inv = 1.0f / (float)block->n_contexts;
     for (int64_t x = 0; x < dim; x++) hidden[x] = hidden_grad[x] = 0.0f;
-    for (int j = 0; j < block->n_contexts; j++) add_scaled(hidden, inv, w->w_in + (int64_t)block->contexts[j] * dim, dim);
+    for (int j = 0; j < block->n_contexts; j++) add_scaled(hidden, inv, wv_in_row(w, block->contexts[j]), dim);
     const int distinct = negatives_distinct(block);
     for (int k = 0; k < block->n_targets; k++) {
-        float *row = w->w_out + (int64_t)targets[k] * dim;
+        float *row = wv_out_row(w, targets[k]);
         coef[k] = 0.0f;
         if (k > 0 && targets[k] == targets[0]) continue;
         const float score = dot(hidden, row, dim);
@@ -56,9 +56,9 @@ void wv_cbow_step_on(const wv_weights *w, const wv_block *block, float lr, const
     }
     if (distinct) {
         for (int k = 0; k < block->n_targets; k++)
-            if (coef[k] != 0.0f) add_scaled(hidden_grad, coef[k], w->w_out + (int64_t)targets[k] * dim, dim);
+            if (coef[k] != 0.0f) add_scaled(hidden_grad, coef[k], wv_out_row(w, targets[k]), dim);
         for (int k = 0; k < block->n_targets; k++)
-            if (coef[k] != 0.0f) add_scaled(w->w_out + (int64_t)targets[k] * dim, coef[k], hidden, dim);
+            if (coef[k] != 0.0f) add_scaled(wv_out_row(w, targets[k]), coef[k], hidden, dim);
     }
-    for (int j = 0; j < block->n_contexts; j++) add_scaled(w->w_in + (int64_t)block->contexts[j] * dim, 1.0f, hidden_grad, dim);
+    for (int j = 0; j < block->n_contexts; j++) add_scaled(wv_in_row(w, block->contexts[j]), 1.0f, hidden_grad, dim);
 }

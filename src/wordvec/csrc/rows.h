@@ -10,7 +10,7 @@
 #ifndef WORDVEC_ROWS_H
 #define WORDVEC_ROWS_H
 
-#include "wordvec_kernels.h"
+#include "steps.h"
 
 /* The largest number of targets the register-blocked code keeps in registers at once. */
 #define WV_GROUP 8
@@ -21,6 +21,7 @@ typedef struct {
     const int32_t *targets;
     int32_t n_targets;
     float *grads; /* n_contexts x n_targets */
+    const int32_t *context_repeats, *target_repeats; /* how often each distinct row occurs in the block */
 } wv_rows;
 
 void wv_scores_generic(const wv_weights *w, const wv_rows *b);

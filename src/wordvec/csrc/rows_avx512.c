@@ -17,27 +17,56 @@ static AVX512 INLINE __mmask16 slice_mask(int64_t dim, int64_t x) {
     return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u);
 }
 
+/* The sums of 8 vectors at once (out[k] = sum of v[k]'s lanes): three rounds of
+ * shuffles and adds instead of eight separate reductions. */
+static AVX512 INLINE void sum_lanes8(const __m512 v[WV_GROUP], float out[16]) {
+    __m512 pairs[4], quads[2];
+    for (int p = 0; p < 4; p++) /* halves of v[2p] | halves of v[2p + 1] */
+        pairs[p] = _mm512_add_ps(_mm512_shuffle_f32x4(v[2 * p], v[2 * p + 1], _MM_SHUFFLE(1, 0, 1, 0)),
+                                 _mm512_shuffle_f32x4(v[2 * p], v[2 * p + 1], _MM_SHUFFLE(3, 2, 3, 2)));
+    for (int q = 0; q < 2; q++) /* one 128-bit lane of partial sums per vector */
+        quads[q] = _mm512_add_ps(_mm512_shuffle_f32x4(pairs[2 * q], pairs[2 * q + 1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                 _mm512_shuffle_f32x4(pairs[2 * q], pairs[2 * q + 1], _MM_SHUFFLE(3, 1, 3, 1)));
+    const __m512 x = _mm512_add_ps(_mm512_unpacklo_ps(quads[0], quads[1]), _mm512_unpackhi_ps(quads[0], quads[1]));
+    _mm512_storeu_ps(out, _mm512_add_ps(x, _mm512_permute_ps(x, _MM_SHUFFLE(1, 0, 3, 2))));
+    /* lane 4i holds the sum of v[i], lane 4i + 1 that of v[i + 4] */
+}
+
+static AVX512 INLINE void store_sums(const __m512 acc[WV_GROUP], float *grads, const int NT) {
+    float sums[16];
+    sum_lanes8(acc, sums);
+    for (int k = 0; k < NT; k++) grads[k] = sums[k < 4 ? 4 * k : 4 * (k - 4) + 1];
+}
+
+/* Two contexts at a time against every target: each target slice loaded once feeds two sums. */
 static AVX512 INLINE void scores_fixed(const wv_weights *w, const wv_rows *b, const int NT) {
     const int64_t dim = w->dim;
     const float *t[WV_GROUP];
-    for (int k = 0; k < NT; k++) t[k] = w->w_out + (int64_t)b->targets[k] * dim;
-    for (int j = 0; j < b->n_contexts; j++) {
-        const float *c = w->w_in + (int64_t)b->contexts[j] * dim;
-        __m512 acc[WV_GROUP];
-        for (int k = 0; k < NT; k++) acc[k] = _mm512_setzero_ps();
+    for (int k = 0; k < NT; k++) t[k] = wv_out_row(w, b->targets[k]);
+    for (int j = 0; j < b->n_contexts; j += 2) {
+        const int two = j + 1 < b->n_contexts;
+        const float *c0 = wv_in_row(w, b->contexts[j]);
+        const float *c1 = two ? wv_in_row(w, b->contexts[j + 1]) : c0;
+        __m512 acc0[WV_GROUP], acc1[WV_GROUP];
+        for (int k = 0; k < WV_GROUP; k++) acc0[k] = acc1[k] = _mm512_setzero_ps();
         for (int64_t x = 0; x < dim; x += 16) {
             const __mmask16 m = slice_mask(dim, x);
-            const __m512 cv = _mm512_maskz_loadu_ps(m, c + x);
-            for (int k = 0; k < NT; k++) acc[k] = _mm512_fmadd_ps(cv, _mm512_maskz_loadu_ps(m, t[k] + x), acc[k]);
+            const __m512 cv0 = _mm512_maskz_loadu_ps(m, c0 + x), cv1 = _mm512_maskz_loadu_ps(m, c1 + x);
+            for (int k = 0; k < NT; k++) {
+                const __m512 tv = _mm512_maskz_loadu_ps(m, t[k] + x);
+                acc0[k] = _mm512_fmadd_ps(cv0, tv, acc0[k]);
+                acc1[k] = _mm512_fmadd_ps(cv1, tv, acc1[k]);
+            }
         }
-        for (int k = 0; k < NT; k++) b->grads[j * NT + k] = _mm512_reduce_add_ps(acc[k]);
+        store_sums(acc0, b->grads + j * NT, NT);
+        if (two) store_sums(acc1, b->grads + (j + 1) * NT, NT);
     }
 }
 
 static AVX512 INLINE void update_fixed(const wv_weights *w, const wv_rows *b, const int NT) {
     const int64_t dim = w->dim;
     float *t[WV_GROUP];
-    for (int k = 0; k < NT; k++) t[k] = w->w_out + (int64_t)b->targets[k] * dim;
+    for (int k = 0; k < NT; k++) t[k] = wv_out_row(w, b->targets[k]);
     for (int64_t x = 0; x < dim; x += 16) {
         const __mmask16 m = slice_mask(dim, x);
         __m512 tv[WV_GROUP], out[WV_GROUP];
@@ -46,7 +75,7 @@ static AVX512 INLINE void update_fixed(const wv_weights *w, const wv_rows *b, co
             out[k] = tv[k];
         }
         for (int j = 0; j < b->n_contexts; j++) {
-            float *c = w->w_in + (int64_t)b->contexts[j] * dim + x;
+            float *c = wv_in_row(w, b->contexts[j]) + x;
             const float *g = b->grads + j * NT;
             const __m512 cv = _mm512_maskz_loadu_ps(m, c);
             __m512 cn = cv;

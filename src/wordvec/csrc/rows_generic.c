@@ -21,9 +21,9 @@ static float dot(const float *a, const float *b, int64_t n) {
 void wv_scores_generic(const wv_weights *w, const wv_rows *b) {
     const int64_t dim = w->dim;
     for (int j = 0; j < b->n_contexts; j++) {
-        const float *c = w->w_in + (int64_t)b->contexts[j] * dim;
+        const float *c = wv_in_row(w, b->contexts[j]);
         for (int k = 0; k < b->n_targets; k++)
-            b->grads[j * b->n_targets + k] = dot(c, w->w_out + (int64_t)b->targets[k] * dim, dim);
+            b->grads[j * b->n_targets + k] = dot(c, wv_out_row(w, b->targets[k]), dim);
     }
 }
 
@@ -31,15 +31,14 @@ void wv_scores_generic(const wv_weights *w, const wv_rows *b) {
  * written after all target groups only when this is the last group. */
 static void update_slice(const wv_weights *w, const wv_rows *b, int64_t x, int n, int k0, int k1,
                          float (*ctx_delta)[SLICE]) {
-    const int64_t dim = w->dim;
     const int nt = b->n_targets;
     float t[WV_GROUP][SLICE], o[WV_GROUP][SLICE];
     for (int k = k0; k < k1; k++) {
-        memcpy(t[k - k0], w->w_out + (int64_t)b->targets[k] * dim + x, (size_t)n * sizeof(float));
+        memcpy(t[k - k0], wv_out_row(w, b->targets[k]) + x, (size_t)n * sizeof(float));
         memset(o[k - k0], 0, sizeof(o[0]));
     }
     for (int j = 0; j < b->n_contexts; j++) {
-        const float *c = w->w_in + (int64_t)b->contexts[j] * dim + x;
+        const float *c = wv_in_row(w, b->contexts[j]) + x;
         for (int k = k0; k < k1; k++) {
             const float g = b->grads[j * nt + k];
             for (int l = 0; l < n; l++) {
@@ -49,7 +48,7 @@ static void update_slice(const wv_weights *w, const wv_rows *b, int64_t x, int n
         }
     }
     for (int k = k0; k < k1; k++) {
-        float *row = w->w_out + (int64_t)b->targets[k] * dim + x;
+        float *row = wv_out_row(w, b->targets[k]) + x;
         for (int l = 0; l < n; l++) row[l] = t[k - k0][l] + o[k - k0][l];
     }
 }
@@ -65,7 +64,7 @@ void wv_update_generic(const wv_weights *w, const wv_rows *b) {
             update_slice(w, b, x, n, k0, k1, ctx_delta);
         }
         for (int j = 0; j < b->n_contexts; j++) {
-            float *row = w->w_in + (int64_t)b->contexts[j] * dim + x;
+            float *row = wv_in_row(w, b->contexts[j]) + x;
             for (int l = 0; l < n; l++) row[l] += ctx_delta[j][l];
         }
     }

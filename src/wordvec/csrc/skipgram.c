@@ -53,6 +53,18 @@ static int distinct_rows(const int32_t *rows, int n, int32_t skip, int first, in
     return m;
 }
 
+/* grads[j][k] = (label - sigmoid(score)) * lr, times how often context j and target k
+ * occur; label 1 for target 0 (the centre word), 0 for the negatives. (A vector version
+ * was slower: the scores it reads back were just stored one by one.) */
+static void gradients(const wv_settings *s, const wv_rows *b, float lr) {
+    for (int j = 0; j < b->n_contexts; j++) {
+        float *row = b->grads + j * b->n_targets;
+        const float scale = lr * (float)b->context_repeats[j];
+        for (int k = 0; k < b->n_targets; k++)
+            row[k] = ((k == 0 ? 1.0f : 0.0f) - wv_sigmoid(s, row[k])) * scale * (float)b->target_repeats[k];
+    }
+}
+
 /* Every score is computed from the rows as they were before the step; then the
  * output rows of the targets and the input rows of the contexts move together. */
 void wv_skipgram_step(const wv_weights *w, const wv_block *block, float lr, const wv_settings *settings,
@@ -67,17 +79,18 @@ void wv_skipgram_step(const wv_weights *w, const wv_block *block, float lr, cons
     rows.targets = scratch->targets;
     rows.contexts = scratch->contexts;
     rows.grads = scratch->grads;
+    rows.context_repeats = scratch->context_repeats;
+    rows.target_repeats = scratch->target_repeats;
     scores(w, &rows);
-    for (int j = 0; j < rows.n_contexts; j++) {
-        for (int k = 0; k < rows.n_targets; k++) {
-            float *cell = &rows.grads[j * rows.n_targets + k];
-            const int repeats = scratch->context_repeats[j] * scratch->target_repeats[k];
-            if (loss) {
-                loss->sum += repeats * log_sigmoid_loss(*cell, k == 0);
+    if (loss) {
+        for (int j = 0; j < rows.n_contexts; j++) {
+            for (int k = 0; k < rows.n_targets; k++) {
+                const int repeats = rows.context_repeats[j] * rows.target_repeats[k];
+                loss->sum += repeats * log_sigmoid_loss(rows.grads[j * rows.n_targets + k], k == 0);
                 loss->terms += repeats;
             }
-            *cell = ((k == 0 ? 1.0f : 0.0f) - wv_sigmoid(settings, *cell)) * lr * (float)repeats;
         }
     }
+    gradients(settings, &rows, lr);
     update(w, &rows);
 }

@@ -16,6 +16,10 @@ typedef struct {
     float *w_in;
     float *w_out;
     int64_t dim;
+    /* Output rows 0..n_hot-1 (the most frequent words) are read from and written to
+     * hot_out instead: a task's own copy (callers pass 0 and NULL). */
+    int64_t n_hot;
+    float *hot_out;
 } wv_weights;
 
 /* The token stream: vocabulary rows, and document d is tokens[doc_offsets[d]:doc_offsets[d + 1]]. */
@@ -40,6 +44,7 @@ typedef struct {
     int32_t window;
     int32_t negative;
     int32_t loss_every; /* the loss is computed for one centre word in this many */
+    int64_t hot_rows;   /* output rows each task keeps a copy of while it trains (see train.c) */
     double lr_start;    /* learning rate at the first position of the task's range */
     double lr_end;      /* ... and at its end */
     const float *sigmoid_table;
