@@ -20,8 +20,13 @@ setup(
     ext_modules=[
         Extension(
             "wordvec._wordvec_kernels",
-            sources=[f"src/wordvec/csrc/{name}.c" for name in ("train", "skipgram", "cbow", "rows_generic",
-                                                                "rows_avx512")],
+            sources=[f"src/wordvec/csrc/{name}.c" for name in (
+                "train",
+                "skipgram",
+                "cbow",
+                "rows_generic",
+                "rows_avx512",
+            )],
             depends=[f"src/wordvec/csrc/{name}.h" for name in ("wordvec_kernels", "rows", "steps")],
             extra_compile_args=FLAGS,
             optional=True,
