@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _kernels as K
+from . import _tasks as K
 
 _LIBRARY_NAME = "_wordvec_kernels"
 #: With more than one task at once, each task trains its own copy of the output rows of
@@ -133,10 +133,10 @@ def _weights(weights: K.Weights) -> _Weights:
 
 
 def _settings(settings: K.Settings, n_hot: int = 0) -> _Settings:
-    table = K._SIG_TABLE
+    table = K.SIGMOID_TABLE
     return _Settings(int(settings.model), int(settings.window), int(settings.negative), K.LOSS_EVERY, n_hot,
-                     float(settings.lr_start), float(settings.lr_end), _pointer(table, _c_float_p), K._SIG_LAST,
-                     K._SIG_MAX, K._SIG_SCALE)
+                     float(settings.lr_start), float(settings.lr_end), _pointer(table, _c_float_p),
+                     K.SIGMOID_LAST, K.SIGMOID_MAX, K.SIGMOID_SCALE)
 
 
 def hot_rows(shape: tuple[int, int], n_tasks: int) -> int:

@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from typing import Callable
@@ -29,7 +30,9 @@ class CompileWatch:
     ``announce`` is called once, as the first compile starts (from the thread
     that compiles). After the block, :attr:`seconds` is the time spent
     compiling: 0.0 when every kernel came from the cache or was compiled already.
-    Compiles nested in a compile (a kernel's callees) count once.
+    Compiles nested in a compile (a kernel's callees) count once. Where Numba
+    is not loaded when the block starts (the compiled kernels need none), it
+    is not watched: modules with Numba kernels are imported before the work.
     """
 
     def __init__(self, announce: Callable[[], None] = lambda: None):
@@ -47,6 +50,8 @@ class CompileWatch:
         return self._announced
 
     def __enter__(self) -> "CompileWatch":
+        if "numba" not in sys.modules:
+            return self  # nothing can compile; watching would load Numba for nothing
         from numba.core import event
 
         class Listener(event.Listener):

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import math
 from collections import namedtuple
-from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 from llvmlite import ir
@@ -45,21 +44,12 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-#: The two weight matrices: input (the word vectors) and output (the context model).
-Weights = namedtuple("Weights", ["w_in", "w_out"])
-#: The token stream: vocabulary rows and document boundaries.
-TokenStream = namedtuple("TokenStream", ["tokens", "doc_offsets"])
-#: Per-word keep probabilities and the alias tables of the noise distribution.
-Sampler = namedtuple("Sampler", ["keep_prob", "noise_accept", "noise_alias"])
-#: Scalar settings for one call: model (0 skip-gram, 1 CBOW), window, negatives,
-#: learning rate at the first and last position of the chunk.
-Settings = namedtuple("Settings", ["model", "window", "negative", "lr_start", "lr_end"])
-#: One task per thread: token ranges ``bounds[t]:bounds[t+1]``, a seed each, and
-#: an output row of ``[words seen, loss sum, loss terms]`` each.
-Tasks = namedtuple("Tasks", ["bounds", "seeds", "stats"])
-#: One training step's words: ``contexts[:n_contexts]`` against ``targets[:n_targets]``
-#: (``targets[0]`` the centre word, the rest negatives).
-Block = namedtuple("Block", ["contexts", "n_contexts", "targets", "n_targets"])
+from ._tasks import CBOW, LOSS_EVERY, SKIP_GRAM, Block, Sampler, Settings, Tasks, TokenStream, Weights, run_tasks
+from ._tasks import SIGMOID_LAST as _SIG_LAST
+from ._tasks import SIGMOID_MAX as _SIG_MAX
+from ._tasks import SIGMOID_SCALE as _SIG_SCALE
+from ._tasks import SIGMOID_TABLE as _SIG_TABLE
+
 #: Scratch of :func:`sgns_block`: target rows (``n_targets x dim``), gradients
 #: (``n_contexts x n_targets``, exactly ``n_targets`` columns), their transpose,
 #: and ``iota = 0, 1, ..., n_targets - 1``.
@@ -73,11 +63,6 @@ WordRun = namedtuple("WordRun", ["words", "n_words", "segments", "rates"])
 #: Everything a task allocates once: the context and target buffers (targets two
 #: rows: the current word's and the next one's, drawn ahead) and both models' scratch.
 TaskScratch = namedtuple("TaskScratch", ["contexts", "targets", "skipgram", "cbow"])
-
-SKIP_GRAM = 0
-CBOW = 1
-#: The loss is computed for one centre word in this many (a fixed subsample).
-LOSS_EVERY = 32
 
 # Counters start from this rather than from a literal 0: a variable first typed as the
 # literal 0 makes Numba compile every function it is passed to twice.
@@ -169,15 +154,6 @@ def _log_sigmoid_loss(score, label):
     if x > 30.0:
         return x
     return math.log1p(math.exp(x))
-
-
-#: The logistic function tabulated on [-_SIG_MAX, _SIG_MAX] in steps of 1 / _SIG_SCALE
-#: and read with linear interpolation: absolute error below 1e-6 inside the range,
-#: below 5e-5 outside it (where the end value is used).
-_SIG_MAX = 10.0
-_SIG_SCALE = 128.0
-_SIG_LAST = int(2 * _SIG_MAX * _SIG_SCALE)
-_SIG_TABLE = (1.0 / (1.0 + np.exp(-(np.arange(_SIG_LAST + 2) / _SIG_SCALE - _SIG_MAX)))).astype(np.float32)
 
 
 @njit(inline="always", **_FAST)
@@ -567,38 +543,3 @@ def train_chunk(weights, stream, sampler, settings, tasks):
     run_tasks(train_task, tasks, weights, stream, sampler, settings)
 
 
-def run_tasks(task, tasks, *shared):
-    """Run ``task(*shared, start, end, seed)`` for every task at once, one thread each
-    (Hogwild: threads update shared rows without locks); fills ``tasks.stats``.
-
-    The task functions release the GIL, so plain Python threads run them in
-    parallel; task 0 runs on the calling thread. (A ``prange`` loop would do the
-    same but makes Numba compile the whole kernel a second time, in its parallel
-    wrapper.)
-    """
-    bounds, seeds, stats = tasks.bounds, tasks.seeds, tasks.stats
-    n_tasks = seeds.shape[0]
-
-    def run(t):
-        start, end = int(bounds[t]), int(bounds[t + 1])
-        loss, terms = task(*shared, start, end, seeds[t])
-        stats[t] = (end - start, loss, terms)
-
-    others = [_pool(n_tasks - 1).submit(run, t) for t in range(1, n_tasks)] if n_tasks > 1 else []
-    try:
-        if n_tasks:
-            run(0)
-    finally:
-        wait(others)  # even on an interrupt: no thread may still be writing when this returns
-    for future in others:
-        future.result()
-
-
-_POOLS = {}
-
-
-def _pool(workers):
-    """A thread pool of ``workers`` threads, made once and kept."""
-    if workers not in _POOLS:
-        _POOLS[workers] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wordvec")
-    return _POOLS[workers]

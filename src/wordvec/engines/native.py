@@ -1,9 +1,11 @@
-"""The native engine: word2vec skip-gram and CBOW with negative sampling, on Numba kernels.
+"""The native engine: word2vec skip-gram and CBOW with negative sampling, on native kernels.
 
 It owns what the algorithm decides: the initial weights, the learning rate
 decayed linearly over the whole run, the seeds of every task, and the
-divergence check. The kernels (:mod:`wordvec._kernels`) train one chunk of the
-token stream at a time on every thread (Hogwild).
+divergence check. The kernels train one chunk of the token stream at a time on
+every thread (Hogwild): the compiled ones (:mod:`wordvec._ckernels`, C, built at
+install), or Numba's (:mod:`wordvec._kernels`, compiled on first use) where those
+were not built.
 
 >>> from wordvec.encode import encode_documents
 >>> vocab, corpus = encode_documents(["tea and coffee and tea"] * 50, num_words=None, min_count=1)
@@ -19,7 +21,7 @@ import math
 
 import numpy as np
 
-from .. import _ckernels, _kernels as K
+from .. import _ckernels, _tasks as K
 from ..encode import forget_pages, release_free_memory
 from ..errors import TrainingError
 from .base import Engine, EngineState, TrainingCallbacks, TrainingData, resolve_threads
@@ -81,6 +83,15 @@ class NativeEngine(Engine):
         return Run(vocab, corpus, params)
 
 
+def word2vec_kernels():
+    """The compiled kernels where they were built, else Numba's (imported only then)."""
+    if _ckernels.available():
+        return _ckernels
+    from .. import _kernels
+
+    return _kernels
+
+
 def initial_lr(params: dict, defaults: dict = _DEFAULT_LR) -> float:
     """The starting learning rate: ``lr``, or the default for the model."""
     return float(params["lr"]) if params.get("lr") is not None else defaults[params["model"]]
@@ -112,8 +123,7 @@ class Run:
         return K.Settings(self.model, self.params["window"], self.params["negative"], lr_start, lr_end)
 
     def train_chunk(self, weights, settings, tasks) -> None:
-        kernels = _ckernels if _ckernels.available() else K
-        kernels.train_chunk(weights, self.stream, self.sampler, settings, tasks)
+        word2vec_kernels().train_chunk(weights, self.stream, self.sampler, settings, tasks)
 
     def warm_up(self, w_in, w_out) -> None:
         """Load (or compile) the kernel: one task over no tokens trains nothing."""
