@@ -26,8 +26,10 @@ setup(
                 "cbow",
                 "rows_generic",
                 "rows_avx512",
+                "task",
+                "subwords",
             )],
-            depends=[f"src/wordvec/csrc/{name}.h" for name in ("wordvec_kernels", "rows", "steps")],
+            depends=[f"src/wordvec/csrc/{name}.h" for name in ("wordvec_kernels", "rows", "steps", "random", "task")],
             extra_compile_args=FLAGS,
             optional=True,
         )

@@ -11,6 +11,7 @@ import pytest
 
 from wordvec import _ckernels as C
 from wordvec import _kernels as K
+from wordvec._tasks import SubwordTable
 from wordvec.vocab import alias_table
 
 from test_kernels import cbow_oracle, sgns_oracle
@@ -168,6 +169,57 @@ def test_without_the_library_the_engine_trains_the_same_model_on_numba(monkeypat
     def train():
         return Word2Vec(model=model, dim=12, epochs=2, min_count=1, num_words=None, threads=1, seed=3,
                         progress=False).fit(documents)
+
+    compiled = train()
+    monkeypatch.setattr(C, "_LIBRARY", None)
+    numba = train()
+    np.testing.assert_allclose(compiled.vectors_.matrix, numba.vectors_.matrix, atol=1e-5)
+
+
+def _subword_table(rng, n_words, n_buckets):
+    """Each word: its own row, then 0-6 n-gram rows among the buckets (repeats allowed, as hashing gives)."""
+    sizes = 1 + rng.integers(0, 7, n_words)
+    offsets = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    rows = np.empty(offsets[-1], dtype=np.int32)
+    for word in range(n_words):
+        rows[offsets[word]] = word
+        rows[offsets[word] + 1:offsets[word + 1]] = n_words + rng.integers(0, n_buckets, sizes[word] - 1)
+    return SubwordTable(offsets, rows, int(sizes.max()))
+
+
+@needs_library
+@pytest.mark.parametrize("model", [K.SKIP_GRAM, K.CBOW])
+def test_a_subword_task_trains_the_same_model_as_the_numba_kernel(model):
+    from wordvec import _subword_kernels as SK
+
+    rng = np.random.default_rng(9)
+    stream, sampler = _stream_and_sampler(rng)
+    table = _subword_table(rng, 40, 25)
+    start = rng.normal(0, 0.1, (65, 20)).astype(np.float32), rng.normal(0, 0.1, (40, 20)).astype(np.float32)
+    settings = K.Settings(model, 3, 4, 0.05, 0.01)
+    results = []
+    for train in (SK.train_subword_chunk, C.train_subword_chunk):
+        weights = K.Weights(start[0].copy(), start[1].copy())
+        tasks = K.Tasks(np.array([100, 5900]), np.array([12], dtype=np.uint64), np.zeros((1, 3)))
+        train(weights, table, stream, sampler, settings, tasks)
+        results.append((weights, tasks.stats[0]))
+    (numba_weights, numba_stats), (c_weights, c_stats) = results
+    assert np.abs(numba_weights.w_in[40:] - start[0][40:]).max() > 0.01  # the n-gram rows trained
+    np.testing.assert_allclose(c_weights.w_in, numba_weights.w_in, atol=1e-5)
+    np.testing.assert_allclose(c_weights.w_out, numba_weights.w_out, atol=1e-5)
+    assert c_stats[2] == numba_stats[2]
+    assert c_stats[1] == pytest.approx(numba_stats[1], rel=1e-5)
+
+
+@needs_library
+def test_without_the_library_the_subword_engine_trains_the_same_model_on_numba(monkeypatch):
+    from wordvec.model import Word2Vec
+
+    documents = [["tea", "and", "coffee", "with", "milk"], ["a", "cup", "of", "tea", "or", "coffee"]] * 60
+
+    def train():
+        return Word2Vec(engine="subword", dim=12, epochs=2, min_count=1, num_words=None, threads=1, seed=3,
+                        buckets=500, progress=False).fit(documents)
 
     compiled = train()
     monkeypatch.setattr(C, "_LIBRARY", None)

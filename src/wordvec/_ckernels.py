@@ -56,6 +56,14 @@ class _Settings(ctypes.Structure):
                 ("sigmoid_scale", ctypes.c_double)]
 
 
+class _Task(ctypes.Structure):
+    _fields_ = [("start", ctypes.c_int64), ("end", ctypes.c_int64), ("seed", ctypes.c_uint64)]
+
+
+class _SubwordTable(ctypes.Structure):
+    _fields_ = [("offsets", _c_int64_p), ("rows", _c_int32_p), ("max_pieces", ctypes.c_int64)]
+
+
 class _Block(ctypes.Structure):
     _fields_ = [("contexts", _c_int32_p), ("n_contexts", ctypes.c_int32), ("targets", _c_int32_p),
                 ("n_targets", ctypes.c_int32)]
@@ -78,9 +86,11 @@ def _load():
 
 def _declare(library):
     ref = ctypes.c_void_p
-    library.wv_train_task.argtypes = [ref, ref, ref, ref, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint64,
-                                      ctypes.POINTER(ctypes.c_double)]
+    loss = ctypes.POINTER(ctypes.c_double)
+    library.wv_train_task.argtypes = [ref, ref, ref, ref, ref, loss]
     library.wv_train_task.restype = ctypes.c_int
+    library.wv_train_subword_task.argtypes = [ref, ref, ref, ref, ref, ref, loss]
+    library.wv_train_subword_task.restype = ctypes.c_int
     for step in (library.wv_sgns_block, library.wv_cbow_step):
         step.argtypes = [ref, ref, ctypes.c_double, ref, ctypes.POINTER(ctypes.c_double)]
         step.restype = ctypes.c_int
@@ -127,8 +137,8 @@ def _checked(array: np.ndarray, dtype) -> np.ndarray:
 
 def _weights(weights: K.Weights) -> _Weights:
     w_in, w_out = _checked(weights.w_in, np.float32), _checked(weights.w_out, np.float32)
-    if w_in.shape != w_out.shape or w_in.ndim != 2:
-        raise ValueError("w_in and w_out must be matrices of one shape")
+    if w_in.ndim != 2 or w_out.ndim != 2 or w_in.shape[1] != w_out.shape[1]:
+        raise ValueError("w_in and w_out must be matrices with rows of one length")
     return _Weights(_pointer(w_in, _c_float_p), _pointer(w_out, _c_float_p), w_in.shape[1], 0, None)
 
 
@@ -155,21 +165,33 @@ def train_chunk(weights: K.Weights, stream: K.TokenStream, sampler: K.Sampler, s
 
     Each task copies the first ``n_hot`` output rows (default :func:`hot_rows`).
     """
+    _run(_library().wv_train_task, (), weights, stream, sampler, settings, tasks, n_hot)
+
+
+def train_subword_chunk(weights: K.Weights, table, stream: K.TokenStream, sampler: K.Sampler,
+                        settings: K.Settings, tasks: K.Tasks, n_hot: int | None = None) -> None:
+    """:func:`wordvec._subword_kernels.train_subword_chunk` on the compiled kernels."""
+    offsets, rows = _checked(table.offsets, np.int64), _checked(table.rows, np.int32)
+    c_table = _SubwordTable(_pointer(offsets, _c_int64_p), _pointer(rows, _c_int32_p), int(table.max_pieces))
+    _run(_library().wv_train_subword_task, (ctypes.byref(c_table),), weights, stream, sampler, settings, tasks, n_hot)
+
+
+def _run(function, before, weights, stream, sampler, settings, tasks, n_hot) -> None:
+    """Run ``function(weights, *before, stream, sampler, settings, task, loss)`` for every task."""
     if n_hot is None:
-        n_hot = hot_rows(weights.w_in.shape, len(tasks.seeds))
-    library = _library()
+        n_hot = hot_rows(weights.w_out.shape, len(tasks.seeds))
     tokens, offsets = _checked(stream.tokens, np.int32), _checked(stream.doc_offsets, np.int64)
     keep, accept, alias = (_checked(sampler.keep_prob, np.float32), _checked(sampler.noise_accept, np.float32),
                            _checked(sampler.noise_alias, np.int32))
-    arguments = (ctypes.byref(_weights(weights)),
+    arguments = (ctypes.byref(_weights(weights)), *before,
                  ctypes.byref(_Stream(_pointer(tokens, _c_int32_p), _pointer(offsets, _c_int64_p), offsets.shape[0])),
                  ctypes.byref(_Sampler(_pointer(keep, _c_float_p), _pointer(accept, _c_float_p),
                                        _pointer(alias, _c_int32_p), accept.shape[0])),
-                 ctypes.byref(_settings(settings, min(int(n_hot), weights.w_in.shape[0]))))
+                 ctypes.byref(_settings(settings, min(int(n_hot), weights.w_out.shape[0]))))
 
     def task(start, end, seed):
         loss = (ctypes.c_double * 2)()
-        if library.wv_train_task(*arguments, start, end, int(seed), loss) != 0:
+        if function(*arguments, ctypes.byref(_Task(start, end, int(seed))), loss) != 0:
             raise MemoryError("not enough memory for a training task's buffers")
         return loss[0], int(loss[1])
 

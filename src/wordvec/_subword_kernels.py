@@ -50,10 +50,8 @@ from ._kernels import (
     run_tasks,
     subsample_range,
 )
+from ._tasks import SubwordTable
 
-#: The pieces of each word: rows ``rows[offsets[w]:offsets[w + 1]]`` of the input
-#: matrix; ``max_pieces`` is the largest count.
-SubwordTable = namedtuple("SubwordTable", ["offsets", "rows", "max_pieces"])
 #: One step: the input rows to average (``pieces[:n_pieces]``) against ``n_groups`` groups of
 #: ``group_size`` targets, ``targets[:n_groups * group_size]``: each group a true target (label 1)
 #: then its noise words (label 0).

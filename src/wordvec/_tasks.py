@@ -30,6 +30,9 @@ Tasks = namedtuple("Tasks", ["bounds", "seeds", "stats"])
 #: One training step's words: ``contexts[:n_contexts]`` against ``targets[:n_targets]``
 #: (``targets[0]`` the centre word, the rest negatives).
 Block = namedtuple("Block", ["contexts", "n_contexts", "targets", "n_targets"])
+#: The pieces of each word: rows ``rows[offsets[w]:offsets[w + 1]]`` of the input
+#: matrix; ``max_pieces`` is the largest count.
+SubwordTable = namedtuple("SubwordTable", ["offsets", "rows", "max_pieces"])
 
 SKIP_GRAM = 0
 CBOW = 1

@@ -30,7 +30,7 @@ static int negatives_distinct(const wv_block *block) {
 /* The targets are taken one after another: a target drawn twice is scored the
  * second time with its row as the first update left it. When no row repeats,
  * every score comes from the rows as they are, and all rows are updated after. */
-void wv_cbow_step_on(const wv_weights *w, const wv_block *block, float lr, const wv_settings *settings,
+WV_VECTOR_CLONES void wv_cbow_step_on(const wv_weights *w, const wv_block *block, float lr, const wv_settings *settings,
                      wv_scratch *scratch, wv_loss *loss) {
     const int64_t dim = w->dim;
     const int32_t *targets = block->targets;

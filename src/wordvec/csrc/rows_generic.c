@@ -18,7 +18,7 @@ static float dot(const float *a, const float *b, int64_t n) {
     return sum;
 }
 
-void wv_scores_generic(const wv_weights *w, const wv_rows *b) {
+WV_VECTOR_CLONES void wv_scores_generic(const wv_weights *w, const wv_rows *b) {
     const int64_t dim = w->dim;
     for (int j = 0; j < b->n_contexts; j++) {
         const float *c = wv_in_row(w, b->contexts[j]);
@@ -53,7 +53,7 @@ static void update_slice(const wv_weights *w, const wv_rows *b, int64_t x, int n
     }
 }
 
-void wv_update_generic(const wv_weights *w, const wv_rows *b) {
+WV_VECTOR_CLONES void wv_update_generic(const wv_weights *w, const wv_rows *b) {
     const int64_t dim = w->dim;
     float ctx_delta[b->n_contexts > 0 ? b->n_contexts : 1][SLICE];
     for (int64_t x = 0; x < dim; x += SLICE) {

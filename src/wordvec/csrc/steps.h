@@ -4,6 +4,14 @@
 
 #include "wordvec_kernels.h"
 
+/* Loops over the dimension in the functions marked with this are compiled for
+ * AVX-512, AVX2 and plain x86-64, picked at load time (elsewhere: as the compiler's default). */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
+#define WV_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define WV_VECTOR_CLONES
+#endif
+
 /* Buffers a task allocates once, sized for windows up to `window` and `negative` negatives. */
 typedef struct {
     int32_t *contexts, *context_repeats; /* 2 * window */

@@ -2,91 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "random.h"
 #include "steps.h"
-#include "wordvec_kernels.h"
-
-/* -- splitmix64, counter-based: state += golden gamma, output = mix(state) ------------- */
-
-static inline uint64_t next_state(uint64_t state) { return state + 0x9E3779B97F4A7C15ULL; }
-
-static inline uint64_t mix(uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static inline double uniform(uint64_t state) { return (double)(mix(state) >> 11) * (1.0 / 9007199254740992.0); }
-
-/* A noise word from one 64-bit draw: the high half picks a slot, the low half accepts it. */
-static inline int32_t draw_noise(uint64_t state, const wv_sampler *sampler) {
-    const uint64_t z = mix(state);
-    const uint64_t slot = ((z >> 32) * (uint64_t)sampler->noise_size) >> 32;
-    if ((double)(z & 0xFFFFFFFFULL) * (1.0 / 4294967296.0) < (double)sampler->noise_accept[slot]) return (int32_t)slot;
-    return sampler->noise_alias[slot];
-}
-
-static inline void prefetch_row(const float *row, int64_t dim) {
-    const char *start = (const char *)row;
-    const int64_t bytes = dim * (int64_t)sizeof(float);
-    for (int64_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch(start + offset, 1, 3);
-    __builtin_prefetch(start + bytes - 1, 1, 3);
-}
-
-/* -- the subsampled run of a task: words cut into segments (documents) ------------------ */
-
-typedef struct {
-    int32_t *words;
-    int64_t n_words;
-    int64_t *segments; /* segment s is words[segments[s]:segments[s + 1]] */
-    double *rates;     /* trained at learning rate rates[s] */
-} word_run;
-
-static int64_t first_above(const int64_t *a, int64_t n, int64_t value) { /* searchsorted side="right" */
-    int64_t lo = 0, hi = n;
-    while (lo < hi) {
-        const int64_t mid = (lo + hi) / 2;
-        if (a[mid] <= value) lo = mid + 1; else hi = mid;
-    }
-    return lo;
-}
-
-static int64_t first_at_least(const int64_t *a, int64_t n, int64_t value) { /* searchsorted side="left" */
-    int64_t lo = 0, hi = n;
-    while (lo < hi) {
-        const int64_t mid = (lo + hi) / 2;
-        if (a[mid] < value) lo = mid + 1; else hi = mid;
-    }
-    return lo;
-}
-
-/* Keep each token of positions start:end with its word's probability, one segment per
- * document, each at the learning rate of its first position. Returns the state. */
-static uint64_t subsample_range(const wv_stream *stream, const wv_sampler *sampler, const wv_settings *settings,
-                                int64_t start, int64_t end, uint64_t state, word_run *run) {
-    const int64_t *offsets = stream->doc_offsets;
-    const int64_t first_doc = first_above(offsets, stream->n_offsets, start) - 1;
-    const int64_t last_doc = first_at_least(offsets, stream->n_offsets, end);
-    const int64_t span = end - start > 1 ? end - start : 1;
-    int64_t n_segments = 0;
-    run->n_words = 0;
-    run->segments[0] = 0;
-    for (int64_t doc = first_doc; doc < last_doc; doc++) {
-        const int64_t position = start > offsets[doc] ? start : offsets[doc];
-        const int64_t stop = end < offsets[doc + 1] ? end : offsets[doc + 1];
-        int64_t kept = 0;
-        for (int64_t i = position; i < stop; i++) {
-            const int32_t word = stream->tokens[i];
-            state = next_state(state);
-            const float keep = sampler->keep_prob[word];
-            if (keep >= 1.0f || uniform(state) < (double)keep) run->words[run->n_words + kept++] = word;
-        }
-        if (kept == 0) continue;
-        run->rates[n_segments] = settings->lr_start + (settings->lr_end - settings->lr_start) * (double)(position - start) / (double)span;
-        run->n_words += kept;
-        run->segments[++n_segments] = run->n_words;
-    }
-    return state;
-}
+#include "task.h"
 
 /* targets[0] = words[i], then negative noise words; their rows are prefetched for writing. */
 static uint64_t draw_targets(const word_run *run, int64_t i, int n_targets, const wv_sampler *sampler,
@@ -99,41 +17,6 @@ static uint64_t draw_targets(const word_run *run, int64_t i, int n_targets, cons
         prefetch_row(wv_out_row(w, targets[k]), w->dim);
     }
     return state;
-}
-
-/* -- the hot rows: a task's own copy of the most frequent words' output rows ------------- */
-
-/* Every thread writes the output rows of the most frequent words (as centre and as
- * noise words) all the time; shared, each write takes the cache line from the other
- * core. A task trains its own copy of the first n_hot output rows instead and, at its
- * end, adds what it changed to the shared rows (which other tasks may have moved
- * meanwhile). The input rows (the word vectors) stay shared: a copy of those trains
- * measurably worse vectors (SimLex-999 -0.012 on the benchmark corpus). */
-typedef struct {
-    float *copy;   /* n_hot x dim, trained */
-    float *before; /* the same rows as the task found them */
-    int64_t size;  /* n_hot x dim */
-} hot_rows;
-
-static int hot_begin(wv_weights *local, int64_t n_hot, hot_rows *hot) {
-    hot->size = n_hot * local->dim;
-    hot->copy = hot->before = NULL;
-    if (n_hot <= 0) return 0;
-    hot->copy = malloc((size_t)hot->size * sizeof(float));
-    hot->before = malloc((size_t)hot->size * sizeof(float));
-    if (!hot->copy || !hot->before) return -1;
-    memcpy(hot->before, local->w_out, (size_t)hot->size * sizeof(float));
-    memcpy(hot->copy, hot->before, (size_t)hot->size * sizeof(float));
-    local->n_hot = n_hot;
-    local->hot_out = hot->copy;
-    return 0;
-}
-
-static void hot_end(const wv_weights *shared, hot_rows *hot, int trained) {
-    if (trained && hot->copy)
-        for (int64_t x = 0; x < hot->size; x++) shared->w_out[x] += hot->copy[x] - hot->before[x];
-    free(hot->copy);
-    free(hot->before);
 }
 
 typedef struct {
@@ -180,31 +63,28 @@ static void train_words(const wv_weights *w, const word_run *run, const wv_sampl
 }
 
 int wv_train_task(const wv_weights *weights, const wv_stream *stream, const wv_sampler *sampler,
-                  const wv_settings *settings, int64_t start, int64_t end, uint64_t seed, double *loss_out) {
-    const int64_t n = end - start > 1 ? end - start : 1;
-    word_run run = {malloc((size_t)n * sizeof(int32_t)), 0, malloc((size_t)(n + 1) * sizeof(int64_t)),
-                    malloc((size_t)n * sizeof(double))};
+                  const wv_settings *settings, const wv_task *task, double *loss_out) {
+    word_run run;
+    hot_rows hot;
+    wv_weights local = *weights;
     task_scratch scratch = {malloc(2 * (size_t)settings->window * sizeof(int32_t) + 4),
                             malloc(2 * (size_t)(settings->negative + 1) * sizeof(int32_t)), {0}};
     int status = -1;
     wv_loss loss = {0.0, 0};
-    wv_weights local = *weights;
-    hot_rows hot;
-    const int ready = hot_begin(&local, settings->hot_rows, &hot) == 0;
-    if (wv_scratch_init(&scratch.steps, settings->window, settings->negative, weights->dim) == 0 && ready &&
-        run.words && run.segments && run.rates && scratch.contexts && scratch.targets) {
+    const int ready = wv_run_alloc(&run, task->end - task->start) == 0;
+    if (wv_hot_begin(&local, settings->hot_rows, &hot) == 0 && ready &&
+        wv_scratch_init(&scratch.steps, settings->window, settings->negative, weights->dim) == 0 &&
+        scratch.contexts && scratch.targets) {
         wv_choose_code();
-        const uint64_t state = subsample_range(stream, sampler, settings, start, end, seed, &run);
+        const uint64_t state = wv_subsample_range(stream, sampler, settings, task->start, task->end, task->seed, &run);
         train_words(&local, &run, sampler, settings, state, &scratch, &loss);
         status = 0;
     }
-    hot_end(weights, &hot, status == 0);
+    wv_hot_end(weights, &hot, status == 0);
     wv_scratch_free(&scratch.steps);
     free(scratch.contexts);
     free(scratch.targets);
-    free(run.words);
-    free(run.segments);
-    free(run.rates);
+    wv_run_free(&run);
     loss_out[0] = loss.sum;
     loss_out[1] = (double)loss.terms;
     return status;

@@ -53,6 +53,13 @@ typedef struct {
     double sigmoid_scale;
 } wv_settings;
 
+/* A task: token positions start:end, trained from the random state `seed`. */
+typedef struct {
+    int64_t start;
+    int64_t end;
+    uint64_t seed;
+} wv_task;
+
 /* One training step: contexts[:n_contexts] against targets[:n_targets], targets[0] the centre word. */
 typedef struct {
     const int32_t *contexts;
@@ -63,10 +70,23 @@ typedef struct {
 
 enum { WV_SKIP_GRAM = 0, WV_CBOW = 1 };
 
-/* Train on token positions start:end (windows never cross a document); loss_out gets
+/* Train word2vec on a task's positions (windows never cross a document); loss_out gets
  * (loss sum, loss terms). Returns 0, or -1 when memory for the task's buffers is short. */
 int wv_train_task(const wv_weights *weights, const wv_stream *stream, const wv_sampler *sampler,
-                  const wv_settings *settings, int64_t start, int64_t end, uint64_t seed, double *loss_out);
+                  const wv_settings *settings, const wv_task *task, double *loss_out);
+
+/* The pieces of each word (subword models): its input rows are
+ * rows[offsets[w]:offsets[w + 1]] (its own row, then its n-grams' rows). */
+typedef struct {
+    const int64_t *offsets;
+    const int32_t *rows;
+    int64_t max_pieces;
+} wv_subword_table;
+
+/* Train a subword model (fastText's, see subwords.c) on a task's positions; as wv_train_task. */
+int wv_train_subword_task(const wv_weights *weights, const wv_subword_table *table, const wv_stream *stream,
+                          const wv_sampler *sampler, const wv_settings *settings, const wv_task *task,
+                          double *loss_out);
 
 /* One skip-gram block / CBOW step (as the tasks run them), for the tests' oracles. */
 int wv_sgns_block(const wv_weights *weights, const wv_block *block, double lr, const wv_settings *settings,

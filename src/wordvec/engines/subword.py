@@ -6,7 +6,8 @@ n-grams (``min_n`` to ``max_n`` characters of ``<word>``, hashed into
 buckets that some vocabulary word's n-grams fall into are held while training
 (``bucket_rows`` maps a bucket to its row); the others would never be updated.
 The training loop, schedule and threads are the native engine's; the kernels
-are :mod:`wordvec._subword_kernels`.
+are the compiled ones (:mod:`wordvec._ckernels`) or, where those were not built,
+:mod:`wordvec._subword_kernels` (Numba).
 
 >>> from wordvec.encode import encode_documents
 >>> vocab, corpus = encode_documents(["tea and coffee and tea"] * 50, num_words=None, min_count=1)
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _subword_kernels as SK
+from .. import _ckernels, _tasks as K
 from ..subwords import ngram_hash_table
 from .base import EngineState, TrainingCallbacks, TrainingData  # noqa: F401  (the doctest uses them)
 from .native import NativeEngine, Run
@@ -68,12 +69,21 @@ class SubwordRun(Run):
     #: benchmark corpus, 0.5 gives the better vectors here too.
     noise_power = 0.5
 
-    def __init__(self, vocab, corpus, params: dict, table: SK.SubwordTable):
+    def __init__(self, vocab, corpus, params: dict, table: K.SubwordTable):
         super().__init__(vocab, corpus, params)
         self.table = table
 
     def train_chunk(self, weights, settings, tasks) -> None:
-        SK.train_subword_chunk(weights, self.table, self.stream, self.sampler, settings, tasks)
+        subword_kernels().train_subword_chunk(weights, self.table, self.stream, self.sampler, settings, tasks)
+
+
+def subword_kernels():
+    """The compiled kernels where they were built, else Numba's (imported only then)."""
+    if _ckernels.available():
+        return _ckernels
+    from .. import _subword_kernels
+
+    return _subword_kernels
 
 
 def _uniform_rows(rng: np.random.Generator, n_rows: int, dim: int, bound: float,
@@ -94,7 +104,7 @@ def _vocabulary_ngrams(words: list, params: dict) -> tuple[np.ndarray, np.ndarra
     return indptr - first * (np.arange(indptr.shape[0]) > 0), hashes[first:]
 
 
-def subword_table(words: list, bucket_rows: np.ndarray, params: dict) -> SK.SubwordTable:
+def subword_table(words: list, bucket_rows: np.ndarray, params: dict) -> K.SubwordTable:
     """Each word's pieces: its own row, then the rows of its n-grams (after the word rows)."""
     indptr, hashes = _vocabulary_ngrams(words, params)
     n_words = len(words)
@@ -106,4 +116,4 @@ def subword_table(words: list, bucket_rows: np.ndarray, params: dict) -> SK.Subw
     is_word[offsets[:-1]] = True
     rows[is_word] = np.arange(n_words, dtype=np.int32)
     rows[~is_word] = n_words + bucket_rows[hashes]
-    return SK.SubwordTable(offsets, rows, int(sizes.max()))
+    return K.SubwordTable(offsets, rows, int(sizes.max()))

@@ -1,0 +1,41 @@
+/* What every training task does around its training (internal; see task.c). */
+#ifndef WORDVEC_TASK_H
+#define WORDVEC_TASK_H
+
+#include "wordvec_kernels.h"
+
+/* The subsampled words of a task, cut into segments (documents). */
+typedef struct {
+    int32_t *words;
+    int64_t n_words;
+    int64_t *segments; /* segment s is words[segments[s]:segments[s + 1]] */
+    double *rates;     /* trained at learning rate rates[s] */
+} word_run;
+
+/* Room for a run of up to n_tokens words; 0, or -1 when memory is short (free it either way). */
+int wv_run_alloc(word_run *run, int64_t n_tokens);
+void wv_run_free(word_run *run);
+
+/* Keep each token of positions start:end with its word's probability, one segment per
+ * document, each at the learning rate of its first position. Returns the state. */
+uint64_t wv_subsample_range(const wv_stream *stream, const wv_sampler *sampler, const wv_settings *settings,
+                            int64_t start, int64_t end, uint64_t state, word_run *run);
+
+/* Every thread writes the output rows of the most frequent words (as centre and as
+ * noise words) all the time; shared, each write takes the cache line from the other
+ * core. A task trains its own copy of the first n_hot output rows instead and, at its
+ * end, adds what it changed to the shared rows (which other tasks may have moved
+ * meanwhile). The input rows (the word vectors) stay shared: a copy of those trains
+ * measurably worse vectors (SimLex-999 -0.012 on the benchmark corpus). */
+typedef struct {
+    float *copy;   /* n_hot x dim, trained */
+    float *before; /* the same rows as the task found them */
+    int64_t size;  /* n_hot x dim */
+} hot_rows;
+
+/* Point `local` at a copy of its first n_hot output rows; 0, or -1 when memory is short. */
+int wv_hot_begin(wv_weights *local, int64_t n_hot, hot_rows *hot);
+/* Add the copy's changes to `shared` (when `trained`), and free it. */
+void wv_hot_end(const wv_weights *shared, hot_rows *hot, int trained);
+
+#endif
