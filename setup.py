@@ -28,6 +28,7 @@ setup(
                 "rows_avx512",
                 "task",
                 "subwords",
+                "vector_code",
             )],
             depends=[f"src/wordvec/csrc/{name}.h" for name in ("wordvec_kernels", "rows", "steps", "random", "task")],
             extra_compile_args=FLAGS,

@@ -189,7 +189,7 @@ def _subword_table(rng, n_words, n_buckets):
 
 @needs_library
 @pytest.mark.parametrize("model", [K.SKIP_GRAM, K.CBOW])
-def test_a_subword_task_trains_the_same_model_as_the_numba_kernel(model):
+def test_a_subword_task_trains_the_same_model_as_the_numba_kernel(vector_code, model):
     from wordvec import _subword_kernels as SK
 
     rng = np.random.default_rng(9)

@@ -24,13 +24,40 @@ typedef struct {
     const int32_t *context_repeats, *target_repeats; /* how often each distinct row occurs in the block */
 } wv_rows;
 
+/* One group of output rows against a hidden vector (subword models), rows distinct:
+ * hidden_scores: scores[k] = hidden . w_out[targets[k]]
+ * hidden_update: step = sum_k coef[k] * w_out[targets[k]] (rows as they were), then
+ *                w_out[targets[k]] += coef[k] * hidden. */
+typedef struct {
+    const int32_t *targets;
+    int32_t n_targets;
+    const float *hidden;
+    float *scores; /* n_targets */
+    const float *coef; /* n_targets */
+    float *step;   /* dim */
+} wv_group;
+
 void wv_scores_generic(const wv_weights *w, const wv_rows *b);
 void wv_update_generic(const wv_weights *w, const wv_rows *b);
+void wv_hidden_scores_generic(const wv_weights *w, const wv_group *g);
+void wv_hidden_update_generic(const wv_weights *w, const wv_group *g);
+
+/* The row arithmetic in use, chosen for this CPU by wv_choose_code (steps.h). */
+typedef struct {
+    void (*scores)(const wv_weights *, const wv_rows *);
+    void (*update)(const wv_weights *, const wv_rows *);
+    void (*hidden_scores)(const wv_weights *, const wv_group *);
+    void (*hidden_update)(const wv_weights *, const wv_group *);
+} wv_row_code;
+
+extern wv_row_code wv_code;
 
 #if defined(__GNUC__) && defined(__x86_64__)
 #define WV_HAVE_AVX512 1
 void wv_scores_avx512(const wv_weights *w, const wv_rows *b);
 void wv_update_avx512(const wv_weights *w, const wv_rows *b);
+void wv_hidden_scores_avx512(const wv_weights *w, const wv_group *g);
+void wv_hidden_update_avx512(const wv_weights *w, const wv_group *g);
 #endif
 
 #endif

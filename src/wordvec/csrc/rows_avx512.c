@@ -90,6 +90,40 @@ static AVX512 INLINE void update_fixed(const wv_weights *w, const wv_rows *b, co
     }
 }
 
+/* Group against the hidden vector: one pass for the scores, one fused pass that reads
+ * each output row once for the step and writes it once. */
+static AVX512 INLINE void hidden_scores_fixed(const wv_weights *w, const wv_group *g, const int NT) {
+    const int64_t dim = w->dim;
+    const float *t[WV_GROUP];
+    for (int k = 0; k < NT; k++) t[k] = wv_out_row(w, g->targets[k]);
+    __m512 acc[WV_GROUP];
+    for (int k = 0; k < WV_GROUP; k++) acc[k] = _mm512_setzero_ps();
+    for (int64_t x = 0; x < dim; x += 16) {
+        const __mmask16 m = slice_mask(dim, x);
+        const __m512 h = _mm512_maskz_loadu_ps(m, g->hidden + x);
+        for (int k = 0; k < NT; k++) acc[k] = _mm512_fmadd_ps(h, _mm512_maskz_loadu_ps(m, t[k] + x), acc[k]);
+    }
+    store_sums(acc, g->scores, NT);
+}
+
+static AVX512 INLINE void hidden_update_fixed(const wv_weights *w, const wv_group *g, const int NT) {
+    const int64_t dim = w->dim;
+    float *t[WV_GROUP];
+    for (int k = 0; k < NT; k++) t[k] = wv_out_row(w, g->targets[k]);
+    for (int64_t x = 0; x < dim; x += 16) {
+        const __mmask16 m = slice_mask(dim, x);
+        const __m512 h = _mm512_maskz_loadu_ps(m, g->hidden + x);
+        __m512 step = _mm512_setzero_ps();
+        for (int k = 0; k < NT; k++) {
+            const __m512 c = _mm512_set1_ps(g->coef[k]);
+            const __m512 row = _mm512_maskz_loadu_ps(m, t[k] + x);
+            step = _mm512_fmadd_ps(c, row, step);
+            _mm512_mask_storeu_ps(t[k] + x, m, _mm512_fmadd_ps(c, h, row));
+        }
+        _mm512_mask_storeu_ps(g->step + x, m, step);
+    }
+}
+
 #define DISPATCH(fn, w, b)                                  \
     switch ((b)->n_targets) {                               \
     case 1: fn(w, b, 1); break;                             \
@@ -116,6 +150,35 @@ AVX512 void wv_update_avx512(const wv_weights *w, const wv_rows *b) {
         return;
     }
     DISPATCH(update_fixed, w, b)
+}
+
+
+#define DISPATCH_GROUP(fn, w, g)                            \
+    switch ((g)->n_targets) {                               \
+    case 1: fn(w, g, 1); break;                             \
+    case 2: fn(w, g, 2); break;                             \
+    case 3: fn(w, g, 3); break;                             \
+    case 4: fn(w, g, 4); break;                             \
+    case 5: fn(w, g, 5); break;                             \
+    case 6: fn(w, g, 6); break;                             \
+    case 7: fn(w, g, 7); break;                             \
+    case 8: fn(w, g, 8); break;                             \
+    }
+
+AVX512 void wv_hidden_scores_avx512(const wv_weights *w, const wv_group *g) {
+    if (g->n_targets > WV_GROUP) {
+        wv_hidden_scores_generic(w, g);
+        return;
+    }
+    DISPATCH_GROUP(hidden_scores_fixed, w, g)
+}
+
+AVX512 void wv_hidden_update_avx512(const wv_weights *w, const wv_group *g) {
+    if (g->n_targets > WV_GROUP) {
+        wv_hidden_update_generic(w, g);
+        return;
+    }
+    DISPATCH_GROUP(hidden_update_fixed, w, g)
 }
 
 #endif

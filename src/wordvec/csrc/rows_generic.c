@@ -69,3 +69,20 @@ WV_VECTOR_CLONES void wv_update_generic(const wv_weights *w, const wv_rows *b) {
         }
     }
 }
+
+WV_VECTOR_CLONES void wv_hidden_scores_generic(const wv_weights *w, const wv_group *g) {
+    for (int k = 0; k < g->n_targets; k++) g->scores[k] = dot(g->hidden, wv_out_row(w, g->targets[k]), w->dim);
+}
+
+WV_VECTOR_CLONES void wv_hidden_update_generic(const wv_weights *w, const wv_group *g) {
+    const int64_t dim = w->dim;
+    for (int64_t x = 0; x < dim; x++) g->step[x] = 0.0f;
+    for (int k = 0; k < g->n_targets; k++) {
+        float *row = wv_out_row(w, g->targets[k]);
+        const float c = g->coef[k];
+        for (int64_t x = 0; x < dim; x++) {
+            g->step[x] += c * row[x];
+            row[x] += c * g->hidden[x];
+        }
+    }
+}

@@ -5,29 +5,6 @@
 #include "rows.h"
 #include "steps.h"
 
-static void (*scores)(const wv_weights *, const wv_rows *) = wv_scores_generic;
-static void (*update)(const wv_weights *, const wv_rows *) = wv_update_generic;
-static int use_generic = 0;
-
-void wv_use_generic(int generic) { use_generic = generic; }
-
-void wv_choose_code(void) {
-#ifdef WV_HAVE_AVX512
-    if (!use_generic && __builtin_cpu_supports("avx512f")) {
-        scores = wv_scores_avx512;
-        update = wv_update_avx512;
-        return;
-    }
-#endif
-    scores = wv_scores_generic;
-    update = wv_update_generic;
-}
-
-const char *wv_vector_code(void) {
-    wv_choose_code();
-    return scores == wv_scores_generic ? "generic" : "avx512";
-}
-
 static double log_sigmoid_loss(float score, int label) {
     const double x = label ? -(double)score : (double)score;
     return x > 30.0 ? x : log1p(exp(x));
@@ -81,7 +58,7 @@ void wv_skipgram_step(const wv_weights *w, const wv_block *block, float lr, cons
     rows.grads = scratch->grads;
     rows.context_repeats = scratch->context_repeats;
     rows.target_repeats = scratch->target_repeats;
-    scores(w, &rows);
+    wv_code.scores(w, &rows);
     if (loss) {
         for (int j = 0; j < rows.n_contexts; j++) {
             for (int k = 0; k < rows.n_targets; k++) {
@@ -92,5 +69,5 @@ void wv_skipgram_step(const wv_weights *w, const wv_block *block, float lr, cons
         }
     }
     gradients(settings, &rows, lr);
-    update(w, &rows);
+    wv_code.update(w, &rows);
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "random.h"
+#include "rows.h"
 #include "steps.h"
 #include "task.h"
 
@@ -32,6 +33,7 @@ typedef struct {
     int32_t *targets; /* every group of one step */
     float *hidden, *grad, *step; /* dim each */
     float *coef, *scores;        /* group_size each */
+    int32_t *distinct;           /* group_size: a group's distinct targets */
 } pieces_scratch;
 
 static double log_sigmoid_loss(float score, int label) {
@@ -41,38 +43,30 @@ static double log_sigmoid_loss(float score, int label) {
 
 /* Score a group against the hidden vector, update its output rows, and leave the hidden
  * vector's gradient in `step`; every score comes from the rows as the group found them.
- * A noise word equal to its group's true target is skipped (fastText redraws it). */
-WV_VECTOR_CLONES static void group_step(const wv_weights *w, const int32_t *group, int size, float lr,
-                                        const wv_settings *settings, pieces_scratch *s, wv_loss *loss) {
-    const int64_t dim = w->dim;
+ * A noise word equal to its group's true target is skipped (fastText redraws it); a
+ * noise word drawn twice gets both updates, merged into one write. */
+static void group_step(const wv_weights *w, const int32_t *group, int size, float lr, const wv_settings *settings,
+                       pieces_scratch *s, wv_loss *loss) {
+    wv_group scoring = {group, size, s->hidden, s->scores, NULL, NULL};
+    wv_code.hidden_scores(w, &scoring);
+    int n = 0;
     for (int k = 0; k < size; k++) {
-        const float *row = wv_out_row(w, group[k]);
-        float score = 0.0f;
-        for (int64_t x = 0; x < dim; x++) score += s->hidden[x] * row[x];
-        s->scores[k] = score;
-    }
-    for (int k = 0; k < size; k++) {
-        s->coef[k] = 0.0f;
         if (k > 0 && group[k] == group[0]) continue;
         if (loss) {
             loss->sum += log_sigmoid_loss(s->scores[k], k == 0);
             loss->terms++;
         }
-        s->coef[k] = ((k == 0 ? 1.0f : 0.0f) - wv_sigmoid(settings, s->scores[k])) * lr;
+        const float coef = ((k == 0 ? 1.0f : 0.0f) - wv_sigmoid(settings, s->scores[k])) * lr;
+        int u = 0;
+        while (u < n && s->distinct[u] != group[k]) u++;
+        if (u == n) {
+            s->distinct[n] = group[k];
+            s->coef[n++] = 0.0f;
+        }
+        s->coef[u] += coef;
     }
-    for (int64_t x = 0; x < dim; x++) s->step[x] = 0.0f;
-    for (int k = 0; k < size; k++) {
-        const float c = s->coef[k];
-        const float *row = wv_out_row(w, group[k]);
-        if (c != 0.0f)
-            for (int64_t x = 0; x < dim; x++) s->step[x] += c * row[x];
-    }
-    for (int k = 0; k < size; k++) {
-        const float c = s->coef[k];
-        float *row = wv_out_row(w, group[k]);
-        if (c != 0.0f)
-            for (int64_t x = 0; x < dim; x++) row[x] += c * s->hidden[x];
-    }
+    wv_group updating = {s->distinct, n, s->hidden, NULL, s->coef, s->step};
+    wv_code.hidden_update(w, &updating);
 }
 
 /* The mean of the block's pieces against its groups in turn; the piece rows are written
@@ -187,7 +181,8 @@ static int scratch_init(pieces_scratch *s, const wv_settings *settings, int64_t 
     s->step = malloc((size_t)dim * sizeof(float));
     s->coef = malloc(group * sizeof(float));
     s->scores = malloc(group * sizeof(float));
-    return s->pieces && s->targets && s->hidden && s->grad && s->step && s->coef && s->scores ? 0 : -1;
+    s->distinct = malloc(group * sizeof(int32_t));
+    return s->pieces && s->targets && s->hidden && s->grad && s->step && s->coef && s->scores && s->distinct ? 0 : -1;
 }
 
 static void scratch_free(pieces_scratch *s) {
@@ -198,6 +193,7 @@ static void scratch_free(pieces_scratch *s) {
     free(s->step);
     free(s->coef);
     free(s->scores);
+    free(s->distinct);
 }
 
 int wv_train_subword_task(const wv_weights *weights, const wv_subword_table *table, const wv_stream *stream,
@@ -212,6 +208,7 @@ int wv_train_subword_task(const wv_weights *weights, const wv_subword_table *tab
     const int ready = wv_run_alloc(&run, task->end - task->start) == 0;
     const int scratch_ready = scratch_init(&scratch, settings, weights->dim, table->max_pieces) == 0;
     if (wv_hot_begin(&local, settings->hot_rows, &hot) == 0 && ready && scratch_ready) {
+        wv_choose_code();
         const uint64_t state = wv_subsample_range(stream, sampler, settings, task->start, task->end, task->seed, &run);
         train_subword_words(&local, table, &run, sampler, settings, state, &scratch, &loss);
         status = 0;
