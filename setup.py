@@ -26,6 +26,7 @@ setup(
                 "cbow",
                 "rows_generic",
                 "rows_avx512",
+                "text",
             )],
             depends=[f"src/wordvec/csrc/{name}.h" for name in ("wordvec_kernels", "rows", "steps")],
             extra_compile_args=FLAGS,
