@@ -29,6 +29,7 @@ setup(
                 "task",
                 "subwords",
                 "vector_code",
+                "text",
             )],
             depends=[f"src/wordvec/csrc/{name}.h" for name in ("wordvec_kernels", "rows", "steps", "random", "task")],
             extra_compile_args=FLAGS,
