@@ -17,15 +17,11 @@ True
 from __future__ import annotations
 
 import ctypes
-import importlib.machinery
-import os
-from pathlib import Path
 
 import numpy as np
 
-from . import _tasks as K
+from . import _library, _tasks as K
 
-_LIBRARY_NAME = "_wordvec_kernels"
 #: With more than one task at once, each task trains its own copy of the output rows of
 #: the most frequent words (the first rows), as many as fit in this many bytes (about a
 #: core's L2 cache), and adds its changes to the shared rows at its end (``csrc/train.c``).
@@ -69,21 +65,6 @@ class _Block(ctypes.Structure):
                 ("n_targets", ctypes.c_int32)]
 
 
-def _load():
-    if os.environ.get("WORDVEC_KERNELS", "").lower() == "numba":
-        return None
-    here = Path(__file__).parent
-    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        path = here / f"{_LIBRARY_NAME}{suffix}"
-        if path.is_file():
-            try:
-                library = ctypes.CDLL(str(path))
-            except OSError:
-                return None
-            return _declare(library)
-    return None
-
-
 def _declare(library):
     ref = ctypes.c_void_p
     loss = ctypes.POINTER(ctypes.c_double)
@@ -99,7 +80,7 @@ def _declare(library):
     return library
 
 
-_LIBRARY = _load()
+_LIBRARY = None if (_opened := _library.load()) is None else _declare(_opened)
 
 
 def available() -> bool:

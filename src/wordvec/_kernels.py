@@ -44,7 +44,8 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from ._tasks import CBOW, LOSS_EVERY, SKIP_GRAM, Block, Sampler, Settings, Tasks, TokenStream, Weights, run_tasks
+from ._tasks import (CBOW, LOSS_EVERY, SKIP_GRAM, Block, Sampler, Settings, Tasks,  # noqa: F401 (re-exported)
+                     TokenStream, Weights, run_tasks)
 from ._tasks import SIGMOID_LAST as _SIG_LAST
 from ._tasks import SIGMOID_MAX as _SIG_MAX
 from ._tasks import SIGMOID_SCALE as _SIG_SCALE

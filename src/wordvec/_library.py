@@ -7,6 +7,7 @@ True
 from __future__ import annotations
 
 import ctypes
+import functools
 import importlib.machinery
 import os
 from pathlib import Path
@@ -14,9 +15,10 @@ from pathlib import Path
 _LIBRARY_NAME = "_wordvec_kernels"
 
 
+@functools.cache
 def load() -> ctypes.CDLL | None:
     """The compiled library, opened; None where it was not built, does not load, or
-    ``WORDVEC_KERNELS=numba`` asks for the Numba kernels."""
+    ``WORDVEC_KERNELS=numba`` asks for the Numba kernels. Opened once per process."""
     if os.environ.get("WORDVEC_KERNELS", "").lower() == "numba":
         return None
     here = Path(__file__).parent

@@ -50,7 +50,7 @@ from ._kernels import (
     run_tasks,
     subsample_range,
 )
-from ._tasks import SubwordTable
+from ._tasks import SubwordTable  # noqa: F401 (re-exported)
 
 #: One step: the input rows to average (``pieces[:n_pieces]``) against ``n_groups`` groups of
 #: ``group_size`` targets, ``targets[:n_groups * group_size]``: each group a true target (label 1)
