@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pytest
 
+from wordvec import _ckernels
 from wordvec.cli import main
 from wordvec.io import load_model, load_word2vec
 
@@ -39,8 +40,9 @@ def test_train_on_files_with_format_and_column(finefoods, tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_the_first_run_says_it_compiles_and_later_runs_say_nothing(tmp_path):
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"))  # an empty cache: a fresh install
+def test_the_first_run_on_numba_kernels_says_it_compiles_and_later_runs_say_nothing(tmp_path):
+    # The fallback where the C kernels are not built: an empty Numba cache is a fresh install.
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"), WORDVEC_KERNELS="numba")
 
     def train(out):
         done = subprocess.run([sys.executable, "-m", "wordvec", "train", "--out", str(tmp_path / out), "--dim", "8",
@@ -53,6 +55,18 @@ def test_the_first_run_says_it_compiles_and_later_runs_say_nothing(tmp_path):
     assert "compiled the training kernels in " in first
     assert first.index("compiled the training kernels") < first.index("epoch 1/1")  # the bar starts after it
     assert "compil" not in train("m2")
+
+
+@pytest.mark.skipif(not _ckernels.available(), reason="the compiled kernels are not built")
+def test_with_the_compiled_kernels_the_first_run_compiles_nothing_and_loads_no_numba(tmp_path):
+    script = ("import sys\nfrom wordvec.cli import main\n"
+              f"code = main(['train', '--out', {str(tmp_path / 'm')!r}, '--dim', '8', '--epochs', '1'])\n"
+              "print('numba' in sys.modules, code)")
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"))
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["False", "0"]
+    assert "compil" not in done.stderr
 
 
 @pytest.mark.parametrize("fmt, binary", [("word2vec", False), ("word2vec-binary", True)])
