@@ -110,10 +110,11 @@ def test_a_task_on_its_own_copy_of_the_hot_rows_adds_back_exactly_its_changes(ve
     stream, sampler = _stream_and_sampler(rng)
     start = rng.normal(0, 0.1, (40, 16)).astype(np.float32), rng.normal(0, 0.1, (40, 16)).astype(np.float32)
     results = []
-    for n_hot in (0, 10, 40):
+    for n_hot, hot_sync in ((0, 0), (10, 0), (40, 0), (40, 500)):
         weights = K.Weights(start[0].copy(), start[1].copy())
         tasks = K.Tasks(np.array([0, 6000]), np.array([4], dtype=np.uint64), np.zeros((1, 3)))
-        C.train_chunk(weights, stream, sampler, K.Settings(K.SKIP_GRAM, 4, 5, 0.05, 0.01), tasks, n_hot=n_hot)
+        C.train_chunk(weights, stream, sampler, K.Settings(K.SKIP_GRAM, 4, 5, 0.05, 0.01), tasks, n_hot=n_hot,
+                      hot_sync=hot_sync)
         results.append(weights)
     for weights in results[1:]:
         np.testing.assert_allclose(weights.w_out, results[0].w_out, atol=1e-6)

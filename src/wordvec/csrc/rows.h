@@ -42,7 +42,7 @@ void wv_update_generic(const wv_weights *w, const wv_rows *b);
 void wv_hidden_scores_generic(const wv_weights *w, const wv_group *g);
 void wv_hidden_update_generic(const wv_weights *w, const wv_group *g);
 
-/* The row arithmetic in use, chosen for this CPU by wv_choose_code (steps.h). */
+/* The row arithmetic in use, chosen for this CPU as the library loads (vector_code.c). */
 typedef struct {
     void (*scores)(const wv_weights *, const wv_rows *);
     void (*update)(const wv_weights *, const wv_rows *);

@@ -30,9 +30,6 @@ typedef struct {
 int wv_scratch_init(wv_scratch *scratch, int32_t window, int32_t negative, int64_t dim);
 void wv_scratch_free(wv_scratch *scratch);
 
-/* Pick the vector code for this CPU (or the portable code when forced); cheap, call before steps. */
-void wv_choose_code(void);
-
 void wv_skipgram_step(const wv_weights *w, const wv_block *block, float lr, const wv_settings *settings,
                       wv_scratch *scratch, wv_loss *loss);
 void wv_cbow_step_on(const wv_weights *w, const wv_block *block, float lr, const wv_settings *settings,

@@ -34,6 +34,8 @@ typedef struct {
     float *hidden, *grad, *step; /* dim each */
     float *coef, *scores;        /* group_size each */
     int32_t *distinct;           /* group_size: a group's distinct targets */
+    const wv_weights *shared;    /* the weights the hot rows are merged into */
+    hot_rows *hot;
 } pieces_scratch;
 
 static double log_sigmoid_loss(float score, int label) {
@@ -160,6 +162,7 @@ static void train_subword_words(const wv_weights *w, const wv_subword_table *tab
             last = run->segments[segment + 1];
             lr = (float)run->rates[segment];
         }
+        if (i > 0 && i % s->hot->every == 0) wv_hot_sync(s->shared, s->hot);
         state = next_state(state);
         const int64_t reach = window - (int64_t)(uniform(state) * window);
         const int64_t lo = i - reach > first ? i - reach : first, hi = i + reach + 1 < last ? i + reach + 1 : last;
@@ -207,8 +210,9 @@ int wv_train_subword_task(const wv_weights *weights, const wv_subword_table *tab
     wv_loss loss = {0.0, 0};
     const int ready = wv_run_alloc(&run, task->end - task->start) == 0;
     const int scratch_ready = scratch_init(&scratch, settings, weights->dim, table->max_pieces) == 0;
-    if (wv_hot_begin(&local, settings->hot_rows, &hot) == 0 && ready && scratch_ready) {
-        wv_choose_code();
+    scratch.shared = weights;
+    scratch.hot = &hot;
+    if (wv_hot_begin(&local, settings, &hot) == 0 && ready && scratch_ready) {
         const uint64_t state = wv_subsample_range(stream, sampler, settings, task->start, task->end, task->seed, &run);
         train_subword_words(&local, table, &run, sampler, settings, state, &scratch, &loss);
         status = 0;

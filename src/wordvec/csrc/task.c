@@ -69,8 +69,10 @@ uint64_t wv_subsample_range(const wv_stream *stream, const wv_sampler *sampler, 
 }
 
 
-int wv_hot_begin(wv_weights *local, int64_t n_hot, hot_rows *hot) {
+int wv_hot_begin(wv_weights *local, const wv_settings *settings, hot_rows *hot) {
+    const int64_t n_hot = settings->hot_rows;
     hot->size = n_hot * local->dim;
+    hot->every = settings->hot_sync > 0 ? settings->hot_sync : INT64_MAX;
     hot->copy = hot->before = NULL;
     if (n_hot <= 0) return 0;
     hot->copy = malloc((size_t)hot->size * sizeof(float));
@@ -81,6 +83,13 @@ int wv_hot_begin(wv_weights *local, int64_t n_hot, hot_rows *hot) {
     local->n_hot = n_hot;
     local->hot_out = hot->copy;
     return 0;
+}
+
+void wv_hot_sync(const wv_weights *shared, hot_rows *hot) {
+    if (!hot->copy) return;
+    for (int64_t x = 0; x < hot->size; x++) shared->w_out[x] += hot->copy[x] - hot->before[x];
+    memcpy(hot->before, shared->w_out, (size_t)hot->size * sizeof(float));
+    memcpy(hot->copy, hot->before, (size_t)hot->size * sizeof(float));
 }
 
 void wv_hot_end(const wv_weights *shared, hot_rows *hot, int trained) {

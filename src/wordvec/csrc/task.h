@@ -23,18 +23,21 @@ uint64_t wv_subsample_range(const wv_stream *stream, const wv_sampler *sampler, 
 
 /* Every thread writes the output rows of the most frequent words (as centre and as
  * noise words) all the time; shared, each write takes the cache line from the other
- * core. A task trains its own copy of the first n_hot output rows instead and, at its
- * end, adds what it changed to the shared rows (which other tasks may have moved
- * meanwhile). The input rows (the word vectors) stay shared: a copy of those trains
+ * core. A task trains its own copy of the first n_hot output rows instead and, every
+ * `every` centre words and at its end, adds what it changed to the shared rows (which
+ * other tasks may have moved meanwhile) and takes a fresh copy. The input rows (the word vectors) stay shared: a copy of those trains
  * measurably worse vectors (SimLex-999 -0.012 on the benchmark corpus). */
 typedef struct {
     float *copy;   /* n_hot x dim, trained */
+    int64_t every; /* merged into the shared rows after this many centre words, and at the end */
     float *before; /* the same rows as the task found them */
     int64_t size;  /* n_hot x dim */
 } hot_rows;
 
-/* Point `local` at a copy of its first n_hot output rows; 0, or -1 when memory is short. */
-int wv_hot_begin(wv_weights *local, int64_t n_hot, hot_rows *hot);
+/* Point `local` at a copy of its first settings->hot_rows output rows; 0, or -1 when memory is short. */
+int wv_hot_begin(wv_weights *local, const wv_settings *settings, hot_rows *hot);
+/* Add the copy's changes to `shared` and take a fresh copy (during a task). */
+void wv_hot_sync(const wv_weights *shared, hot_rows *hot);
 /* Add the copy's changes to `shared` (when `trained`), and free it. */
 void wv_hot_end(const wv_weights *shared, hot_rows *hot, int trained);
 

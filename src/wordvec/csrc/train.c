@@ -23,6 +23,8 @@ typedef struct {
     int32_t *contexts;
     int32_t *targets; /* 2 x n_targets: the current word's and the next one's, drawn ahead */
     wv_scratch steps;
+    const wv_weights *shared; /* the weights the hot rows are merged into */
+    hot_rows *hot;
 } task_scratch;
 
 /* Train on a subsampled run; no window crosses a segment. The targets of word i + 1
@@ -40,6 +42,7 @@ static void train_words(const wv_weights *w, const word_run *run, const wv_sampl
             last = run->segments[segment + 1];
             lr = (float)run->rates[segment];
         }
+        if (i > 0 && i % scratch->hot->every == 0) wv_hot_sync(scratch->shared, scratch->hot);
         const int32_t *now = scratch->targets + (i & 1) * n_targets;
         if (i + 1 < run->n_words) {
             state = draw_targets(run, i + 1, n_targets, sampler, state, scratch->targets + ((i + 1) & 1) * n_targets, w);
@@ -68,14 +71,13 @@ int wv_train_task(const wv_weights *weights, const wv_stream *stream, const wv_s
     hot_rows hot;
     wv_weights local = *weights;
     task_scratch scratch = {malloc(2 * (size_t)settings->window * sizeof(int32_t) + 4),
-                            malloc(2 * (size_t)(settings->negative + 1) * sizeof(int32_t)), {0}};
+                            malloc(2 * (size_t)(settings->negative + 1) * sizeof(int32_t)), {0}, weights, &hot};
     int status = -1;
     wv_loss loss = {0.0, 0};
     const int ready = wv_run_alloc(&run, task->end - task->start) == 0;
-    if (wv_hot_begin(&local, settings->hot_rows, &hot) == 0 && ready &&
+    if (wv_hot_begin(&local, settings, &hot) == 0 && ready &&
         wv_scratch_init(&scratch.steps, settings->window, settings->negative, weights->dim) == 0 &&
         scratch.contexts && scratch.targets) {
-        wv_choose_code();
         const uint64_t state = wv_subsample_range(stream, sampler, settings, task->start, task->end, task->seed, &run);
         train_words(&local, &run, sampler, settings, state, &scratch, &loss);
         status = 0;
@@ -126,7 +128,6 @@ static int one_step(const wv_weights *weights, const wv_block *block, double lr,
         wv_scratch_free(&scratch);
         return -1;
     }
-    wv_choose_code();
     wv_loss loss = {0.0, 0};
     if (settings->model == WV_SKIP_GRAM)
         wv_skipgram_step(weights, block, (float)lr, settings, &scratch, &loss);

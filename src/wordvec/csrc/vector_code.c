@@ -11,10 +11,9 @@ static const wv_row_code avx512 = {wv_scores_avx512, wv_update_avx512, wv_hidden
 wv_row_code wv_code = {wv_scores_generic, wv_update_generic, wv_hidden_scores_generic, wv_hidden_update_generic};
 static int use_generic = 0;
 
-void wv_use_generic(int generic_only) { use_generic = generic_only; }
-
-void wv_choose_code(void) {
+static void choose_code(void) {
 #ifdef WV_HAVE_AVX512
+    __builtin_cpu_init(); /* needed where this runs as the library loads */
     if (!use_generic && __builtin_cpu_supports("avx512f")) {
         wv_code = avx512;
         return;
@@ -23,7 +22,17 @@ void wv_choose_code(void) {
     wv_code = generic;
 }
 
+/* Chosen once, as the library loads, and again only when the portable code is forced:
+ * the tasks running on several threads read the choice and never write it. */
+void wv_use_generic(int generic_only) {
+    use_generic = generic_only;
+    choose_code();
+}
+
+#ifdef WV_HAVE_AVX512
+__attribute__((constructor)) static void choose_at_load(void) { choose_code(); }
+#endif
+
 const char *wv_vector_code(void) {
-    wv_choose_code();
     return wv_code.scores == wv_scores_generic ? "generic" : "avx512";
 }

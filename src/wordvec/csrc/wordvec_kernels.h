@@ -44,7 +44,8 @@ typedef struct {
     int32_t window;
     int32_t negative;
     int32_t loss_every; /* the loss is computed for one centre word in this many */
-    int64_t hot_rows;   /* output rows each task keeps a copy of while it trains (see train.c) */
+    int64_t hot_rows;   /* output rows each task keeps a copy of while it trains (see task.h) */
+    int64_t hot_sync;   /* ... and merges into the shared rows after this many centre words (0: at its end) */
     double lr_start;    /* learning rate at the first position of the task's range */
     double lr_end;      /* ... and at its end */
     const float *sigmoid_table;
