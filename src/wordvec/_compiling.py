@@ -18,6 +18,8 @@ True
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import sys
 import threading
 import time
@@ -31,8 +33,8 @@ class CompileWatch:
     that compiles). After the block, :attr:`seconds` is the time spent
     compiling: 0.0 when every kernel came from the cache or was compiled already.
     Compiles nested in a compile (a kernel's callees) count once. Where Numba
-    is not loaded when the block starts (the compiled kernels need none), it
-    is not watched: modules with Numba kernels are imported before the work.
+    is not loaded when the block starts (the compiled kernels need none), the
+    watch starts as soon as something in the block imports it.
     """
 
     def __init__(self, announce: Callable[[], None] = lambda: None):
@@ -43,6 +45,7 @@ class CompileWatch:
         self._announced = False
         self._lock = threading.Lock()
         self._listener = None
+        self._waiting = None
 
     @property
     def compiled(self) -> bool:
@@ -50,8 +53,14 @@ class CompileWatch:
         return self._announced
 
     def __enter__(self) -> "CompileWatch":
-        if "numba" not in sys.modules:
-            return self  # nothing can compile; watching would load Numba for nothing
+        if "numba" in sys.modules:
+            self._listen()
+        else:  # loading Numba only to watch it would cost 65 MiB: listen once something imports it
+            self._waiting = _AfterImport("numba", self._listen)
+            sys.meta_path.insert(0, self._waiting)
+        return self
+
+    def _listen(self) -> None:
         from numba.core import event
 
         class Listener(event.Listener):
@@ -63,13 +72,14 @@ class CompileWatch:
 
         self._listener = Listener()
         event.register("numba:compile", self._listener)
-        return self
 
     def __exit__(self, *exc) -> None:
         self.stop()
 
     def stop(self) -> None:
         """Stop watching (the context's exit; safe to call twice)."""
+        if self._waiting in sys.meta_path:
+            sys.meta_path.remove(self._waiting)
         if self._listener is not None:
             from numba.core import event
 
@@ -90,3 +100,30 @@ class CompileWatch:
             self._depth -= 1
             if self._depth == 0:
                 self.seconds += time.perf_counter() - self._since
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """An import hook that calls ``then()`` right after module ``name`` is first imported, by anyone.
+
+    It finds the module as the other finders would and runs ``then`` once the module's code has run;
+    then it takes itself off ``sys.meta_path``.
+    """
+
+    def __init__(self, name: str, then: Callable[[], None]):
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        run_module = spec.loader.exec_module
+
+        def exec_module(module):
+            run_module(module)
+            self.then()
+
+        spec.loader.exec_module = exec_module
+        return spec
