@@ -21,6 +21,7 @@ import ctypes
 import numpy as np
 
 from . import _library, _tasks as K
+from ._library import checked_array as _checked
 
 #: With more than one task at once, each task trains its own copy of the output rows of
 #: the most frequent words (the first rows), as many as fit in this many bytes (about a
@@ -111,14 +112,6 @@ def _library():
 
 def _pointer(array: np.ndarray, kind):
     return array.ctypes.data_as(kind)
-
-
-def _checked(array: np.ndarray, dtype) -> np.ndarray:
-    if array.dtype != dtype:
-        raise TypeError(f"expected a C-contiguous {np.dtype(dtype).name} array, got {array.dtype}")
-    if not array.flags.c_contiguous:
-        raise TypeError(f"expected a C-contiguous {np.dtype(dtype).name} array, got a strided view")
-    return array
 
 
 def _weights(weights: K.Weights) -> _Weights:

@@ -12,6 +12,8 @@ import importlib.machinery
 import os
 from pathlib import Path
 
+import numpy as np
+
 _LIBRARY_NAME = "_wordvec_kernels"
 
 
@@ -30,3 +32,12 @@ def load() -> ctypes.CDLL | None:
             except OSError:
                 return None
     return None
+
+
+def checked_array(array: np.ndarray, dtype) -> np.ndarray:
+    """``array`` itself, to be handed to a kernel: refused unless C-contiguous of ``dtype``."""
+    if array.dtype != dtype:
+        raise TypeError(f"expected a C-contiguous {np.dtype(dtype).name} array, got {array.dtype}")
+    if not array.flags.c_contiguous:
+        raise TypeError(f"expected a C-contiguous {np.dtype(dtype).name} array, got a strided view")
+    return array

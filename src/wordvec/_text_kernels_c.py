@@ -22,6 +22,7 @@ import ctypes
 import numpy as np
 
 from . import _library
+from ._library import checked_array as _checked
 
 _GROW = 1  # WV_TEXT_GROW: the table is full
 _ref = ctypes.c_void_p
@@ -83,15 +84,6 @@ def available() -> bool:
 def compiled() -> bool:
     """Always True: these kernels need no compiling at run time."""
     return True
-
-
-def _checked(array: np.ndarray, dtype) -> np.ndarray:
-    """``array`` itself, which the kernel writes to: refused unless C-contiguous of ``dtype``."""
-    if array.dtype != dtype:
-        raise TypeError(f"expected a C-contiguous {np.dtype(dtype).name} array, got {array.dtype}")
-    if not array.flags.c_contiguous:
-        raise TypeError(f"expected a C-contiguous {np.dtype(dtype).name} array, got a strided view")
-    return array
 
 
 def _address(array: np.ndarray) -> int:
