@@ -153,25 +153,18 @@ static void train_subword_words(const wv_weights *w, const wv_subword_table *tab
                                 const wv_sampler *sampler, const wv_settings *settings, uint64_t state,
                                 pieces_scratch *s, wv_loss *loss) {
     const int window = settings->window;
-    int64_t segment = -1, first = 0, last = 0;
-    float lr = 0.0f;
+    run_cursor at = WV_RUN_START;
     for (int64_t i = 0; i < run->n_words; i++) {
-        while (i >= last) {
-            segment++;
-            first = run->segments[segment];
-            last = run->segments[segment + 1];
-            lr = (float)run->rates[segment];
-        }
+        wv_run_advance(run, i, &at);
         if (i > 0 && i % s->hot->every == 0) wv_hot_sync(s->shared, s->hot);
-        state = next_state(state);
-        const int64_t reach = window - (int64_t)(uniform(state) * window);
-        const int64_t lo = i - reach > first ? i - reach : first, hi = i + reach + 1 < last ? i + reach + 1 : last;
+        int64_t lo, hi;
+        state = wv_window(state, window, i, &at, &lo, &hi);
         if (hi - lo < 2) continue;
         pieces_block block;
         state = centre_block(table, run, i, lo, hi, sampler, settings, state, s, &block);
         const int64_t ahead = settings->model == WV_SKIP_GRAM ? i + 1 : i + 1 + window;
         if (ahead < run->n_words) prefetch_pieces(w, table, run->words[ahead]);
-        pieces_step(w, &block, lr, settings, s, i % settings->loss_every == 0 ? loss : NULL);
+        pieces_step(w, &block, at.lr, settings, s, i % settings->loss_every == 0 ? loss : NULL);
     }
 }
 

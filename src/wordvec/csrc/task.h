@@ -2,6 +2,7 @@
 #ifndef WORDVEC_TASK_H
 #define WORDVEC_TASK_H
 
+#include "random.h"
 #include "wordvec_kernels.h"
 
 /* The subsampled words of a task, cut into segments (documents). */
@@ -11,6 +12,35 @@ typedef struct {
     int64_t *segments; /* segment s is words[segments[s]:segments[s + 1]] */
     double *rates;     /* trained at learning rate rates[s] */
 } word_run;
+
+/* Where a run's loop stands: the segment of the current word, its bounds and learning rate. */
+typedef struct {
+    int64_t segment, first, last;
+    float lr;
+} run_cursor;
+
+#define WV_RUN_START {-1, 0, 0, 0.0f}
+
+/* Move the cursor to word i's segment (segments without words are skipped). */
+static inline void wv_run_advance(const word_run *run, int64_t i, run_cursor *at) {
+    while (i >= at->last) {
+        at->segment++;
+        at->first = run->segments[at->segment];
+        at->last = run->segments[at->segment + 1];
+        at->lr = (float)run->rates[at->segment];
+    }
+}
+
+/* Word i's window, words [*lo, *hi) of its segment, with a reach drawn from the next state
+ * (1 to `window` words each side, as word2vec draws it). Returns the state. */
+static inline uint64_t wv_window(uint64_t state, int window, int64_t i, const run_cursor *at, int64_t *lo,
+                                 int64_t *hi) {
+    state = next_state(state);
+    const int64_t reach = window - (int64_t)(uniform(state) * window);
+    *lo = i - reach > at->first ? i - reach : at->first;
+    *hi = i + reach + 1 < at->last ? i + reach + 1 : at->last;
+    return state;
+}
 
 /* Room for a run of up to n_tokens words; 0, or -1 when memory is short (free it either way). */
 int wv_run_alloc(word_run *run, int64_t n_tokens);

@@ -32,25 +32,19 @@ typedef struct {
 static void train_words(const wv_weights *w, const word_run *run, const wv_sampler *sampler,
                         const wv_settings *settings, uint64_t state, task_scratch *scratch, wv_loss *loss) {
     const int window = settings->window, n_targets = settings->negative + 1;
-    int64_t counter = 0, segment = -1, first = 0, last = 0;
-    float lr = 0.0f;
+    int64_t counter = 0;
+    run_cursor at = WV_RUN_START;
     if (run->n_words > 0) state = draw_targets(run, 0, n_targets, sampler, state, scratch->targets, w);
     for (int64_t i = 0; i < run->n_words; i++) {
-        while (i >= last) {
-            segment++;
-            first = run->segments[segment];
-            last = run->segments[segment + 1];
-            lr = (float)run->rates[segment];
-        }
+        wv_run_advance(run, i, &at);
         if (i > 0 && i % scratch->hot->every == 0) wv_hot_sync(scratch->shared, scratch->hot);
         const int32_t *now = scratch->targets + (i & 1) * n_targets;
         if (i + 1 < run->n_words) {
             state = draw_targets(run, i + 1, n_targets, sampler, state, scratch->targets + ((i + 1) & 1) * n_targets, w);
             if (i + 1 + window < run->n_words) prefetch_row(wv_in_row(w, run->words[i + 1 + window]), w->dim);
         }
-        state = next_state(state);
-        const int64_t reach = window - (int64_t)(uniform(state) * window);
-        const int64_t lo = i - reach > first ? i - reach : first, hi = i + reach + 1 < last ? i + reach + 1 : last;
+        int64_t lo, hi;
+        state = wv_window(state, window, i, &at, &lo, &hi);
         int n_contexts = 0;
         for (int64_t j = lo; j < hi; j++)
             if (j != i) scratch->contexts[n_contexts++] = run->words[j];
@@ -59,9 +53,9 @@ static void train_words(const wv_weights *w, const word_run *run, const wv_sampl
         counter++;
         const wv_block block = {scratch->contexts, n_contexts, now, n_targets};
         if (settings->model == WV_SKIP_GRAM)
-            wv_skipgram_step(w, &block, lr, settings, &scratch->steps, step_loss);
+            wv_skipgram_step(w, &block, at.lr, settings, &scratch->steps, step_loss);
         else
-            wv_cbow_step_on(w, &block, lr, settings, &scratch->steps, step_loss);
+            wv_cbow_step_on(w, &block, at.lr, settings, &scratch->steps, step_loss);
     }
 }
 
