@@ -124,6 +124,7 @@ static AVX512 INLINE void hidden_update_fixed(const wv_weights *w, const wv_grou
     }
 }
 
+/* fn(w, b, NT) with NT = b->n_targets made a constant (1..8). */
 #define DISPATCH(fn, w, b)                                  \
     switch ((b)->n_targets) {                               \
     case 1: fn(w, b, 1); break;                             \
@@ -153,24 +154,12 @@ AVX512 void wv_update_avx512(const wv_weights *w, const wv_rows *b) {
 }
 
 
-#define DISPATCH_GROUP(fn, w, g)                            \
-    switch ((g)->n_targets) {                               \
-    case 1: fn(w, g, 1); break;                             \
-    case 2: fn(w, g, 2); break;                             \
-    case 3: fn(w, g, 3); break;                             \
-    case 4: fn(w, g, 4); break;                             \
-    case 5: fn(w, g, 5); break;                             \
-    case 6: fn(w, g, 6); break;                             \
-    case 7: fn(w, g, 7); break;                             \
-    case 8: fn(w, g, 8); break;                             \
-    }
-
 AVX512 void wv_hidden_scores_avx512(const wv_weights *w, const wv_group *g) {
     if (g->n_targets > WV_GROUP) {
         wv_hidden_scores_generic(w, g);
         return;
     }
-    DISPATCH_GROUP(hidden_scores_fixed, w, g)
+    DISPATCH(hidden_scores_fixed, w, g)
 }
 
 AVX512 void wv_hidden_update_avx512(const wv_weights *w, const wv_group *g) {
@@ -178,7 +167,7 @@ AVX512 void wv_hidden_update_avx512(const wv_weights *w, const wv_group *g) {
         wv_hidden_update_generic(w, g);
         return;
     }
-    DISPATCH_GROUP(hidden_update_fixed, w, g)
+    DISPATCH(hidden_update_fixed, w, g)
 }
 
 #endif
