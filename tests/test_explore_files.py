@@ -100,6 +100,13 @@ def test_explore_a_compressed_word2vec_binary_with_a_limit(tmp_path):
     assert client.get("/api/similar?word=milk").status_code == 404  # row 7: past the limit
 
 
+def test_the_cache_folder_is_the_one_set_when_the_map_was_asked_for(glove, cache, tmp_path, monkeypatch):
+    store = MapStore(_vectors(), source_file=glove, top=TOP, progress=False, start=False)
+    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "another-cache"))  # changed while the map is computed
+    store.result(timeout=60)
+    assert len(list((cache / "maps").glob("*_tsne_12.json"))) == 1 and not (tmp_path / "another-cache").exists()
+
+
 def test_a_model_directory_still_caches_beside_itself(tmp_path, cache):
     from wordvec.io import save_model
 

@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 from .._atomic import atomic_open
+from ..download import cache_root
 from ..errors import WordvecError
 
 MAP_FORMAT = "wordvec-map"
@@ -75,11 +76,10 @@ def file_fingerprint(path, limit: int | None = None) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def file_cache_path(path, top: int, limit: int | None = None) -> Path:
-    """Where the map of the ``top`` first words of a vectors file is cached: the user's cache folder."""
-    from ..download import cache_root
-
-    return cache_root() / "maps" / f"{file_fingerprint(path, limit)[:32]}_tsne_{int(top)}.json"
+def file_cache_path(path, top: int, limit: int | None = None, cache_dir=None) -> Path:
+    """Where the map of the ``top`` first words of a vectors file is cached: the user's cache folder
+    (``cache_dir`` if given, see :func:`wordvec.download.cache_root`)."""
+    return cache_root(cache_dir) / "maps" / f"{file_fingerprint(path, limit)[:32]}_tsne_{int(top)}.json"
 
 
 def _share_of_cores():
@@ -162,6 +162,8 @@ class MapStore:
         self.model_dir = None if model_dir is None else Path(model_dir)
         self.source_file = None if source_file is None or model_dir is not None else Path(source_file)
         self.limit = limit
+        # the cache folder as it is now, not when the background work ends (the environment may change)
+        self.cache_dir = cache_root() if self.source_file is not None else None
         self.top = top
         self.perplexity = perplexity
         self.seed = seed
@@ -180,7 +182,7 @@ class MapStore:
         """The cache file, or None when kept in memory only."""
         if self.source_file is not None:
             try:
-                return file_cache_path(self.source_file, self.top, self.limit)
+                return file_cache_path(self.source_file, self.top, self.limit, self.cache_dir)
             except OSError:  # the file went away: keep the map in memory
                 return None
         return None if self.model_dir is None else cache_path(self.model_dir, self.top)
