@@ -269,3 +269,34 @@ def test_the_estimator_imports_no_kernel():
 def test_public_names_are_importable_from_the_package():
     for name in ("resume", "PhraseModel", "TrainingInterrupted", "MissingDependencyError", "Engine"):
         assert getattr(wordvec, name) is not None
+
+
+def _chunk_calls(monkeypatch, seed: int, epochs: int = 2) -> list[list[tuple[int, int, float, float]]]:
+    """What the native engine hands its kernels, epoch by epoch: (start, end, lr_start, lr_end) per call."""
+    from wordvec.engines.base import TrainingCallbacks, TrainingData
+    from wordvec.engines.native import NativeEngine, Run
+
+    calls: list[tuple] = []
+
+    def record(self, weights, settings, tasks):
+        calls.append((int(tasks.bounds[0]), int(tasks.bounds[-1]), settings.lr_start, settings.lr_end))
+
+    monkeypatch.setattr(Run, "train_chunk", record)
+    vocab, corpus = encode_documents(["tea and coffee and milk with sugar"] * 40_000, num_words=None)
+    params = dict(NativeEngine.defaults(), dim=4, epochs=epochs, threads=1, seed=seed)
+    NativeEngine().train(TrainingData(vocab, corpus), params, TrainingCallbacks())
+    calls = [c for c in calls if c[1] > c[0]]  # the warm-up call trains nothing
+    per_epoch = len(calls) // epochs
+    return [calls[e * per_epoch:(e + 1) * per_epoch] for e in range(epochs)], corpus.tokens.shape[0]
+
+
+def test_every_epoch_trains_each_token_once_in_a_shuffled_order_with_the_rate_decaying_along_it(monkeypatch):
+    epochs, n_tokens = _chunk_calls(monkeypatch, seed=3)
+    for calls in epochs:
+        assert sorted((start, end) for start, end, _, _ in calls) == [
+            (start, min(start + 65_536, n_tokens)) for start in range(0, n_tokens, 65_536)]
+    first, second = ([start for start, *_ in calls] for calls in epochs)
+    assert first != sorted(first) and first != second  # no stretch of the corpus always comes last
+    rates = [rate for calls in epochs for _, _, lr_start, lr_end in calls for rate in (lr_start, lr_end)]
+    assert rates == sorted(rates, reverse=True) and rates[0] == 0.025  # decays in the order trained
+    assert _chunk_calls(monkeypatch, seed=3)[0] == epochs  # the same seed, the same order
