@@ -53,6 +53,7 @@ Not part of the test suite: it takes many minutes and needs fasttext and gensim.
 from __future__ import annotations
 
 import argparse
+import gzip
 import inspect
 import shutil
 import subprocess
@@ -309,13 +310,40 @@ def score(vectors, restrict_vocab: int, all_pairs: bool) -> dict:
     return out
 
 
-def score_runs(runs: list[dict], restrict_vocab: int) -> str:
-    """Score every run in both modes (in place, under ``in_vocab`` and ``all_pairs``); returns a
-    sentence saying how the every-pair mode ran."""
+def shared_questions(runs: list[dict], restrict_vocab: int, out: Path) -> Path:
+    """The analogy questions whose four words are among the first ``restrict_vocab`` words of
+    every run, written to ``out`` (sections kept). The tools order words of equal count
+    differently, so each tool's own in-vocabulary questions differ near the cut-off; scored on
+    these, every run answers the same questions."""
+    from wordvec.evaluate import packaged_eval_sets
+
+    known = None
+    for run in runs:
+        words = (Path(run["run_dir"]) / "words.txt").read_text(encoding="utf-8").split("\n")[:restrict_vocab]
+        first = {word.upper() for word in words}
+        known = first if known is None else known & first
+    path = packaged_eval_sets()["analogies"]["questions-words"]
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as lines:
+        kept = [line for line in lines if line.startswith(":") or all(w.upper() in known for w in line.split())]
+    out.write_text("".join(kept), encoding="utf-8")
+    return out
+
+
+def score_runs(runs: list[dict], restrict_vocab: int, workdir: Path) -> str:
+    """Score every run in both modes (in place, under ``in_vocab`` and ``all_pairs``; in-vocabulary
+    also on the questions every run scores, ``analogy_shared``); returns a sentence saying how the
+    every-pair mode ran."""
+    from wordvec.evaluate import evaluate_analogies
+
     supported, errors = all_pairs_supported(), set()
+    common = shared_questions(runs, restrict_vocab, workdir / "shared_questions.txt")
     for run in runs:
         vectors, has_oov = tool_vectors(Path(run["run_dir"]))
         run["in_vocab"] = score(vectors, restrict_vocab, all_pairs=False)
+        shared = evaluate_analogies(vectors, common, restrict_vocab=restrict_vocab)
+        run["in_vocab"]["analogy_shared"], run["in_vocab"]["analogy_shared_questions"] = (shared["accuracy"],
+                                                                                        shared["total"])
         run["all_pairs"] = None
         if supported and has_oov:
             try:  # a failure here must not lose the runs
@@ -374,6 +402,7 @@ def comparisons(rows: list[dict]) -> list[dict]:
                                  for key in QUALITY}
                 else:
                     row[mode] = None
+            row["analogy_shared"] = 100 * (w["in_vocab"]["analogy_shared"] - o["in_vocab"]["analogy_shared"])
             out.append(row)
     return out
 
@@ -399,17 +428,19 @@ def _quality_cell(scores, key: str) -> str:
     """A score with the pairs or questions it covers; n/a for a mode that did not run."""
     if not scores:
         return "n/a"
-    if key == "analogy":
-        return f"{100 * scores[key]:.2f} ({scores['analogy_questions']:,.0f})"
+    if key.startswith("analogy"):
+        return f"{100 * scores[key]:.2f} ({scores[key + '_questions']:,.0f})"
     return f"{scores[key]:.4f} ({scores[key + '_pairs']:.0f})"
 
 
 def _quality_lines(report: dict) -> list[str]:
     """The quality table, both modes."""
-    lines = ["| tool | threads | WordSim-353 | SimLex-999 | analogy % | WordSim-353, every pair | "
-             "SimLex-999, every pair | analogy %, every question |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| tool | threads | WordSim-353 | SimLex-999 | analogy % | analogy %, shared questions | "
+             "WordSim-353, every pair | SimLex-999, every pair | analogy %, every question |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in report["summary"]:
         cells = [_quality_cell(r[mode], key) for mode in MODES for key in QUALITY]
+        cells.insert(3, _quality_cell(r["in_vocab"], "analogy_shared"))
         lines.append(f"| {r['tool']} | {r['threads']} | " + " | ".join(cells) + " |")
     return lines
 
@@ -422,9 +453,11 @@ def _diff_cell(diffs, key: str) -> str:
 def _comparison_lines(report: dict) -> list[str]:
     """The table of wordvec against fastText and gensim."""
     lines = ["| threads | wordvec vs | whole command, x faster | training words/s, ratio | peak RSS, ratio | "
-             "WordSim-353 diff | SimLex-999 diff | analogy diff (points) |", "|---:|---|---:|---:|---:|---:|---:|---:|"]
+             "WordSim-353 diff | SimLex-999 diff | analogy diff (points) | analogy diff, shared questions (points) |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for c in report["comparisons"]:
         quality = [" / ".join(_diff_cell(c[mode], key) for mode in MODES) for key in QUALITY]
+        quality.append(f"{c['analogy_shared']:+.2f}")
         lines.append(f"| {c['threads']} | {c['other']} | {c['whole_speedup']:.2f}x | "
                      f"{c['words_per_second_ratio']:.2f}x | {c['peak_rss_ratio']:.2f}x | " + " | ".join(quality) + " |")
     return lines
@@ -443,13 +476,17 @@ def markdown(report: dict) -> str:
              f"from `corpus_file`). Peak RSS: the command's process tree.", ""] + _speed_lines(report)
     lines += ["", f"Quality by wordvec's evaluator (Spearman, pairs scored; analogy accuracy, questions scored; "
                   f"analogies restrict_vocab={s['restrict_vocab']}). In-vocabulary only, then every pair, words "
-                  f"outside the vocabulary getting the tool's own subword vector. {report['all_pairs_note']}", ""]
+                  f"outside the vocabulary getting the tool's own subword vector. Shared questions: those "
+                  f"whose words are all among the first {s['restrict_vocab']:,} words of every run (the tools "
+                  f"order words of equal count differently, so their own question sets differ). "
+                  f"{report['all_pairs_note']}", ""]
     lines += _quality_lines(report)
     if report["comparisons"]:
         lines += ["", "wordvec against each (speed: the other's time / wordvec's, wordvec's words/s / the other's; "
                       "memory: wordvec's / the other's; quality: wordvec minus the other, in-vocabulary / every "
                       "pair):", ""] + _comparison_lines(report)
-    lines += ["", f"wordvec's untimed first run (fills Numba's cache): {report['warm_up_seconds']:.1f} s.",
+    lines += ["", f"wordvec's untimed first run (loads its kernels; where the C kernels were not built, "
+                  f"fills Numba's cache): {report['warm_up_seconds']:.1f} s.",
               "", f"Machine: {report['machine']}; fasttext {v['fasttext']}, gensim {v['gensim']}, "
                   f"numpy {v['numpy']}, numba {v['numba']}."]
     return "\n".join(lines) + "\n"
@@ -502,7 +539,7 @@ def run_benchmark(args, workdir: Path) -> dict:
     print(f"wordvec warm-up run (Numba cache): {warm:.1f} s", flush=True)
     runs = run_all(args, workdir, tokens, info["raw_words"])
     print("scoring...", flush=True)
-    note = score_runs(runs, args.restrict_vocab)
+    note = score_runs(runs, args.restrict_vocab, workdir)
     summary = summarize(runs, args.threads)
     settings = {key: getattr(args, key) for key in ("model", "dim", "window", "negative", "sample", "min_count",
                                                     "epochs", "min_n", "max_n", "buckets", "restrict_vocab",
