@@ -149,8 +149,13 @@ def train_chunk(weights: K.Weights, stream: K.TokenStream, sampler: K.Sampler, s
 
 
 def train_subword_chunk(weights: K.Weights, table, stream: K.TokenStream, sampler: K.Sampler,
-                        settings: K.Settings, tasks: K.Tasks, n_hot: int | None = None) -> None:
-    """:func:`wordvec._subword_kernels.train_subword_chunk` on the compiled kernels."""
+                        settings: K.Settings, tasks: K.Tasks, n_hot: int | None = 0) -> None:
+    """:func:`wordvec._subword_kernels.train_subword_chunk` on the compiled kernels.
+
+    By default no task copies output rows (``n_hot=0``; None: :func:`hot_rows`). A subword
+    step's time goes to the piece rows, so the copies saved about 1 % on the benchmark corpus
+    (one epoch, 2 threads, alternating: 0.805M words/s against 0.797M), while the copies'
+    staleness cost about a point of analogy accuracy (two seeds each: 54.3 % against 55.4 %)."""
     offsets, rows = _checked(table.offsets, np.int64), _checked(table.rows, np.int32)
     c_table = _SubwordTable(_pointer(offsets, _c_int64_p), _pointer(rows, _c_int32_p), int(table.max_pieces))
     _run(_library().wv_train_subword_task, (ctypes.byref(c_table),), weights, stream, sampler, settings, tasks,
