@@ -465,7 +465,8 @@ def _whole_lines(report: dict) -> list[str]:
                  f"`{' '.join(report['whole_command'])}` against a Python process training gensim's `Word2Vec` "
                  f"from {gensim_input} and saving its vectors (word2vec binary); vocabulary: {vocab}; "
                  f"{report['whole_command_runs']} runs each (medians, ranges in brackets); seconds start to exit, "
-                 f"peak RSS of the process tree. wordvec's kernels in Numba's cache from an untimed first command "
+                 f"peak RSS of the process tree. wordvec's kernels loaded (and, where the C kernels were not "
+                 f"built, compiled into Numba's cache) by an untimed first command "
                  f"({report['whole_command_warm_up_seconds']:.1f} s).{_shared_note(report, 'whole')}", "",
              "| trainer | threads | whole s | peak RSS MiB | training words/s | vocabulary | WordSim-353 | "
              "SimLex-999 | analogy % | analogy % (shared) |",

@@ -1,8 +1,9 @@
 """The native engine: word2vec skip-gram and CBOW with negative sampling, on native kernels.
 
 It owns what the algorithm decides: the initial weights, the learning rate
-decayed linearly over the whole run, the seeds of every task, and the
-divergence check. The kernels train one chunk of the token stream at a time on
+decayed linearly over the whole run, the order of each epoch's chunks
+(shuffled afresh every epoch), the seeds of every task, and the divergence
+check. The kernels train one chunk of the token stream at a time on
 every thread (Hogwild): the compiled ones (:mod:`wordvec._ckernels`, C, built at
 install), or Numba's (:mod:`wordvec._kernels`, compiled on first use) where those
 were not built.
