@@ -271,8 +271,9 @@ def test_public_names_are_importable_from_the_package():
         assert getattr(wordvec, name) is not None
 
 
-def _chunk_calls(monkeypatch, seed: int, epochs: int = 2) -> list[list[tuple[int, int, float, float]]]:
-    """What the native engine hands its kernels, epoch by epoch: (start, end, lr_start, lr_end) per call."""
+def _chunk_calls(monkeypatch, seed: int, epochs: int = 2) -> tuple[list[list[tuple]], int]:
+    """What the native engine hands its kernels, epoch by epoch: (start, end, lr_start, lr_end) per
+    call; and the number of tokens."""
     from wordvec.engines.base import TrainingCallbacks, TrainingData
     from wordvec.engines.native import NativeEngine, Run
 
