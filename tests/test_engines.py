@@ -271,33 +271,47 @@ def test_public_names_are_importable_from_the_package():
         assert getattr(wordvec, name) is not None
 
 
-def _chunk_calls(monkeypatch, seed: int, epochs: int = 2) -> tuple[list[list[tuple]], int]:
-    """What the native engine hands its kernels, epoch by epoch: (start, end, lr_start, lr_end) per
-    call; and the number of tokens."""
+def _epoch_calls(monkeypatch, seed: int, epochs: int = 2) -> tuple[list[list[tuple]], object]:
+    """What the native engine hands its kernels, epoch by epoch: (tokens, doc_offsets, lr_start,
+    lr_end) per call; and the corpus."""
     from wordvec.engines.base import TrainingCallbacks, TrainingData
     from wordvec.engines.native import NativeEngine, Run
 
     calls: list[tuple] = []
 
-    def record(self, weights, settings, tasks):
-        calls.append((int(tasks.bounds[0]), int(tasks.bounds[-1]), settings.lr_start, settings.lr_end))
+    def record(self, weights, stream, settings, tasks):
+        assert tasks.bounds[0] == 0 and tasks.bounds[-1] == stream.tokens.shape[0]
+        calls.append((stream.tokens.copy(), stream.doc_offsets.copy(), settings.lr_start, settings.lr_end))
 
     monkeypatch.setattr(Run, "train_chunk", record)
-    vocab, corpus = encode_documents(["tea and coffee and milk with sugar"] * 40_000, num_words=None)
+    documents = [" ".join(f"w{(d * 7 + i) % 500}" for i in range(3 + d % 40)) for d in range(8_000)]
+    vocab, corpus = encode_documents(documents, num_words=None, min_count=1)
     params = dict(NativeEngine.defaults(), dim=4, epochs=epochs, threads=1, seed=seed)
     NativeEngine().train(TrainingData(vocab, corpus), params, TrainingCallbacks())
-    calls = [c for c in calls if c[1] > c[0]]  # the warm-up call trains nothing
+    calls = [c for c in calls if c[0].shape[0]]  # the warm-up call trains nothing
     per_epoch = len(calls) // epochs
-    return [calls[e * per_epoch:(e + 1) * per_epoch] for e in range(epochs)], corpus.tokens.shape[0]
+    return [calls[e * per_epoch:(e + 1) * per_epoch] for e in range(epochs)], corpus
 
 
-def test_every_epoch_trains_each_token_once_in_a_shuffled_order_with_the_rate_decaying_along_it(monkeypatch):
-    epochs, n_tokens = _chunk_calls(monkeypatch, seed=3)
+def _documents_of(tokens, doc_offsets) -> list[tuple]:
+    return [tuple(tokens[a:b].tolist()) for a, b in zip(doc_offsets[:-1], doc_offsets[1:]) if b > a]
+
+
+def test_every_epoch_trains_each_document_once_in_short_blocks_shuffled_with_the_rate_decaying_along_them(
+        monkeypatch):
+    epochs, corpus = _epoch_calls(monkeypatch, seed=3)
+    documents = sorted(_documents_of(np.asarray(corpus.tokens), corpus.doc_offsets))
     for calls in epochs:
-        assert sorted((start, end) for start, end, _, _ in calls) == [
-            (start, min(start + 65_536, n_tokens)) for start in range(0, n_tokens, 65_536)]
-    first, second = ([start for start, *_ in calls] for calls in epochs)
-    assert first != sorted(first) and first != second  # no stretch of the corpus always comes last
+        assert len(calls) > 1
+        trained = [doc for tokens, offsets, _, _ in calls for doc in _documents_of(tokens, offsets)]
+        # every document once and whole: the blocks end at document starts, and no window
+        # runs on from one block into the next
+        assert sorted(trained) == documents
+    first, second = ([tuple(tokens[:50].tolist()) for tokens, *_ in calls] for calls in epochs)
+    assert first != second  # each epoch its own order
+    in_corpus_order = np.concatenate([tokens for tokens, *_ in epochs[0]])
+    assert not np.array_equal(in_corpus_order, np.asarray(corpus.tokens))
     rates = [rate for calls in epochs for _, _, lr_start, lr_end in calls for rate in (lr_start, lr_end)]
     assert rates == sorted(rates, reverse=True) and rates[0] == 0.025  # decays in the order trained
-    assert _chunk_calls(monkeypatch, seed=3)[0] == epochs  # the same seed, the same order
+    again = _epoch_calls(monkeypatch, seed=3)[0]
+    assert all(np.array_equal(a[0], b[0]) for a, b in zip(again[0], epochs[0]))  # the same seed, the same order
