@@ -3,6 +3,7 @@
     python benchmarks/compare_subwords.py                  # the benchmark corpus, 2 threads, 3 repeats
     python benchmarks/compare_subwords.py --model cbow --threads 1 2
     python benchmarks/compare_subwords.py --max-words 300000 --repeats 1 --buckets 200000   # a quick try
+    python benchmarks/compare_subwords.py --shuffle-lines --tools wordvec fasttext   # each repeat another order
 
 The corpus is read and tokenized once by wordvec's own pipeline
 (``wordvec.corpus.iter_documents`` + ``wordvec.text.tokenize``: lowercased,
@@ -46,6 +47,12 @@ vectors to files; the parent scores all runs at the end.
 
 wordvec runs once untimed first, on the first lines of the file, so that
 Numba's cache holds its kernels (the time of that run is reported).
+
+fastText takes no seed: its runs on one file differ only by thread timing, so
+its repeats measure one draw of its random numbers. With ``--shuffle-lines``
+each repeat trains every tool on its own copy of the token file, the lines in
+an order drawn from the repeat's seed (the same copy for every tool), so that
+the repeats of every tool differ as independent runs do.
 
 Not part of the test suite: it takes many minutes and needs fasttext and gensim.
 """
@@ -222,12 +229,35 @@ def run_other(tool: str, args, tokens: Path, run_dir: Path, threads: int, seed: 
     return result
 
 
+def child_shuffle_lines(args) -> dict:
+    """Write the lines of ``--tokens`` to ``--shuffled`` in an order drawn from ``--seed``."""
+    import numpy as np
+
+    lines = Path(args.tokens).read_bytes().splitlines(keepends=True)
+    order = np.random.default_rng(args.seed).permutation(len(lines))
+    Path(args.shuffled).write_bytes(b"".join(lines[i] for i in order))
+    return {"lines": len(lines)}
+
+
+def repeat_tokens(args, tokens: Path, repeat: int) -> Path:
+    """The token file of one repeat: ``tokens``, or with ``--shuffle-lines`` a copy of it in the order of
+    the repeat's seed (written in a child, so that the parent stays small)."""
+    if not args.shuffle_lines:
+        return tokens
+    shuffled = tokens.parent / f"tokens-r{repeat}.txt"
+    run_child(__file__, "shuffle-lines", ["--tokens", str(tokens), "--shuffled", str(shuffled), "--seed",
+                                          str(args.seed + repeat)])
+    return shuffled
+
+
 def run_all(args, workdir: Path, tokens: Path, raw_words: int) -> list[dict]:
     """Every run: for each repeat and thread count, the three tools one after another, the order
     turning from one repeat to the next."""
     runs = []
     tools = [tool for tool in TOOLS if tool in args.tools]
+    every_repeat = tokens
     for repeat in range(args.repeats):
+        tokens = repeat_tokens(args, every_repeat, repeat)
         order = tools[repeat % len(tools):] + tools[:repeat % len(tools)]
         for threads in args.threads:
             for tool in order:
@@ -240,6 +270,8 @@ def run_all(args, workdir: Path, tokens: Path, raw_words: int) -> list[dict]:
                 result.update(tool=tool, threads=threads, repeat=repeat, seed=seed, run_dir=str(run_dir))
                 runs.append(result)
                 _print_run(f"[{repeat + 1}/{args.repeats}]", result)
+        if tokens != every_repeat:
+            tokens.unlink()
     return runs
 
 
@@ -471,7 +503,7 @@ def markdown(report: dict) -> str:
              f"{report['raw_words']:,} words, {report['documents']:,} documents, tokenized once by wordvec; "
              f"{describe_settings(s)}, no vocabulary cap, n-grams {s['min_n']}-{s['max_n']}, {s['buckets']:,} "
              f"buckets, each tool's default learning rate; {report['repeats']} runs each, alternating (medians, "
-             f"ranges in brackets). Whole command: start to exit of the process, as a user runs it (wordvec: "
+             f"ranges in brackets){_order_note(report)}. Whole command: start to exit of the process, as a user runs it (wordvec: "
              f"the `wordvec train` CLI, saving its model; fastText: `train_unsupervised`; gensim: `FastText` "
              f"from `corpus_file`). Peak RSS: the command's process tree.", ""] + _speed_lines(report)
     lines += ["", f"Quality by wordvec's evaluator (Spearman, pairs scored; analogy accuracy, questions scored; "
@@ -490,6 +522,13 @@ def markdown(report: dict) -> str:
               "", f"Machine: {report['machine']}; fasttext {v['fasttext']}, gensim {v['gensim']}, "
                   f"numpy {v['numpy']}, numba {v['numba']}."]
     return "\n".join(lines) + "\n"
+
+
+def _order_note(report: dict) -> str:
+    if not report["settings"].get("shuffle_lines"):
+        return ", every run on the token file as written"
+    return (", each repeat on its own copy of the token file with the lines shuffled (the same copy for "
+            "every tool; fastText takes no seed, so only another order makes its runs differ)")
 
 
 # -- main -------------------------------------------------------------------------
@@ -514,14 +553,17 @@ def parse_args(argv):
     parser.add_argument("--buckets", type=int, default=2_000_000)
     parser.add_argument("--restrict-vocab", type=int, default=30000, help="analogies: words searched")
     parser.add_argument("--seed", type=int, default=1, help="first seed; repeat i uses seed + i (fastText has none)")
+    parser.add_argument("--shuffle-lines", action="store_true",
+                        help="train each repeat on a copy of the token file with its lines in the order of the "
+                             "repeat's seed (the same copy for every tool)")
     parser.add_argument("--work-dir", type=Path, default=None, help="for the token file and vectors (default: a "
                                                                    "temporary folder, deleted at the end)")
     parser.add_argument("--out-dir", type=Path, default=HERE / "results")
     parser.add_argument("--name", default=None, help="file name stem of the results (default from the settings)")
     # internal: child processes
-    parser.add_argument("--child", choices=("tokenize", "fasttext", "gensim", "wordvec-export"),
+    parser.add_argument("--child", choices=("tokenize", "fasttext", "gensim", "wordvec-export", "shuffle-lines"),
                         help=argparse.SUPPRESS)
-    for hidden in ("--child-out", "--tokens", "--eval-words", "--run-dir"):
+    for hidden in ("--child-out", "--tokens", "--eval-words", "--run-dir", "--shuffled"):
         parser.add_argument(hidden, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -543,7 +585,7 @@ def run_benchmark(args, workdir: Path) -> dict:
     summary = summarize(runs, args.threads)
     settings = {key: getattr(args, key) for key in ("model", "dim", "window", "negative", "sample", "min_count",
                                                     "epochs", "min_n", "max_n", "buckets", "restrict_vocab",
-                                                    "max_words")}
+                                                    "max_words", "shuffle_lines")}
     return {"corpus": str(args.corpus), "raw_words": info["raw_words"], "documents": info["documents"],
             "settings": settings, "threads": args.threads, "repeats": args.repeats, "warm_up_seconds": warm,
             "all_pairs_note": note, "runs": runs, "summary": summary, "comparisons": comparisons(summary),
@@ -569,7 +611,7 @@ def main(argv=None) -> int:
     if args.child:
         args.threads = args.threads[0]
         handlers = {"tokenize": child_tokenize, "fasttext": child_fasttext, "gensim": child_gensim,
-                    "wordvec-export": child_wordvec_export}
+                    "wordvec-export": child_wordvec_export, "shuffle-lines": child_shuffle_lines}
         write_child_result(args.child_out, handlers[args.child](args))
         return 0
     workdir = args.work_dir or Path(tempfile.mkdtemp(prefix="wordvec-subwords-"))
@@ -579,7 +621,8 @@ def main(argv=None) -> int:
     finally:
         if args.work_dir is None:
             shutil.rmtree(workdir, ignore_errors=True)
-    stem = args.name or f"compare_subwords_{args.model}_e{args.epochs}_t" + "-".join(map(str, args.threads))
+    stem = args.name or (f"compare_subwords_{args.model}_e{args.epochs}_t" + "-".join(map(str, args.threads))
+                         + ("_shuffled" if args.shuffle_lines else ""))
     write_report(args.out_dir, stem, report, markdown(report))
     return 0
 
