@@ -150,8 +150,9 @@ class Run:
             done += size
             tasks = _make_tasks(size, threads, self.params["seed"], epoch, number)
             self.train_chunk(weights, call.stream, settings, tasks)
-            for start, end in call.ranges:
-                forget_pages(self.corpus.tokens, start, end)
+            # The whole mapping, not only the call's blocks: reading a block maps the pages
+            # around it too (a whole large page-cache folio), which may belong to blocks not yet trained.
+            forget_pages(self.corpus.tokens, 0, self.n_tokens)
             chunk_loss, chunk_terms = float(tasks.stats[:, 1].sum()), int(tasks.stats[:, 2].sum())
             loss += chunk_loss
             terms += chunk_terms
