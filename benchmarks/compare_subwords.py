@@ -503,7 +503,8 @@ def markdown(report: dict) -> str:
              f"{report['raw_words']:,} words, {report['documents']:,} documents, tokenized once by wordvec; "
              f"{describe_settings(s)}, no vocabulary cap, n-grams {s['min_n']}-{s['max_n']}, {s['buckets']:,} "
              f"buckets, each tool's default learning rate; {report['repeats']} runs each, alternating (medians, "
-             f"ranges in brackets){_order_note(report)}. Whole command: start to exit of the process, as a user runs it (wordvec: "
+             f"ranges in brackets){_order_note(report)}. Whole command: start to exit of the process, as a user "
+             f"runs it (wordvec: "
              f"the `wordvec train` CLI, saving its model; fastText: `train_unsupervised`; gensim: `FastText` "
              f"from `corpus_file`). Peak RSS: the command's process tree.", ""] + _speed_lines(report)
     lines += ["", f"Quality by wordvec's evaluator (Spearman, pairs scored; analogy accuracy, questions scored; "
