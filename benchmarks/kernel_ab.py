@@ -3,7 +3,8 @@
 Each ``--kernels`` entry is ``numba`` (the Numba kernels), ``c`` (the compiled library of this
 checkout) or the path of another build of the library (copy ``src/wordvec/_wordvec_kernels*.so``
 aside before changing ``csrc/``), so that two versions of a kernel are timed in one run, in turns,
-on the same weights. Reports training words/s (raw corpus words / epoch seconds) per run and the
+on the same weights (laid out as the engines lay them out; a build from before the row stride was
+added to ``wv_weights`` reads that struct differently and cannot be compared this way). Reports training words/s (raw corpus words / epoch seconds) per run and the
 median; the loss shows that each trained the same model.
 
     python benchmarks/kernel_ab.py --kernels numba c --repeats 4
@@ -26,6 +27,7 @@ from _common import BENCH_CORPUS
 from wordvec import _ckernels
 from wordvec.encode import encode_files
 from wordvec.engines.base import TrainingCallbacks
+from wordvec.engines.native import weight_rows
 
 
 def _engine_run(args, vocab, corpus):
@@ -71,7 +73,7 @@ def main() -> None:
     for repeat in range(args.repeats):
         for entry in args.kernels if repeat % 2 == 0 else args.kernels[::-1]:
             _ckernels._LIBRARY = libraries[entry]
-            w_in, w_out = state.input_weights.copy(), state.output_weights.copy()
+            w_in, w_out = weight_rows(state.input_weights.copy()), weight_rows(state.output_weights.copy())
             started = time.perf_counter()
             loss = run.epoch(w_in, w_out, 0, args.threads, TrainingCallbacks())
             seconds[entry].append(time.perf_counter() - started)

@@ -121,6 +121,40 @@ def test_a_task_on_its_own_copy_of_the_hot_rows_adds_back_exactly_its_changes(ve
         np.testing.assert_allclose(weights.w_in, results[0].w_in, atol=1e-6)
 
 
+def _rows_with_nan_between(matrix):
+    """``matrix`` laid out as the engines lay weights out (rows 64-byte aligned, 16 floats apart
+    per 16 of the dimension), every float between the rows NaN: a kernel that read one would show it."""
+    rows = C.empty_rows(*matrix.shape)
+    rows.base[...] = np.nan
+    rows[...] = matrix
+    return rows
+
+
+@needs_library
+@pytest.mark.parametrize("model, n_hot", [(K.SKIP_GRAM, 0), (K.SKIP_GRAM, 12), (K.CBOW, 0), ("subwords", 0)])
+def test_rows_laid_out_on_cache_lines_train_exactly_as_contiguous_rows(vector_code, model, n_hot):
+    rng = np.random.default_rng(10)
+    stream, sampler = _stream_and_sampler(rng)
+    table = _subword_table(rng, 40, 25)
+    start = rng.normal(0, 0.1, (65, 20)).astype(np.float32), rng.normal(0, 0.1, (40, 20)).astype(np.float32)
+    results = []
+    for layout in (np.copy, _rows_with_nan_between):
+        weights = K.Weights(layout(start[0]), layout(start[1]))
+        tasks = K.Tasks(np.array([100, 5900]), np.array([12], dtype=np.uint64), np.zeros((1, 3)))
+        if model == "subwords":
+            C.train_subword_chunk(weights, table, stream, sampler, K.Settings(K.SKIP_GRAM, 3, 4, 0.05, 0.01), tasks)
+        else:
+            C.train_chunk(weights, stream, sampler, K.Settings(model, 3, 4, 0.05, 0.01), tasks, n_hot=n_hot,
+                          hot_sync=300)
+        results.append(weights)
+    contiguous, laid_out = results
+    assert laid_out.w_in.strides == (128, 4) and np.abs(contiguous.w_in - start[0]).max() > 0.01
+    np.testing.assert_array_equal(laid_out.w_in, contiguous.w_in)
+    np.testing.assert_array_equal(laid_out.w_out, contiguous.w_out)
+    for matrix in (laid_out.w_in, laid_out.w_out):  # nothing between or around the rows was written
+        assert np.isnan(matrix.base).sum() == matrix.base.size - matrix.size
+
+
 def test_hot_rows_fill_about_a_core_cache_and_only_when_tasks_run_together():
     assert C.hot_rows((100_000, 128), 2) * 128 * 4 == C.HOT_BYTES
     assert C.hot_rows((300, 128), 2) == 300
@@ -149,8 +183,11 @@ def test_wrong_arrays_are_refused_before_the_kernel_runs():
     with pytest.raises(TypeError, match="float32"):
         C.train_chunk(float64, stream, sampler, settings, tasks)
     transposed = K.Weights(np.zeros((8, 40), np.float32).T, np.zeros((40, 8), np.float32))
-    with pytest.raises(TypeError, match="C-contiguous"):
+    with pytest.raises(TypeError, match="contiguous rows"):
         C.train_chunk(transposed, stream, sampler, settings, tasks)
+    unlike = K.Weights(C.empty_rows(40, 8, zeros=True), np.zeros((40, 8), np.float32))
+    with pytest.raises(ValueError, match="laid out alike"):
+        C.train_chunk(unlike, stream, sampler, settings, tasks)
 
 
 @pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64") or shutil.which("gcc") is None

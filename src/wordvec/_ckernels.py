@@ -31,14 +31,19 @@ HOT_BYTES = 2 << 20
 #: words too: a copy kept for a whole task (about 45,000 centre words) cost 0.3 points of analogy
 #: accuracy on the benchmark corpus; this interval wins them back for 3 % of the speed.
 HOT_SYNC = 16384
+#: The kernels read and write a weight row in slices of 16 floats (64 bytes: one cache line, one
+#: AVX-512 vector). Where rows start on 64-byte boundaries every slice is one line; elsewhere every
+#: slice spans two (rows of dim 100 are 400 bytes apart; a large array from malloc starts 16 bytes
+#: past a boundary). See :func:`empty_rows`.
+ROW_ALIGN_FLOATS = 16
 _c_float_p = ctypes.POINTER(ctypes.c_float)
 _c_int32_p = ctypes.POINTER(ctypes.c_int32)
 _c_int64_p = ctypes.POINTER(ctypes.c_int64)
 
 
 class _Weights(ctypes.Structure):
-    _fields_ = [("w_in", _c_float_p), ("w_out", _c_float_p), ("dim", ctypes.c_int64), ("n_hot", ctypes.c_int64),
-                ("hot_out", _c_float_p)]
+    _fields_ = [("w_in", _c_float_p), ("w_out", _c_float_p), ("dim", ctypes.c_int64), ("stride", ctypes.c_int64),
+                ("n_hot", ctypes.c_int64), ("hot_out", _c_float_p)]
 
 
 class _Stream(ctypes.Structure):
@@ -114,11 +119,61 @@ def _pointer(array: np.ndarray, kind):
     return array.ctypes.data_as(kind)
 
 
+def empty_rows(n_rows: int, dim: int, zeros: bool = False) -> np.ndarray:
+    """A float32 matrix of ``n_rows`` rows of ``dim`` whose every row starts on a 64-byte
+    boundary: ``dim`` rounded up to 16 floats apart, a view of a larger buffer unless ``dim``
+    is a multiple of 16. Uninitialised, or zeros. The kernels train such rows faster
+    (one epoch on the benchmark corpus, 2 threads: 15 % at dim 100, 10 % at dim 128).
+
+    >>> rows = empty_rows(3, 100)
+    >>> rows.shape, rows.strides, rows.ctypes.data % 64
+    ((3, 100), (448, 4), 0)
+    """
+    stride = -(-max(dim, 1) // ROW_ALIGN_FLOATS) * ROW_ALIGN_FLOATS
+    size = n_rows * stride + ROW_ALIGN_FLOATS
+    buffer = np.zeros(size, dtype=np.float32) if zeros else np.empty(size, dtype=np.float32)
+    first = (-buffer.ctypes.data % (4 * ROW_ALIGN_FLOATS)) // 4
+    return buffer[first:first + n_rows * stride].reshape(n_rows, stride)[:, :dim]
+
+
+def aligned_rows(matrix: np.ndarray) -> np.ndarray:
+    """``matrix`` itself when it is laid out as :func:`empty_rows` lays rows out, else such a copy.
+
+    >>> plain = np.ones((4, 100), dtype=np.float32)
+    >>> rows = aligned_rows(plain)
+    >>> aligned_rows(rows) is rows, bool((rows == plain).all())
+    (True, True)
+    """
+    n_rows, dim = matrix.shape
+    stride = -(-max(dim, 1) // ROW_ALIGN_FLOATS) * ROW_ALIGN_FLOATS
+    if (matrix.dtype == np.float32 and matrix.ctypes.data % (4 * ROW_ALIGN_FLOATS) == 0 and matrix.strides[1] == 4
+            and (n_rows < 2 or matrix.strides[0] == 4 * stride)):
+        return matrix
+    rows = empty_rows(n_rows, dim)
+    rows[...] = matrix
+    return rows
+
+
+def _row_stride(matrix: np.ndarray) -> int | None:
+    """Floats from one row to the next (None for fewer than two rows); refuses anything
+    but float32 rows, each contiguous, in order."""
+    if matrix.dtype != np.float32 or matrix.ndim != 2:
+        raise TypeError(f"expected a float32 matrix, got {matrix.dtype} of {matrix.ndim} dimensions")
+    if matrix.shape[0] < 2:
+        return None
+    if matrix.strides[1] != 4 or matrix.strides[0] % 4 or matrix.strides[0] < 4 * matrix.shape[1]:
+        raise TypeError(f"expected a matrix of contiguous rows in order, got strides {matrix.strides}")
+    return matrix.strides[0] // 4
+
+
 def _weights(weights: K.Weights) -> _Weights:
-    w_in, w_out = _checked(weights.w_in, np.float32), _checked(weights.w_out, np.float32)
-    if w_in.ndim != 2 or w_out.ndim != 2 or w_in.shape[1] != w_out.shape[1]:
-        raise ValueError("w_in and w_out must be matrices with rows of one length")
-    return _Weights(_pointer(w_in, _c_float_p), _pointer(w_out, _c_float_p), w_in.shape[1], 0, None)
+    w_in, w_out = weights.w_in, weights.w_out
+    strides = {_row_stride(w_in), _row_stride(w_out)} - {None}
+    if w_in.shape[1] != w_out.shape[1] or len(strides) > 1:
+        raise ValueError("w_in and w_out must be matrices with rows of one length, laid out alike")
+    dim = w_in.shape[1]
+    return _Weights(_pointer(w_in, _c_float_p), _pointer(w_out, _c_float_p), dim, strides.pop() if strides else dim,
+                    0, None)
 
 
 def _settings(settings: K.Settings, n_hot: int = 0, hot_sync: int = HOT_SYNC) -> _Settings:

@@ -36,10 +36,10 @@ void wv_cbow_step_on(const wv_weights *w, const wv_block *block, float lr, const
                      wv_scratch *scratch, wv_loss *loss);
 
 /* Row `id` of the input / output matrix, wherever it lives during the task. */
-static inline float *wv_in_row(const wv_weights *w, int32_t id) { return w->w_in + (int64_t)id * w->dim; }
+static inline float *wv_in_row(const wv_weights *w, int32_t id) { return w->w_in + (int64_t)id * w->stride; }
 
 static inline float *wv_out_row(const wv_weights *w, int32_t id) {
-    return (id < w->n_hot ? w->hot_out : w->w_out) + (int64_t)id * w->dim;
+    return (id < w->n_hot ? w->hot_out : w->w_out) + (int64_t)id * w->stride;
 }
 
 /* The tabulated logistic function, read with linear interpolation. */

@@ -69,33 +69,62 @@ uint64_t wv_subsample_range(const wv_stream *stream, const wv_sampler *sampler, 
 }
 
 
+/* n floats starting on a 64-byte boundary, cut from *block (free that); NULL when memory is short. */
+static float *aligned_floats(int64_t n, void **block) {
+    *block = malloc((size_t)n * sizeof(float) + 64);
+    if (!*block) return NULL;
+    return (float *)(((uintptr_t)*block + 63) & ~(uintptr_t)63);
+}
+
+static void copy_rows(float *to, const float *from, const hot_rows *hot) {
+    for (int64_t r = 0; r < hot->n_rows; r++)
+        memcpy(to + r * hot->stride, from + r * hot->stride, (size_t)hot->dim * sizeof(float));
+}
+
 int wv_hot_begin(wv_weights *local, const wv_settings *settings, hot_rows *hot) {
     const int64_t n_hot = settings->hot_rows;
-    hot->size = n_hot * local->dim;
+    hot->n_rows = n_hot;
+    hot->dim = local->dim;
+    hot->stride = local->stride;
     hot->every = settings->hot_sync > 0 ? settings->hot_sync : INT64_MAX;
     hot->copy = hot->before = NULL;
+    hot->blocks[0] = hot->blocks[1] = NULL;
     if (n_hot <= 0) return 0;
-    hot->copy = malloc((size_t)hot->size * sizeof(float));
-    hot->before = malloc((size_t)hot->size * sizeof(float));
-    if (!hot->copy || !hot->before) return -1;
-    memcpy(hot->before, local->w_out, (size_t)hot->size * sizeof(float));
-    memcpy(hot->copy, hot->before, (size_t)hot->size * sizeof(float));
+    hot->copy = aligned_floats(n_hot * hot->stride, &hot->blocks[0]);
+    hot->before = aligned_floats(n_hot * hot->stride, &hot->blocks[1]);
+    if (!hot->copy || !hot->before) {
+        hot->copy = NULL;
+        return -1;
+    }
+    copy_rows(hot->before, local->w_out, hot);
+    copy_rows(hot->copy, hot->before, hot);
     local->n_hot = n_hot;
     local->hot_out = hot->copy;
     return 0;
 }
 
+/* shared += copy - before, row by row; with `refresh`, copy and before become the sum too. */
+static void merge_rows(const wv_weights *shared, hot_rows *hot, int refresh) {
+    for (int64_t r = 0; r < hot->n_rows; r++) {
+        float *restrict out = shared->w_out + r * hot->stride;
+        float *restrict copy = hot->copy + r * hot->stride, *restrict before = hot->before + r * hot->stride;
+        if (refresh) {
+            for (int64_t x = 0; x < hot->dim; x++) { /* one pass: each row read and written once */
+                const float now = out[x] + (copy[x] - before[x]);
+                out[x] = before[x] = copy[x] = now;
+            }
+        } else {
+            for (int64_t x = 0; x < hot->dim; x++) out[x] += copy[x] - before[x];
+        }
+    }
+}
+
 void wv_hot_sync(const wv_weights *shared, hot_rows *hot) {
-    if (!hot->copy) return;
-    for (int64_t x = 0; x < hot->size; x++) shared->w_out[x] += hot->copy[x] - hot->before[x];
-    memcpy(hot->before, shared->w_out, (size_t)hot->size * sizeof(float));
-    memcpy(hot->copy, hot->before, (size_t)hot->size * sizeof(float));
+    if (hot->copy) merge_rows(shared, hot, 1);
 }
 
 void wv_hot_end(const wv_weights *shared, hot_rows *hot, int trained) {
-    if (trained && hot->copy)
-        for (int64_t x = 0; x < hot->size; x++) shared->w_out[x] += hot->copy[x] - hot->before[x];
-    free(hot->copy);
-    free(hot->before);
+    if (trained && hot->copy) merge_rows(shared, hot, 0);
+    free(hot->blocks[0]);
+    free(hot->blocks[1]);
 }
-

@@ -58,10 +58,11 @@ uint64_t wv_subsample_range(const wv_stream *stream, const wv_sampler *sampler, 
  * other tasks may have moved meanwhile) and takes a fresh copy. The input rows (the word vectors) stay shared: a copy of those trains
  * measurably worse vectors (SimLex-999 -0.012 on the benchmark corpus). */
 typedef struct {
-    float *copy;   /* n_hot x dim, trained */
+    float *copy;   /* n_hot rows, laid out as the shared ones (stride apart, 64-byte aligned), trained */
     int64_t every; /* merged into the shared rows after this many centre words, and at the end */
     float *before; /* the same rows as the task found them */
-    int64_t size;  /* n_hot x dim */
+    int64_t n_rows, dim, stride;
+    void *blocks[2]; /* what copy and before were cut from (to free) */
 } hot_rows;
 
 /* Point `local` at a copy of its first settings->hot_rows output rows; 0, or -1 when memory is short. */

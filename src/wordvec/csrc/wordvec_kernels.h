@@ -11,11 +11,14 @@
 
 #include <stdint.h>
 
-/* The two weight matrices, rows of dim floats: input (the word vectors) and output. */
+/* The two weight matrices, rows of dim floats: input (the word vectors) and output.
+ * Row i starts i * stride floats into its matrix (stride >= dim; rows that start on a
+ * 64-byte boundary are read and written in whole cache lines). */
 typedef struct {
     float *w_in;
     float *w_out;
     int64_t dim;
+    int64_t stride;
     /* Output rows 0..n_hot-1 (the most frequent words) are read from and written to
      * hot_out instead: a task's own copy (callers pass 0 and NULL). */
     int64_t n_hot;
