@@ -119,6 +119,11 @@ def _pointer(array: np.ndarray, kind):
     return array.ctypes.data_as(kind)
 
 
+def _aligned_stride(dim: int) -> int:
+    """Floats from one row to the next in :func:`empty_rows`: ``dim`` rounded up to a multiple of 16."""
+    return -(-max(dim, 1) // ROW_ALIGN_FLOATS) * ROW_ALIGN_FLOATS
+
+
 def empty_rows(n_rows: int, dim: int, zeros: bool = False) -> np.ndarray:
     """A float32 matrix of ``n_rows`` rows of ``dim`` whose every row starts on a 64-byte
     boundary: ``dim`` rounded up to 16 floats apart, a view of a larger buffer unless ``dim``
@@ -129,7 +134,7 @@ def empty_rows(n_rows: int, dim: int, zeros: bool = False) -> np.ndarray:
     >>> rows.shape, rows.strides, rows.ctypes.data % 64
     ((3, 100), (448, 4), 0)
     """
-    stride = -(-max(dim, 1) // ROW_ALIGN_FLOATS) * ROW_ALIGN_FLOATS
+    stride = _aligned_stride(dim)
     size = n_rows * stride + ROW_ALIGN_FLOATS
     buffer = np.zeros(size, dtype=np.float32) if zeros else np.empty(size, dtype=np.float32)
     first = (-buffer.ctypes.data % (4 * ROW_ALIGN_FLOATS)) // 4
@@ -145,7 +150,7 @@ def aligned_rows(matrix: np.ndarray) -> np.ndarray:
     (True, True)
     """
     n_rows, dim = matrix.shape
-    stride = -(-max(dim, 1) // ROW_ALIGN_FLOATS) * ROW_ALIGN_FLOATS
+    stride = _aligned_stride(dim)
     if (matrix.dtype == np.float32 and matrix.ctypes.data % (4 * ROW_ALIGN_FLOATS) == 0 and matrix.strides[1] == 4
             and (n_rows < 2 or matrix.strides[0] == 4 * stride)):
         return matrix
