@@ -20,6 +20,7 @@ from wordvec.engines import ENGINES, Engine, EngineState, engine_names, get_engi
 from wordvec.errors import ParameterError, TrainingInterrupted
 from wordvec.io import load_model
 from wordvec.model import Checkpoint, Word2Vec
+from wordvec.vocab import Vocabulary
 
 SRC = Path(wordvec.__file__).parent
 TEXTS = ["tea and coffee and milk", "coffee with milk and sugar", "green tea with lemon"] * 20
@@ -315,3 +316,22 @@ def test_every_epoch_trains_each_document_once_in_short_blocks_shuffled_with_the
     assert rates == sorted(rates, reverse=True) and rates[0] == 0.025  # decays in the order trained
     again = _epoch_calls(monkeypatch, seed=3)[0]
     assert all(np.array_equal(a[0], b[0]) for a, b in zip(again[0], epochs[0]))  # the same seed, the same order
+
+
+def test_native_input_rows_start_in_gensims_range():
+    """Fresh input rows are uniform in +-1/dim as gensim 4 draws them (and fastText),
+    not word2vec.c's +-0.5/dim; output rows start at zero."""
+    models = pytest.importorskip("gensim.models")
+    words = [f"w{i}" for i in range(3000)]
+    dim = 40
+    reference = models.Word2Vec(vector_size=dim, min_count=1, seed=3)
+    reference.build_vocab([words])
+    vocab = Vocabulary(["UNK"] + words, [0] + [1] * len(words))
+    state = get_engine("native").initial_state(vocab, {"dim": dim, "seed": 3})
+    ours, theirs = np.asarray(state.input_weights)[1:], reference.wv.vectors
+    assert ours.shape == theirs.shape and ours.dtype == np.float32
+    for rows in (ours, theirs):
+        assert 0.99 / dim < np.abs(rows).max() <= 1.0 / dim
+        assert np.std(rows) == pytest.approx(1.0 / dim / np.sqrt(3.0), rel=0.01)
+        assert abs(np.mean(rows)) < 0.01 / dim
+    assert not np.any(state.output_weights)

@@ -225,15 +225,12 @@ class Word2Vec:
         self._check_callbacks(engine, callbacks)
         new_vocab, new_corpus = self._encode(documents, None, 1)
         merged, rows_of_old, rows_of_new = self.vocabulary_.merge(new_vocab, self.min_count, self.num_words)
-        rng = np.random.default_rng([self.seed, len(merged)])
-        w_in = ((rng.random((len(merged), self.dim), dtype=np.float32) - 0.5) / self.dim).astype(np.float32)
-        w_out = np.zeros_like(w_in)
-        w_in[rows_of_old[1:]] = np.asarray(self.vectors_.matrix)[1:]
-        w_out[rows_of_old[1:]] = np.asarray(self.output_weights_)[1:]
+        start = engine.initial_state(merged, dict(self._engine_params(engine), seed=[self.seed, len(merged)]))
+        start.input_weights[rows_of_old[1:]] = np.asarray(self.vectors_.matrix)[1:]
+        start.output_weights[rows_of_old[1:]] = np.asarray(self.output_weights_)[1:]
         corpus = remap_tokens(new_corpus.tokens, np.diff(new_corpus.doc_offsets), rows_of_new.astype(np.int32))
         _check_trainable(corpus, "the new text")
         self.vocabulary_ = merged
-        start = EngineState(merged.words, merged.counts, w_in, w_out)
         return self._train(engine, TrainingData(merged, corpus), callbacks, start)
 
     def resume(self, documents: Iterable[str], callbacks: Iterable[Callable] = ()) -> "Word2Vec":

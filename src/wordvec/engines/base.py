@@ -137,7 +137,9 @@ class Engine(ABC):
         The estimator parameters it honours; any other parameter set away from
         its default is refused with one line before any work.
     checkpoints : bool
-        Whether a run can be checkpointed and resumed (``start`` is honoured).
+        Whether a run can be checkpointed and resumed (``start`` is honoured, and
+        :meth:`initial_state` gives fresh weights, from which ``update()`` takes the
+        rows of new words).
     """
 
     name: ClassVar[str]
@@ -150,3 +152,7 @@ class Engine(ABC):
     def train(self, data: TrainingData, params: dict, callbacks: TrainingCallbacks,
               start: EngineState | None = None) -> EngineState:
         """Train on ``data`` with ``params``; go on from ``start`` when given."""
+
+    def initial_state(self, vocabulary, params: dict) -> EngineState:
+        """The weights a run starts from for ``vocabulary`` (engines with ``checkpoints``)."""
+        raise NotImplementedError(f"the {self.name} engine cannot continue training")

@@ -75,11 +75,11 @@ class NativeEngine(Engine):
 
 
     def initial_state(self, vocab, params: dict) -> EngineState:
-        """Fresh weights: input rows uniform in +-0.5/dim (word2vec's), output rows zero."""
+        """Fresh weights: input rows uniform in +-1/dim (gensim's and fastText's; word2vec.c
+        draws in +-0.5/dim, which gave lower analogy scores), output rows zero."""
         rng = np.random.default_rng(params["seed"])
         dim = params["dim"]
-        w_in = empty_weight_rows(len(vocab), dim)
-        w_in[...] = (rng.random((len(vocab), dim), dtype=np.float32) - 0.5) / dim
+        w_in = uniform_weight_rows(rng, len(vocab), dim, 1.0 / dim)
         w_out = empty_weight_rows(len(vocab), dim, zeros=True)
         return EngineState(vocab.words, vocab.counts, w_in, w_out)
 
@@ -109,6 +109,23 @@ def empty_weight_rows(n_rows: int, dim: int, zeros: bool = False) -> np.ndarray:
     if _ckernels.available():
         return _ckernels.empty_rows(n_rows, dim, zeros)
     return np.zeros((n_rows, dim), dtype=np.float32) if zeros else np.empty((n_rows, dim), dtype=np.float32)
+
+
+def uniform_weight_rows(rng: np.random.Generator, n_rows: int, dim: int, bound: float,
+                        rows_per_block: int = 16384) -> np.ndarray:
+    """float32 rows uniform in ``+-bound``, laid out as :func:`empty_weight_rows` lays them
+    out: the numbers of one ``rng.uniform`` call, drawn a block of rows at a time so that
+    no float64 copy of the whole matrix is ever held.
+
+    >>> rows = uniform_weight_rows(np.random.default_rng(1), 3, 4, 0.25)
+    >>> rows.shape, rows.dtype, bool(np.all(np.abs(rows) <= 0.25))
+    ((3, 4), dtype('float32'), True)
+    """
+    out = empty_weight_rows(n_rows, dim)
+    for first in range(0, n_rows, rows_per_block):
+        last = min(first + rows_per_block, n_rows)
+        out[first:last] = rng.uniform(-bound, bound, (last - first, dim))
+    return out
 
 
 def initial_lr(params: dict, defaults: dict = _DEFAULT_LR) -> float:

@@ -25,7 +25,7 @@ from .. import _ckernels, _tasks as K
 from ..subwords import ngram_hash_table
 from .base import EngineState, TrainingCallbacks, TrainingData  # noqa: F401  (the doctest uses them)
 from .epoch_order import BLOCK_TOKENS
-from .native import NativeEngine, Run, empty_weight_rows
+from .native import NativeEngine, Run, empty_weight_rows, uniform_weight_rows
 
 #: fastText's defaults where they differ from word2vec's.
 _DEFAULT_LR = {"skipgram": 0.05, "cbow": 0.05}
@@ -53,7 +53,7 @@ class SubwordEngine(NativeEngine):
         bucket_rows[used] = np.arange(used.shape[0], dtype=np.int32)
         dim = params["dim"]
         rng = np.random.default_rng(params["seed"])
-        w_in = _uniform_rows(rng, len(vocab) + used.shape[0], dim, 1.0 / dim)
+        w_in = uniform_weight_rows(rng, len(vocab) + used.shape[0], dim, 1.0 / dim)
         w_out = empty_weight_rows(len(vocab), dim, zeros=True)
         subwords = {"bucket_rows": bucket_rows, "min_n": params["min_n"], "max_n": params["max_n"]}
         return EngineState(vocab.words, vocab.counts, w_in, w_out, subwords=subwords)
@@ -89,17 +89,6 @@ def subword_kernels():
     from .. import _subword_kernels
 
     return _subword_kernels
-
-
-def _uniform_rows(rng: np.random.Generator, n_rows: int, dim: int, bound: float,
-                  rows_per_block: int = 16384) -> np.ndarray:
-    """float32 rows uniform in ``+-bound``, the numbers of one ``rng.uniform`` call, drawn a
-    block at a time so that no float64 copy of the whole matrix is ever held."""
-    out = empty_weight_rows(n_rows, dim)
-    for first in range(0, n_rows, rows_per_block):
-        last = min(first + rows_per_block, n_rows)
-        out[first:last] = rng.uniform(-bound, bound, (last - first, dim))
-    return out
 
 
 def _vocabulary_ngrams(words: list, params: dict) -> tuple[np.ndarray, np.ndarray]:
