@@ -318,20 +318,22 @@ def test_every_epoch_trains_each_document_once_in_short_blocks_shuffled_with_the
     assert all(np.array_equal(a[0], b[0]) for a, b in zip(again[0], epochs[0]))  # the same seed, the same order
 
 
-def test_native_input_rows_start_in_gensims_range():
-    """Fresh input rows are uniform in +-1/dim as gensim 4 draws them (and fastText),
-    not word2vec.c's +-0.5/dim; output rows start at zero."""
-    models = pytest.importorskip("gensim.models")
+def test_native_input_rows_start_uniform_in_the_documented_range():
+    """Fresh input rows are uniform in +-INITIAL_RANGE/dim (4/dim: four times gensim's and
+    fastText's 1/dim, eight times word2vec.c's); output rows start at zero."""
+    from wordvec.engines.native import INITIAL_RANGE
+
     words = [f"w{i}" for i in range(3000)]
     dim = 40
-    reference = models.Word2Vec(vector_size=dim, min_count=1, seed=3)
-    reference.build_vocab([words])
     vocab = Vocabulary(["UNK"] + words, [0] + [1] * len(words))
     state = get_engine("native").initial_state(vocab, {"dim": dim, "seed": 3})
-    ours, theirs = np.asarray(state.input_weights)[1:], reference.wv.vectors
-    assert ours.shape == theirs.shape and ours.dtype == np.float32
-    for rows in (ours, theirs):
-        assert 0.99 / dim < np.abs(rows).max() <= 1.0 / dim
-        assert np.std(rows) == pytest.approx(1.0 / dim / np.sqrt(3.0), rel=0.01)
-        assert abs(np.mean(rows)) < 0.01 / dim
+    rows = np.asarray(state.input_weights)
+    assert INITIAL_RANGE == 4.0
+    assert rows.shape == (len(vocab), dim) and rows.dtype == np.float32
+    bound = INITIAL_RANGE / dim
+    assert 0.99 * bound < np.abs(rows).max() <= bound
+    assert np.std(rows) == pytest.approx(bound / np.sqrt(3.0), rel=0.01)
+    assert abs(np.mean(rows)) < 0.01 * bound
     assert not np.any(state.output_weights)
+    again = get_engine("native").initial_state(vocab, {"dim": dim, "seed": 3})
+    assert np.array_equal(np.asarray(again.input_weights), rows)
