@@ -622,9 +622,9 @@ def main(argv=None) -> int:
         flags = _common_flags(args) + ["--threads", str(max(args.threads))]
         cold = run_child(__file__, "compile", flags, env=env)["first_call_seconds"]
         warm = run_child(__file__, "compile", flags, env=env)["first_call_seconds"]
-        compile_info = {"compile_seconds": cold - warm, "first_call_cold_cache_seconds": cold,
+        compile_info = {"compile_seconds": max(0.0, cold - warm), "first_call_cold_cache_seconds": cold,
                         "first_call_warm_cache_seconds": warm}
-        print(f"wordvec JIT compile with an empty cache: {cold - warm:.1f} s (first call {cold:.1f} s; "
+        print(f"wordvec JIT compile with an empty cache: {max(0.0, cold - warm):.1f} s (first call {cold:.1f} s; "
               f"with the cache filled {warm:.2f} s)", flush=True)
 
     runs = []
