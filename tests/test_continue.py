@@ -60,3 +60,30 @@ def test_update_needs_a_trained_native_model(tmp_path):
     save_model(tmp_path / "k", Vectors(["UNK", "a"], np.zeros((2, 3), np.float32), unknown="UNK"), engine="keras")
     with pytest.raises(ModelFormatError, match="cannot be trained further"):
         Word2Vec.load(tmp_path / "k")
+
+
+def test_update_keeps_known_rows_and_starts_new_words_as_a_fresh_run_does(monkeypatch):
+    from wordvec.engines.native import INITIAL_RANGE, NativeEngine
+
+    snap, csv = default_corpus()
+    model = Word2Vec(dim=16, epochs=2, min_count=3, threads=1, progress=False).fit(iter_documents(snap))
+    before = {w: model.vectors_[w].copy() for w in model.vectors_.words[1:]}
+
+    class Captured(Exception):
+        pass
+
+    def capture(self, data, params, callbacks, start=None):
+        raise Captured(start)
+
+    monkeypatch.setattr(NativeEngine, "train", capture)
+    with pytest.raises(Captured) as caught:
+        model.update(iter_documents(csv))
+    start = caught.value.args[0]
+    rows = np.asarray(start.input_weights)
+    known = [i for i, w in enumerate(start.words) if w in before]
+    new = [i for i, w in enumerate(start.words) if i > 0 and w not in before]
+    assert len(new) > 100 and len(known) == len(before)
+    assert all(np.array_equal(rows[i], before[start.words[i]]) for i in known)
+    fresh = rows[new]
+    assert np.abs(fresh).max() <= INITIAL_RANGE / 16 and np.abs(fresh).max() > 0.9 * INITIAL_RANGE / 16
+    assert not np.any(np.asarray(start.output_weights)[new])
