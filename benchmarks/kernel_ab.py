@@ -4,8 +4,9 @@ Each ``--kernels`` entry is ``numba`` (the Numba kernels), ``c`` (the compiled l
 checkout) or the path of another build of the library (copy ``src/wordvec/_wordvec_kernels*.so``
 aside before changing ``csrc/``), so that two versions of a kernel are timed in one run, in turns,
 on the same weights (laid out as the engines lay them out; a build from before the row stride was
-added to ``wv_weights`` reads that struct differently and cannot be compared this way). Reports training words/s (raw corpus words / epoch seconds) per run and the
-median; the loss shows that each trained the same model.
+added to ``wv_weights`` reads that struct differently and cannot be compared this way).
+Reports training words/s (raw corpus words / epoch seconds) per run and the median; the loss
+shows that each trained the same model.
 
     python benchmarks/kernel_ab.py --kernels numba c --repeats 4
     python benchmarks/kernel_ab.py --model subwords --kernels /tmp/before.so c
