@@ -11,6 +11,8 @@ Names are imported on first use, so ``import wordvec`` stays cheap.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 
 __version__ = "0.1.0"
 
@@ -56,6 +58,20 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+class _Package(types.ModuleType):
+    """The package module: a public name keeps naming its function or class when a
+    submodule of the same name (``wordvec.evaluate``) is imported, which would
+    otherwise bind the submodule over it."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType) and value.__name__ == f"{__name__}.{name}":
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str):
