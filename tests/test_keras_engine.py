@@ -162,3 +162,14 @@ def test_no_pairs_at_all_is_a_corpus_error(keras):
 
     with pytest.raises(CorpusError):
         train_keras(["tea", "coffee!", ""], num_words=10, dim=4, verbose=0)
+
+
+@pytest.mark.slow
+def test_cli_run_prints_the_tutorial_model_summary(keras, tmp_path, capsys):
+    from wordvec.cli import main
+
+    status = main(["train", "--engine", "keras", "--out", str(tmp_path / "model"), "--epochs", "1",
+                   "--steps-per-epoch", "2"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "Total params: 2,560,130" in out and "embedding" in out

@@ -450,6 +450,12 @@ class _Monitor(TrainingCallbacks):
         for callback in self.callbacks:
             callback(self.model, epoch, loss)
 
+    def note(self, text: str) -> None:
+        if self.model.progress:
+            from tqdm.auto import tqdm
+
+            tqdm.write(text.rstrip("\n"), file=sys.stdout)
+
     def seconds(self) -> float:
         if self.started_at is None:
             return 0.0

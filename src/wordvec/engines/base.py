@@ -121,6 +121,10 @@ class TrainingCallbacks:
     def epoch_finished(self, epoch: int, loss: float, state: EngineState) -> None:
         """Epoch ``epoch`` (counted from 1) is done with mean loss ``loss``."""
 
+    def note(self, text: str) -> None:
+        """Something for the user to read before training starts (a model summary, say);
+        the estimator prints it, since engines never print."""
+
 
 class Engine(ABC):
     """A trainer. Subclasses set the class attributes and implement :meth:`train`.

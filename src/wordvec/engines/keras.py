@@ -161,7 +161,7 @@ def _skipgram_batches(sequences: list, vocabulary_size: int, window: int, negati
 def train_keras(texts: Iterable[str], *, num_words: int = 20000, dim: int = 128, window: int = 5,
                 negative_samples: float = 1.0, epochs: int = 1, steps_per_epoch: int | None = None,
                 seed: int | None = 1, verbose: int = 1, threads: int | None = 1,
-                callbacks: list | None = None) -> KerasResult:
+                callbacks: list | None = None, summary=None) -> KerasResult:
     """Train the tutorial's Keras skip-gram model on review texts.
 
     Fits a :class:`~wordvec.preprocessing.Tokenizer` (``num_words``) on the
@@ -197,6 +197,10 @@ def train_keras(texts: Iterable[str], *, num_words: int = 20000, dim: int = 128,
         several times slower when other processes share the cores.
     callbacks : list of keras.callbacks.Callback, optional
         Passed to Keras's ``fit``.
+    summary : callable, optional
+        Receives the model summary (the tutorial's table, "Total params: 2,560,130"
+        with its settings) as text, whatever ``verbose`` is; with ``verbose`` and no
+        ``summary`` Keras prints it.
 
     Returns
     -------
@@ -248,7 +252,11 @@ def train_keras(texts: Iterable[str], *, num_words: int = 20000, dim: int = 128,
         raise CorpusError("no review has two words in the vocabulary: nothing to train on")
 
     model = build_model(num_words, dim, seed=seed)
-    if verbose:
+    if summary is not None:
+        lines = []
+        model.summary(print_fn=lambda text, **_: lines.append(text))
+        summary("\n".join(lines))
+    elif verbose:
         model.summary()
     rng = np.random.default_rng(seed)
     batches = _skipgram_batches(sequences, num_words + 1, window, float(negative_samples), rng)
@@ -294,7 +302,7 @@ class KerasEngine(Engine):
                              window=params["window"], negative_samples=params["negative_samples"],
                              epochs=params["epochs"], steps_per_epoch=params["steps_per_epoch"],
                              seed=params["seed"], verbose=0, threads=resolve_threads(params["threads"]),
-                             callbacks=[_progress_reporter(callbacks)])
+                             callbacks=[_progress_reporter(callbacks)], summary=callbacks.note)
         vectors = result.vectors
         return EngineState(vectors.words, vectors.counts, np.asarray(vectors.matrix), None,
                            list(result.history), unknown=UNKNOWN)
