@@ -23,6 +23,23 @@ Every reader streams: it yields one cleaned document (review) at a time and neve
 text. Bytes that are not UTF-8 are repaired (read as Windows-1252, the bytes it leaves undefined as
 Latin-1), never fatal.
 
+Long lines and pipes
+--------------------
+No line is ever held whole, so memory stays bounded whatever the input:
+
+- A line of a text or SNAP file longer than :data:`MAX_LINE_BYTES` (1 MiB) is read as several
+  documents, each cut at the last ASCII whitespace within 1 MiB (where there is none, at 1 MiB itself,
+  between two UTF-8 characters): no word is lost, and a piece of a SNAP ``review/text:`` line is a
+  review of its own (word2vec and gensim cut far shorter: 1,000 and 10,000 words).
+- A piece of such a line of which more than 1 byte in 20 is a control byte (the hole of a sparse
+  file, a disk image after some text) is refused as binary data, with the byte where it starts.
+- A JSON line or a CSV record (one line or many, in quotes) longer than :data:`MAX_RECORD_BYTES`
+  (16 MiB) is refused with one line naming the file and line.
+
+Each file is opened once: its first bytes, read to recognise it, are handed on to its reader, and
+nothing is seeked back, so a pipe (``wordvec train <(zcat x.gz)``, a FIFO) gives the same documents
+as the file. Parquet and Arrow are read from regular files only.
+
 Text or binary
 --------------
 A file that is none of these layouts is refused, with one line naming it and what it looks like;
@@ -66,14 +83,13 @@ import gzip
 import io
 import json
 import lzma
-import sys
 import zlib
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
 from .errors import CorpusError, MissingDependencyError
-from .text import clean_text, clean_text_fast, decode_line, word_bytes
+from .text import clean_text, clean_text_fast, decode_line, quoted, shortened, word_bytes
 
 #: The layouts :func:`iter_documents` reads; ``auto`` recognises each file's layout from its content.
 FORMATS = ("auto", "snap", "csv", "text", "jsonl", "parquet", "arrow")
@@ -115,7 +131,7 @@ _BINARY_SIGNATURES = (
     (b"\x1f\x9d", "a compress (.Z) file", "decompress it first"),
 )
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))  # a record is refused first: MAX_RECORD_BYTES
 
 
 class _Look(NamedTuple):
@@ -182,19 +198,20 @@ class _ChunkedReader(io.RawIOBase):
 
 
 class _ZstdReader(_ChunkedReader):
-    """The decompressed bytes of a zstd file, frame after frame; a cut-off last frame raises EOFError.
+    """The decompressed bytes of a zstd file (a binary stream, closed with it), frame after frame; a
+    cut-off last frame raises EOFError.
 
     (zstandard's own ``stream_reader`` ends silently at a truncated frame, so frames are followed here.)
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, source, path: Path):
         super().__init__()
         zstandard = _require_zstandard(path)
         self._zstd_error = zstandard.ZstdError
         self._decompressor = zstandard.ZstdDecompressor()
         self._frame = self._decompressor.decompressobj()
         self._inside_frame = False
-        self._source = open(path, "rb")
+        self._source = source
 
     def _next_chunk(self) -> bytes:
         while True:
@@ -228,7 +245,8 @@ class _ZstdReader(_ChunkedReader):
 
 
 class _GzipReader(_ChunkedReader):
-    """The decompressed bytes of a gzip file, member after member, as ``gzip.open`` reads them.
+    """The decompressed bytes of a gzip file (a binary stream, closed with it), member after member, as
+    ``gzip.open`` reads them.
 
     zlib parses each member's header and checks its CRC and length; zero bytes between or after
     members are skipped; anything else after a member is not gzip (``BadGzipFile``), and a cut-off
@@ -236,9 +254,9 @@ class _GzipReader(_ChunkedReader):
     about a sixth less work than ``gzip.GzipFile``, which inflates in small pieces.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, source):
         super().__init__()
-        self._source = open(path, "rb")
+        self._source = source
         self._inflate = zlib.decompressobj(31)
         self._input = b""
         self._inside = False
@@ -311,18 +329,58 @@ def _require_zstandard(path: Path):
     return zstandard
 
 
+class _Chunks(_ChunkedReader):
+    """A readable raw stream over an iterator of byte chunks (bytes, bytearrays or memoryviews)."""
+
+    def __init__(self, chunks: Iterator):
+        super().__init__()
+        self._chunks = chunks
+
+    def _next_chunk(self):
+        return next(self._chunks, b"")
+
+
+def _replayed(first: bytes, stream, error: BaseException | None = None) -> Iterator[bytes]:
+    """``first`` (bytes already read from ``stream``), then ``error`` if reading them failed, then the rest."""
+    if first:
+        yield first
+    if error is not None:
+        raise error
+    while True:
+        chunk = stream.read1(BLOCK_BYTES)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _rewound(file, first: bytes):
+    """``file`` from its start again: seeked back, or (a pipe) ``first``, already read, given again."""
+    if file.seekable():
+        file.seek(0)
+        return file
+    return io.BufferedReader(_Chunks(_replayed(first, file)))
+
+
+def _decompressing(raw, compression: str | None, path: Path):
+    """A buffered stream of the bytes of ``raw`` decompressed (``gzip``, ``bzip2``, ``xz``, ``zstd``), or ``raw``."""
+    if compression == "gzip":
+        return io.BufferedReader(_GzipReader(raw), buffer_size=_GZIP_OUT_BYTES)
+    if compression == "bzip2":
+        return bz2.BZ2File(raw)
+    if compression == "xz":
+        return lzma.LZMAFile(raw)
+    if compression == "zstd":
+        return io.BufferedReader(_ZstdReader(raw, path), buffer_size=_ZSTD_READ_BYTES)
+    return raw
+
+
+@contextlib.contextmanager
 def _decompressed(path: Path):
     """A buffered binary stream of the file's bytes, decompressed if they are gzip, bzip2, xz or zstd."""
-    compression = _compression_of(_read_magic(path))
-    if compression == "gzip":
-        return io.BufferedReader(_GzipReader(path), buffer_size=_GZIP_OUT_BYTES)
-    if compression == "bzip2":
-        return bz2.open(path, "rb")
-    if compression == "xz":
-        return lzma.open(path, "rb")
-    if compression == "zstd":
-        return io.BufferedReader(_ZstdReader(path), buffer_size=_ZSTD_READ_BYTES)
-    return open(path, "rb")
+    with open(path, "rb") as file:
+        magic = file.read(_MAGIC_BYTES)
+        with _decompressing(_rewound(file, magic), _compression_of(magic), path) as stream:
+            yield stream
 
 
 def _unicode_encoding(first_bytes: bytes) -> str | None:
@@ -334,38 +392,83 @@ def _unicode_encoding(first_bytes: bytes) -> str | None:
     return None
 
 
-def _open_binary(path: Path):
-    """The file's bytes as the text readers take them: decompressed, UTF-16/32 re-encoded as UTF-8."""
-    stream = _decompressed(path)
-    try:
-        encoding = _unicode_encoding(stream.peek(4)[:4])
-    except BaseException:
-        stream.close()
-        raise
-    if encoding is None:
-        return stream
-    return io.BufferedReader(_Utf8FromUnicode(stream, encoding))
-
-
 _DATA_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile, lzma.LZMAError, _ZstdDataError)
 
 
-def _head(path: Path, size: int = _HEAD_BYTES) -> bytes:
-    """The first ``size`` bytes as the readers see them; of a damaged file, what could be read."""
+def _read_some(stream, size: int) -> tuple[bytes, BaseException | None]:
+    """Up to ``size`` bytes of ``stream`` and, if reading them failed (damaged data), the error."""
     chunks, got = [], 0
     try:
-        with _open_binary(path) as handle:
-            while got < size:
-                chunk = handle.read1(size - got)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                got += len(chunk)
+        while got < size:
+            chunk = stream.read1(size - got)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
     except PermissionError:
         raise
-    except (OSError, *_DATA_ERRORS):
-        pass  # reading the file reports the damage, with the number of documents read
-    return b"".join(chunks)
+    except (OSError, *_DATA_ERRORS) as err:
+        return b"".join(chunks), err  # raised again when the reader gets there, with the documents read
+    return b"".join(chunks), None
+
+
+class _Source:
+    """A corpus file opened once, for recognising it and for reading it.
+
+    Its first raw bytes (``magic``) and its first bytes as the readers see them (``head``: decompressed,
+    UTF-16 and UTF-32 re-encoded as UTF-8) are read to recognise it, and :meth:`chunks` gives them again
+    before the rest: nothing is read twice and nothing is seeked back in a pipe (``<(zcat x.gz)``, a
+    FIFO), so a pipe gives the reader every byte the file would. Parquet and Arrow files are read by
+    pyarrow from their path (``head`` is empty).
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.head, self._head_error, self._stream = b"", None, None
+        self._closing = contextlib.ExitStack()
+        try:
+            file = self._closing.enter_context(open(path, "rb"))
+            self.magic = file.read(_MAGIC_BYTES)
+            self.compression = _compression_of(self.magic)
+            self.columnar = _columnar_look(self.magic)
+            if self.columnar is None:
+                raw = _rewound(file, self.magic)
+                self._stream = self._closing.enter_context(_decompressing(raw, self.compression, path))
+                self._read_head()
+        except BaseException:
+            self._closing.close()
+            raise
+
+    def _read_head(self) -> None:
+        head, error = _read_some(self._stream, _HEAD_BYTES)
+        encoding = _unicode_encoding(head[:4])
+        if encoding is not None:
+            replay = io.BufferedReader(_Chunks(_replayed(head, self._stream, error)))
+            self._stream = self._closing.enter_context(io.BufferedReader(_Utf8FromUnicode(replay, encoding)))
+            head, error = _read_some(self._stream, _HEAD_BYTES)
+        self.head, self._head_error = head, error
+
+    def chunks(self) -> Iterator[bytes]:
+        """The bytes of a text file as the readers take them, ``head`` first; once."""
+        stream, self._stream = self._stream, None
+        if stream is None:
+            raise ValueError(f"{self.path}: read already, or not a text file")
+        return _replayed(self.head, stream, self._head_error)
+
+    def binary_stream(self):
+        """:meth:`chunks` as a buffered binary stream."""
+        return io.BufferedReader(_Chunks(self.chunks()))
+
+    def __enter__(self) -> "_Source":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._closing.close()
+
+
+def _open_binary(path: Path) -> _Source:
+    """The file opened once, its first bytes read (see :class:`_Source`)."""
+    return _Source(path)
 
 
 # --- what a file looks like -------------------------------------------------------------------------
@@ -446,24 +549,27 @@ def _text_look(path: Path, head: bytes) -> _Look:
     return _Look("text", "text")
 
 
-def _sniff(path: Path) -> _Look:
-    """Apply the text-or-binary rule of the module docstring to a file."""
-    magic = _read_magic(path)
-    columnar = _columnar_look(magic)
-    if columnar:
-        return columnar
-    head = _head(path)
-    compression = _compression_of(magic)
-    columnar_inside = _columnar_look(head) if compression else None
+def _look(source: _Source) -> _Look:
+    """Apply the text-or-binary rule of the module docstring to an opened file."""
+    if source.columnar:
+        return source.columnar
+    head = source.head
+    columnar_inside = _columnar_look(head) if source.compression else None
     if columnar_inside:
         binary = _Look("binary", columnar_inside.what, "decompress it first: Parquet and Arrow compress themselves")
     else:
         binary = _binary_look(head)
     if binary is None:
-        return _text_look(path, head)
-    if compression:
-        binary = binary._replace(what=f"{binary.what} ({compression}-compressed)")
+        return _text_look(source.path, head)
+    if source.compression:
+        binary = binary._replace(what=f"{binary.what} ({source.compression}-compressed)")
     return binary
+
+
+def _sniff(path: Path) -> _Look:
+    """Apply the text-or-binary rule of the module docstring to a file."""
+    with _open_binary(path) as source:
+        return _look(source)
 
 
 def _refusal(path: Path, look: _Look) -> str:
@@ -504,9 +610,9 @@ def detect_format(path) -> str:
     return look.layout
 
 
-def _layout_to_read(path: Path, format: str) -> str:
-    """The layout to read ``path`` as: ``format``, or the detected one for ``auto``; refusals raise."""
-    look = _sniff(path)
+def _layout_to_read(source: _Source, format: str) -> str:
+    """The layout to read an opened file as: ``format``, or the detected one for ``auto``; refusals raise."""
+    path, look = source.path, _look(source)
     if format == "auto" or look.layout == "binary":
         if look.layout not in FORMATS:
             raise CorpusError(_refusal(path, look))
@@ -674,9 +780,8 @@ class DocumentCount:
 
 def _read_file(path: Path, format: str, text_column: str | None, include_summary: bool) -> Iterator[str]:
     read = DocumentCount()
-    with errors_named(path, read):
-        reader = _READERS[_layout_to_read(path, format)]
-        for doc in reader(path, text_column=text_column, include_summary=include_summary):
+    with open_file(path, format, read) as file:
+        for doc in file.documents(text_column, include_summary):
             read.count += 1
             yield doc
 
@@ -700,61 +805,192 @@ def errors_named(path: Path, read: DocumentCount):
         yield
     except _DATA_ERRORS as err:
         raise CorpusError(_damaged(path, err, read.count)) from None
+    except _BinaryLine as err:
+        raise CorpusError(f"{path}: looks like binary data {err}, not a corpus wordvec can read") from None
     except PermissionError:
         raise CorpusError(f"{path}: permission denied") from None
     except IsADirectoryError:
         raise CorpusError(f"{path}: is a directory") from None
     except OSError as err:
-        if err.errno is None and is_compressed(path):
+        if err.errno is None and path.is_file() and is_compressed(path):  # never open a pipe twice
             raise CorpusError(_damaged(path, err, read.count)) from None
         raise CorpusError(f"{path}: {err.strerror or err}") from None
 
 
+@contextlib.contextmanager
+def open_file(path: Path, format: str, read: DocumentCount) -> Iterator["OpenFile"]:
+    """A corpus file opened once and its layout recognised (``format``, or ``auto``); errors name it.
+
+    Errors raised while reading it inside the ``with`` are turned into one line naming the file too
+    (:func:`errors_named`, with ``read.count`` documents read).
+
+    Examples
+    --------
+    >>> with open_file(default_corpus()[0], "auto", DocumentCount()) as file:
+    ...     file.layout, next(file.documents())[:13]
+    ('snap', 'I have bought')
+    """
+    with errors_named(path, read), _open_binary(path) as source:
+        yield OpenFile(source, _layout_to_read(source, format))
+
+
+class OpenFile(NamedTuple):
+    """A corpus file opened by :func:`open_file`, read once: as documents, or (text, SNAP) in blocks."""
+
+    source: _Source
+    layout: str
+
+    def documents(self, text_column: str | None = None, include_summary: bool = False) -> Iterator[str]:
+        """The cleaned documents (see :func:`iter_documents`)."""
+        if self.layout in _TEXT_LAYOUTS:
+            return _READERS[self.layout](self.source, text_column=text_column, include_summary=include_summary)
+        path = self.source.path
+        if not path.is_file():
+            raise CorpusError(f"{path}: looks like {_COLUMNAR_NAMES[self.layout]}, which is read from a "
+                              f"regular file, not a pipe or a device; save it to a file first")
+        return _READERS[self.layout](path, text_column=text_column, include_summary=include_summary)
+
+    def blocks(self, include_summary: bool = False) -> Iterator[bytearray]:
+        """The bytes of a text or SNAP file, decompressed, in blocks of whole lines.
+
+        The readers see the same bytes (UTF-16 and UTF-32 re-encoded as UTF-8, long lines cut as
+        :func:`_bounded_lines` cuts them). In the SNAP layout with ``include_summary``, a block whose
+        last summary is not yet followed by its text passes that summary line on to the start of the
+        next block, so each block can be read on its own.
+
+        Examples
+        --------
+        >>> with open_file(default_corpus()[0], "auto", DocumentCount()) as file:
+        ...     blocks = list(file.blocks())
+        >>> len(blocks), bytes(blocks[0][:19])
+        (1, b'product/productId: ')
+        """
+        snap = self.layout == "snap"
+        return _line_blocks(_bounded_lines(self.source.chunks(), snap), include_summary and snap)
+
+
+# --- long lines -------------------------------------------------------------------------------------
+
+#: The longest line of a text or SNAP file read as one document: a longer line is cut into pieces of
+#: at most this many bytes (see :func:`_bounded_lines`), so no line is ever held whole.
+MAX_LINE_BYTES = 1 << 20
+#: The longest JSON line or CSV record (in bytes, in characters for CSV); a longer one is refused.
+MAX_RECORD_BYTES = 1 << 24
+_CUT_BYTES = (b" ", b"\t", b"\r", b"\x0b", b"\x0c")
+_SNAP_TEXT_PIECE = _SNAP_TEXT + b" "
+
+
+class _BinaryLine(ValueError):
+    """A line of over :data:`MAX_LINE_BYTES` that is mostly NUL or other control bytes."""
+
+
+def _bounded_lines(chunks: Iterable[bytes], snap: bool, limit: int | None = None) -> Iterator[bytes]:
+    """The bytes of ``chunks`` with every line longer than ``limit`` (:data:`MAX_LINE_BYTES`) cut into pieces.
+
+    A piece ends at the last ASCII whitespace byte within the limit, which becomes its line feed, or,
+    where there is none, at the limit itself (never inside a UTF-8 character), so no word is lost and
+    no line is held whole. In SNAP (``snap``), each piece of a ``review/text:`` line is a
+    ``review/text:`` line too: a review in pieces (pieces of other lines are not read). A piece of which
+    more than 1 byte in 20 is a control byte (the hole of a sparse file, a disk image after some text)
+    raises :class:`_BinaryLine`. Yields bytes-like objects.
+
+    Examples
+    --------
+    >>> b"".join(_bounded_lines([b"tea and cups of tea\\nreview/text: a cup of tea and milk"], True, limit=16))
+    b'tea and cups of\\ntea\\nreview/text: a\\nreview/text: cup of tea and\\nreview/text: milk'
+    """
+    limit = MAX_LINE_BYTES if limit is None else limit
+    cutter = _LineCutter(snap, limit)
+    for chunk in chunks:
+        for start in range(0, len(chunk), limit):
+            yield from cutter.feed(chunk if len(chunk) <= limit else bytes(chunk[start:start + limit]))
+    yield from cutter.finish()
+
+
+class _LineCutter:
+    """The state of :func:`_bounded_lines`: the unfinished last line, and what its next piece starts with."""
+
+    def __init__(self, snap: bool, limit: int):
+        self.snap, self.limit = snap, limit
+        self.line = bytearray()
+        self.label = b""
+        self.line_at = 0  # where ``line`` starts in the bytes fed
+
+    def feed(self, piece: bytes) -> Iterator[bytes]:
+        """The lines that ``piece`` (at most ``limit`` long) ends, cut where too long."""
+        newline = piece.find(b"\n")
+        if newline < 0 and len(self.line) + len(piece) <= self.limit:
+            self.line += piece
+            return
+        if 0 <= newline and len(self.line) + newline <= self.limit:
+            # the usual case: the first line fits, the others are shorter than the piece
+            end = piece.rfind(b"\n") + 1
+            if self.label or self.line:
+                yield self.label + bytes(self.line)
+            yield memoryview(piece)[:end]
+            self.line_at += len(self.line) + end
+            self.label, self.line = b"", bytearray(piece[end:])
+            return
+        yield from self._cut(piece)
+
+    def _cut(self, piece: bytes) -> Iterator[bytes]:
+        buf, start, limit = self.line + piece, 0, self.limit
+        while True:
+            newline = buf.rfind(b"\n", start, start + limit + 1)
+            if newline >= 0:
+                yield self.label + bytes(buf[start:newline + 1])
+                self.label, start = b"", newline + 1
+                continue
+            if len(buf) - start <= limit:
+                break
+            cut, skip = _cut_point(buf, start, start + limit)
+            _refuse_binary(buf[start:cut], self.line_at + start, limit)
+            text_line = self.label or (self.snap and buf.startswith(_SNAP_TEXT, start))
+            yield self.label + bytes(buf[start:cut]) + b"\n"
+            self.label = _SNAP_TEXT_PIECE if text_line else b""
+            start = cut + skip
+        self.line_at += start
+        self.line = buf[start:]
+
+    def finish(self) -> Iterator[bytes]:
+        """The last line, if the bytes do not end with a line feed."""
+        if self.line:
+            yield self.label + bytes(self.line)
+
+
+def _cut_point(buf: bytearray, start: int, limit: int) -> tuple[int, int]:
+    """Where the line from ``start`` is cut: at its last whitespace byte up to ``limit`` (replaced: 1 byte),
+    else at ``limit``, moved back to the start of a UTF-8 character (nothing replaced: 0)."""
+    cut = max(buf.rfind(space, start + 1, limit + 1) for space in _CUT_BYTES)
+    if cut > start:
+        return cut, 1
+    cut = limit
+    for _ in range(3):
+        if 0x80 <= buf[cut] < 0xC0 and cut > start + 1:
+            cut -= 1
+    return cut, 0
+
+
+def _refuse_binary(piece: bytearray, at: int, limit: int) -> None:
+    """Raise :class:`_BinaryLine` if more than 1 byte in 20 of ``piece`` (from byte ``at``) is a control byte."""
+    controls = len(piece) - len(piece.translate(None, _CONTROL_BYTES))
+    if controls > _MAX_CONTROL_SHARE * len(piece):
+        raise _BinaryLine(f"from byte {at:,} on (a line of over {limit:,} bytes, "
+                          f"{controls / len(piece):.0%} NUL or other control bytes)")
+
+
 # --- blocks of lines, for the encoder's fast reader -------------------------------------------------
 
-#: Layouts read in blocks of bytes by :func:`read_blocks` (the others are read document by document).
+#: Layouts read in blocks of bytes by :meth:`OpenFile.blocks` (the others are read document by document).
 BLOCK_LAYOUTS = ("text", "snap")
-#: Bytes decompressed at a time by :func:`read_blocks`; a block runs on to the end of its last line.
+#: Bytes decompressed at a time; a block of :meth:`OpenFile.blocks` runs on to the end of its last line.
 BLOCK_BYTES = 1 << 20
 
 
-def layout_of(path: Path, format: str) -> str:
-    """The layout ``path`` is read as with ``format`` (``auto``: recognised); refusals raise one line.
-
-    Examples
-    --------
-    >>> layout_of(default_corpus()[0], "auto")
-    'snap'
-    """
-    return _layout_to_read(path, format)
-
-
-def read_blocks(path: Path, layout: str, include_summary: bool, read: DocumentCount) -> Iterator[bytearray]:
-    """The bytes of a text or SNAP file, decompressed, in blocks of whole lines.
-
-    The readers see the same bytes (UTF-16 and UTF-32 re-encoded as UTF-8). In the SNAP layout with
-    ``include_summary``, a block whose last summary is not yet followed by its text passes that
-    summary line on to the start of the next block, so each block can be read on its own. Errors
-    name the file (see :func:`errors_named`; ``read.count`` is kept by the caller).
-
-    Examples
-    --------
-    >>> blocks = list(read_blocks(default_corpus()[0], "snap", False, DocumentCount()))
-    >>> len(blocks), bytes(blocks[0][:19])
-    (1, b'product/productId: ')
-    """
-    with errors_named(path, read):
-        with _open_binary(path) as stream:
-            yield from _line_blocks(stream, include_summary and layout == "snap")
-
-
-def _line_blocks(stream, carry_summary: bool) -> Iterator[bytearray]:
+def _line_blocks(chunks: Iterable[bytes], carry_summary: bool) -> Iterator[bytearray]:
     block = bytearray()
     searched = 0
-    while True:
-        chunk = stream.read1(BLOCK_BYTES)
-        if not chunk:
-            break
+    for chunk in chunks:
         block += chunk
         if len(block) < BLOCK_BYTES:
             continue
@@ -845,17 +1081,22 @@ def _damaged(path: Path, err: Exception, count: int) -> str:
 
 # --- text readers -----------------------------------------------------------------------------------
 
-def _read_text(path: Path, **_) -> Iterator[str]:
-    with _open_binary(path) as handle:
+def _lines_of(source: _Source, snap: bool = False):
+    """The lines of a text or SNAP file, long lines cut (:func:`_bounded_lines`), as a binary stream."""
+    return io.BufferedReader(_Chunks(_bounded_lines(source.chunks(), snap)))
+
+
+def _read_text(source: _Source, **_) -> Iterator[str]:
+    with _lines_of(source) as handle:
         for raw in handle:
             text = clean_text(decode_line(raw.rstrip(b"\r\n")))
             if text.strip():
                 yield text
 
 
-def _read_snap(path: Path, include_summary: bool = False, **_) -> Iterator[str]:
+def _read_snap(source: _Source, include_summary: bool = False, **_) -> Iterator[str]:
     summary = ""
-    with _open_binary(path) as handle:
+    with _lines_of(source, snap=True) as handle:
         for raw in handle:
             if raw.startswith(_SNAP_SUMMARY):
                 summary = decode_line(raw[len(_SNAP_SUMMARY):].strip())
@@ -867,10 +1108,35 @@ def _read_snap(path: Path, include_summary: bool = False, **_) -> Iterator[str]:
                 yield clean_text(text)
 
 
-def _read_csv(path: Path, text_column: str | None = None, include_summary: bool = False) -> Iterator[str]:
-    with _open_binary(path) as raw:
+class _CsvLines:
+    """The lines of a CSV file for :func:`csv.reader`, refusing a record of over :data:`MAX_RECORD_BYTES`
+    characters (one line or many, in quotes) with one line instead of holding it."""
+
+    def __init__(self, path: Path, stream):
+        self.path, self.stream = path, stream
+        self.number = self.record = 0
+
+    def __iter__(self) -> "_CsvLines":
+        return self
+
+    def __next__(self) -> str:
+        line = self.stream.readline(MAX_RECORD_BYTES + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        self.record += len(line)
+        if self.record > MAX_RECORD_BYTES:
+            raise CorpusError(f"{self.path}, line {self.number}: a CSV record longer than "
+                              f"{MAX_RECORD_BYTES:,} characters; is it CSV, with its quotes closed?")
+        return line
+
+
+def _read_csv(source: _Source, text_column: str | None = None, include_summary: bool = False) -> Iterator[str]:
+    path = source.path
+    with source.binary_stream() as raw:
         stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace_with_latin1", newline="")
-        reader = csv.reader(stream, strict=True)
+        lines = _CsvLines(path, stream)
+        reader = csv.reader(lines, strict=True)
         try:
             header = next(reader)
         except StopIteration:
@@ -880,6 +1146,7 @@ def _read_csv(path: Path, text_column: str | None = None, include_summary: bool 
         text_at = _column(path, header, text_column)
         summary_at = _column(path, header, "summary") if include_summary and "summary" in (h.lower() for h in header) else None
         while True:
+            lines.record = 0
             try:
                 row = next(reader)
             except StopIteration:
@@ -901,7 +1168,7 @@ def _column(path: Path, header: list[str], wanted: str | None, kind: str = "CSV 
     for name in candidates:
         if name in lowered:
             return lowered.index(name)
-    shown = ", ".join(header[:12]) + (f", ... ({len(header) - 12} more)" if len(header) > 12 else "")
+    shown = shortened(", ".join(header[:12])) + (f", ... ({len(header) - 12} more)" if len(header) > 12 else "")
     what = f"no column {wanted!r}" if wanted else "no text column"
     raise CorpusError(f"{path}: {what} among the {kind} ({shown}); name it with --text-column")
 
@@ -947,24 +1214,39 @@ def _json_text(path: Path, line_number: int, name: str, value) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, (list, dict)):
-        raise CorpusError(f"{path}, line {line_number}: the field {name!r} holds "
+        raise CorpusError(f"{path}, line {line_number}: the field {quoted(name)} holds "
                           f"{_JSON_TYPE_NAMES[type(value)]}, not text")
     return str(value)
 
 
-def _read_jsonl(path: Path, text_column: str | None = None, include_summary: bool = False) -> Iterator[str]:
-    names = None
-    with _open_binary(path) as handle:
-        for line_number, raw in enumerate(handle, 1):
-            if not raw.strip():
-                continue
-            record = _json_record(path, line_number, raw)
-            if names is None:
-                names = _text_and_summary_names(path, list(record), text_column, include_summary, "JSON fields")
-            text_name, summary_name = names
-            text = _json_text(path, line_number, text_name, record.get(text_name))
-            summary = _json_text(path, line_number, summary_name, record.get(summary_name)) if summary_name else None
-            yield _document(text, summary)
+def _json_lines(source: _Source) -> Iterator[tuple[int, bytes]]:
+    """(1-based number, bytes) of each line of a JSON lines file; a line of over
+    :data:`MAX_RECORD_BYTES` bytes is refused with one line instead of being held."""
+    with source.binary_stream() as handle:
+        number = 0
+        while True:
+            raw = handle.readline(MAX_RECORD_BYTES + 1)
+            if not raw:
+                return
+            number += 1
+            if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+                raise CorpusError(f"{source.path}, line {number}: a JSON line longer than {MAX_RECORD_BYTES:,} "
+                                  f"bytes; JSON lines hold one object per line")
+            yield number, raw
+
+
+def _read_jsonl(source: _Source, text_column: str | None = None, include_summary: bool = False) -> Iterator[str]:
+    path, names = source.path, None
+    for line_number, raw in _json_lines(source):
+        if not raw.strip():
+            continue
+        record = _json_record(path, line_number, raw)
+        if names is None:
+            names = _text_and_summary_names(path, list(record), text_column, include_summary, "JSON fields")
+        text_name, summary_name = names
+        text = _json_text(path, line_number, text_name, record.get(text_name))
+        summary = _json_text(path, line_number, summary_name, record.get(summary_name)) if summary_name else None
+        yield _document(text, summary)
 
 
 # --- Parquet and Arrow (pyarrow) --------------------------------------------------------------------

@@ -32,7 +32,7 @@ import numpy as np
 from ._text_kernels import Words, encode, find_lines, find_reviews, fold_table, merge, remap_range
 from ._text_kernels import compiled as kernels_compiled
 from .corpus import (BLOCK_LAYOUTS, DocumentCount, Documents, Reading, errors_named, hard_documents,
-                     is_compressed, iter_documents, layout_of, read_blocks)
+                     is_compressed, open_file)
 from ._threads import resolve_threads
 from .errors import CorpusError
 from .text import tokenize
@@ -405,7 +405,10 @@ def encode_files(sources, format: str = "auto", text_column: str | None = None, 
 def _blocks_pay(reading: Reading) -> bool:
     """Whether reading in blocks is worth it: enough text (:data:`BLOCKS_FROM_BYTES`) to pay for the kernels."""
     try:
-        size = sum(path.stat().st_size * (3 if is_compressed(path) else 1) for path in reading.files())
+        files = reading.files()
+        if not all(path.is_file() for path in files):
+            return False  # a pipe (``<(zcat x.gz)``, a FIFO) or a device: no size to go by, and read once
+        size = sum(path.stat().st_size * (3 if is_compressed(path) else 1) for path in files)
     except (OSError, CorpusError):
         return False  # reading the documents one by one reports it
     return size >= (BLOCKS_FROM_BYTES if kernels_compiled() else BLOCKS_COLD_FROM_BYTES)
@@ -420,16 +423,22 @@ def _jobs(reading: Reading, fold: np.ndarray) -> Iterator[tuple]:
     tables = _ThreadTables()
     for path in reading.files():
         read = DocumentCount()
-        with errors_named(path, read):
-            layout = layout_of(path, reading.format)
-        if layout in BLOCK_LAYOUTS:
-            for block in read_blocks(path, layout, reading.include_summary, read):
-                yield path, read, functools.partial(_encode_bytes, block, layout, reading.include_summary,
-                                                    fold, tables)
-        else:
-            documents = iter_documents(path, reading.format, reading.text_column, reading.include_summary)
+        with open_file(path, reading.format, read) as file:
+            if file.layout in BLOCK_LAYOUTS:
+                for block in file.blocks(reading.include_summary):
+                    yield path, read, functools.partial(_encode_bytes, block, file.layout,
+                                                        reading.include_summary, fold, tables)
+                continue
+            documents = _counted(file.documents(reading.text_column, reading.include_summary), read)
             for part in _parts_of_documents(documents):
-                yield path, read, part
+                yield path, DocumentCount(), part
+
+
+def _counted(documents: Iterator[str], read: DocumentCount) -> Iterator[str]:
+    """``documents``, counted in ``read`` as they are read (the number an error message gives)."""
+    for document in documents:
+        read.count += 1
+        yield document
 
 
 class _ThreadTables:

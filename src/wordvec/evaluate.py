@@ -42,7 +42,10 @@ Where wordvec differs from gensim
 * A line that does not parse (not three fields, a score that is not a number,
   not four words in an analogy question) raises
   :class:`~wordvec.errors.ModelFormatError` naming the file and line, where
-  gensim skips it with a log message. Blank lines are skipped.
+  gensim skips it with a log message. Blank lines are skipped. A gold score that is NaN or
+  infinite, a line longer than 64 KiB and a line holding NUL bytes (binary data, ``/dev/zero``)
+  are refused the same way; files are streamed line by line, never read whole, and an error
+  quotes at most 80 characters of a line.
 * A similarity file in which no pair can be scored gives NaN correlations with
   ``pairs=0`` (gensim raises ``ValueError``), so :func:`evaluate` still reports
   the other sets; fewer than two pairs also give NaN.
@@ -59,19 +62,24 @@ from __future__ import annotations
 
 import gzip
 import importlib.resources
+import math
 import os
 import warnings
+import zlib
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 
 from .errors import ModelFormatError, ParameterError
+from .text import quoted
 
 __all__ = ["evaluate", "evaluate_word_pairs", "evaluate_analogies", "packaged_eval_sets"]
 
 #: The analogy methods: 3CosAdd (Mikolov et al.) and 3CosMul (Levy and Goldberg).
 METHODS = ("3cosadd", "3cosmul")
+#: The longest line of an evaluation file (bytes); a longer one is refused, never read whole.
+MAX_LINE_BYTES = 1 << 16
 # Scores computed at once: about 64 MB of float32 per block of questions.
 _BLOCK_ELEMENTS = 1 << 24
 # gensim asks most_similar for this many candidates per analogy question.
@@ -114,30 +122,59 @@ def _set_name(path) -> str:
     return stem if dot and stem else name
 
 
+def _open(path):
+    """A binary stream of an evaluation file (a path or a Traversable), read once, ``.gz`` unpacked."""
+    try:
+        if hasattr(path, "read_bytes") and not isinstance(path, (str, bytes, os.PathLike)):
+            handle = path.open("rb")          # a Traversable from importlib.resources
+        else:
+            handle = open(path, "rb")
+    except FileNotFoundError:
+        raise ModelFormatError(f"evaluation file not found: {path}") from None
+    except OSError as err:
+        raise ModelFormatError(f"cannot read evaluation file {path}: {err}") from None
+    if str(getattr(path, "name", path)).endswith(".gz"):
+        return gzip.GzipFile(fileobj=handle), handle
+    return handle, handle
+
+
 def _lines(path) -> Iterator[tuple[int, str]]:
     """(1-based line number, text without its line ending) for each line of a UTF-8 file.
 
     Lines end at ``\\n`` only, as in gensim's binary reading; a trailing ``\\r`` is dropped.
     ``path`` may be a path or an :mod:`importlib.resources` traversable; ``.gz`` is unpacked.
+    The file is streamed: a line longer than :data:`MAX_LINE_BYTES`, or one holding NUL bytes
+    (binary data, ``/dev/zero``), is refused with one line naming it, never held whole.
     """
+    stream, handle = _open(path)
+    with handle, stream:
+        number = 0
+        while True:
+            raw = _read_line(path, stream)
+            if not raw:
+                return
+            number += 1
+            _check_line(path, number, raw)
+            try:
+                line = raw.rstrip(b"\n").decode("utf-8")
+            except UnicodeDecodeError:
+                raise ModelFormatError(f"{path}, line {number}: not UTF-8 text") from None
+            yield number, line[:-1] if line.endswith("\r") else line
+
+
+def _read_line(path, stream) -> bytes:
     try:
-        if hasattr(path, "read_bytes") and not isinstance(path, (str, bytes, os.PathLike)):
-            data = path.read_bytes()          # a Traversable from importlib.resources
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        if str(getattr(path, "name", path)).endswith(".gz"):
-            data = gzip.decompress(data)
-    except FileNotFoundError:
-        raise ModelFormatError(f"evaluation file not found: {path}") from None
-    except (OSError, EOFError) as err:
+        return stream.readline(MAX_LINE_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as err:
         raise ModelFormatError(f"cannot read evaluation file {path}: {err}") from None
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ModelFormatError(f"{path}, line {number}: not UTF-8 text") from None
-        yield number, line[:-1] if line.endswith("\r") else line
+
+
+def _check_line(path, number: int, raw: bytes) -> None:
+    if b"\x00" in raw:
+        raise ModelFormatError(f"{path}, line {number}: holds NUL bytes: binary data, not an evaluation file")
+    if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+        raise ModelFormatError(f"{path}, line {number}: longer than {MAX_LINE_BYTES:,} bytes, "
+                               f"not a line of an evaluation file")
 
 
 def _check_restrict(restrict_vocab) -> None:
@@ -223,13 +260,10 @@ def evaluate_word_pairs(vectors, path, *, restrict_vocab: int | None = 300000,
         fields = line.split(delimiter)
         if len(fields) != 3:
             raise ModelFormatError(
-                f"{path}, line {number}: expected word1{delimiter!r}word2{delimiter!r}score, got {line!r}"
+                f"{path}, line {number}: expected word1{delimiter!r}word2{delimiter!r}score, got {quoted(line)}"
             )
         a, b, score = fields
-        try:
-            score = float(score)
-        except ValueError:
-            raise ModelFormatError(f"{path}, line {number}: score {score.strip()!r} is not a number") from None
+        score = _score(path, number, score)
         row_a, row_b = built.row(a), built.row(b)
         if row_a == -1 or row_b == -1:
             oov += 1
@@ -253,6 +287,17 @@ def evaluate_word_pairs(vectors, path, *, restrict_vocab: int | None = 300000,
             pearson = float(stats.pearsonr(gold, model)[0])
     return {"spearman": spearman, "pearson": pearson, "oov": oov / (len(gold) + oov), "pairs": len(gold),
             "subword_words": len(built.extra)}
+
+
+def _score(path, number: int, field: str) -> float:
+    """The human score of a word pair: a finite number, else one line naming the file and line."""
+    try:
+        score = float(field)
+    except ValueError:
+        raise ModelFormatError(f"{path}, line {number}: score {quoted(field.strip())} is not a number") from None
+    if not math.isfinite(score):
+        raise ModelFormatError(f"{path}, line {number}: the score is not a finite number ({quoted(field.strip())})")
+    return score
 
 
 class _SubwordRows:
@@ -309,7 +354,7 @@ def _read_questions(path) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
             raise ModelFormatError(f"{path}, line {number}: question before the first ': section' line")
         words = line.split()
         if len(words) != 4:
-            raise ModelFormatError(f"{path}, line {number}: expected 4 words 'a b c d', got {line!r}")
+            raise ModelFormatError(f"{path}, line {number}: expected 4 words 'a b c d', got {quoted(line)}")
         current.append(tuple(words))
     if not any(sections.values()):
         raise ModelFormatError(f"{path}: no analogy questions found")
