@@ -10,6 +10,15 @@ renamed into place, and the digest of every completed download is written to a
 sidecar ``FILENAME.sha256`` (the ``sha256sum`` format), so each later use can
 check that the cached file has not been truncated or corrupted since.
 
+A digest only proves that the file did not change, not that it is the dataset,
+so a dataset that knows its format is checked for it too: the Fine Foods file
+must be gzip whose first record is a SNAP review (``product/productId:`` ...
+``review/text:``). That check reads only the first kilobytes: it runs as soon
+as the first mebibyte of a download has arrived (a wrong address stops there,
+``file:///dev/zero`` included), again on the whole file before it is cached,
+and on every later use of the cached copy. A file that fails it is never
+cached, never gets a digest recorded, and a cached one that fails it is not used.
+
 Why not pooch? pooch downloads to a temporary file that it throws away on any
 failure, so it cannot resume a 116 MB download that broke at 90 %; it also
 needs a known hash up front. A short loop over :mod:`urllib.request` gives
@@ -39,8 +48,10 @@ import os
 import re
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ._atomic import atomic_open
 from .errors import DownloadError, ParameterError
@@ -50,6 +61,8 @@ __all__ = ["Dataset", "DATASETS", "cache_root", "cached_path", "fetch"]
 CACHE_ENV_VAR = "WORDVEC_CACHE"
 TIMEOUT_SECONDS = 30.0
 CHUNK_BYTES = 1 << 20
+#: A download's format is checked once this many bytes have arrived (and again when it is complete).
+PROBE_AFTER_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,13 @@ class Dataset:
         Hex SHA-256 digest, checked before the file is used, if known.
     description : str
         One line for people.
+    title : str
+        What the file is, for messages (``"the Fine Foods dataset"``).
+    format_problem : callable or None
+        ``format_problem(path)`` says why the file at ``path`` is not this
+        dataset (one short phrase), or returns None when it is. It must read
+        only the start of the file and accept a prefix of the real file, as it
+        also judges a download in progress. None: any bytes are accepted.
     """
 
     name: str
@@ -78,6 +98,69 @@ class Dataset:
     size: int | None = None
     sha256: str | None = None
     description: str = ""
+    title: str = ""
+    format_problem: Callable[[Path], str | None] | None = None
+
+
+# -- what a SNAP review file looks like ------------------------------------------
+_GZIP_MAGIC = b"\x1f\x8b"
+_SNAP_FIRST_FIELD = b"product/productId:"
+_SNAP_TEXT_FIELD = b"review/text:"
+#: The first record must show its fields within this many decompressed bytes
+#: (a real one takes a few hundred).
+_RECORD_PROBE_BYTES = 64 * 1024
+#: ... and this many compressed bytes are read at most to find them.
+_GZIP_PROBE_BYTES = 4 << 20
+
+
+def _gunzip_head(handle, limit: int = _RECORD_PROBE_BYTES, budget: int = _GZIP_PROBE_BYTES) -> bytes:
+    """At most ``limit`` decompressed bytes from the start of the gzip stream ``handle``
+    (a cut stream gives what it has); reads at most ``budget`` bytes. Raises ``zlib.error``."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    out = bytearray()
+    while len(out) < limit and not inflater.eof:
+        data = inflater.unconsumed_tail
+        if not data:
+            if budget <= 0:
+                break
+            data = handle.read(min(1 << 16, budget))
+            budget -= len(data)
+            if not data:
+                break
+        out += inflater.decompress(data, limit - len(out))
+    return bytes(out)
+
+
+def _is_snap_record(text: bytes) -> bool:
+    """Whether ``text`` starts with a SNAP review: ``product/productId:`` first, and a
+    ``review/text:`` line before the blank line that ends the record."""
+    record = text.lstrip().split(b"\n\n", 1)[0]
+    lines = record.splitlines()
+    return bool(lines) and lines[0].startswith(_SNAP_FIRST_FIELD) and any(
+        line.startswith(_SNAP_TEXT_FIELD) for line in lines[1:])
+
+
+def snap_gzip_problem(path: Path) -> str | None:
+    """Why ``path`` is not gzip-compressed SNAP reviews, judged by its first record;
+    None when it is. Reads at most a few megabytes, whatever the file.
+
+    Examples
+    --------
+    >>> from wordvec.corpus import default_corpus
+    >>> snap_gzip_problem(default_corpus()[0]) is None
+    True
+    >>> snap_gzip_problem(default_corpus()[1])   # gzip, but CSV
+    'its first record is not a SNAP review'
+    """
+    with open(path, "rb") as handle:
+        if handle.read(2) != _GZIP_MAGIC:
+            return "not gzip-compressed"
+        handle.seek(0)
+        try:
+            head = _gunzip_head(handle)
+        except zlib.error:
+            return "its gzip data is damaged"
+    return None if _is_snap_record(head) else "its first record is not a SNAP review"
 
 
 DATASETS: dict[str, Dataset] = {
@@ -91,6 +174,8 @@ DATASETS: dict[str, Dataset] = {
         size=None,
         sha256=None,
         description="Amazon Fine Food Reviews (SNAP), 568,454 reviews, gzip text",
+        title="the Fine Foods dataset",
+        format_problem=snap_gzip_problem,
     ),
 }
 
@@ -155,14 +240,17 @@ def _write_sidecar(path: Path, digest: str) -> None:
 def _is_verified(path: Path, dataset: Dataset) -> bool:
     """Whether the cached ``path`` is complete and intact.
 
-    It must match the registry's size and digest where those are known, and
-    the digest its sidecar recorded when it was downloaded. A file without a
+    It must match the registry's size and digest where those are known, be of
+    the dataset's format (its ``format_problem``), and match the digest its
+    sidecar recorded when it was downloaded. A file without a
     sidecar counts as unverified (only :func:`fetch` puts files there, and it
     always writes the sidecar first).
     """
     if not path.is_file():
         return False
     if dataset.size is not None and path.stat().st_size != dataset.size:
+        return False
+    if _format_problem(path, dataset) is not None:
         return False
     recorded = _read_sidecar(path)
     if recorded is None:
@@ -240,76 +328,123 @@ def _open(url: str, offset: int):
     return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=TIMEOUT_SECONDS)
 
 
-def _download_part(name: str, url: str, part: Path, expected_size: int | None, progress: bool) -> int | None:
+class _NotTheDataset(Exception):
+    """A download is not the dataset it claims to be (the reason: one short phrase)."""
+
+
+def _format_problem(path: Path, dataset: Dataset) -> str | None:
+    """Why the file at ``path`` is not ``dataset`` (None when it is, or when any bytes will do)."""
+    if dataset.format_problem is None:
+        return None
+    try:
+        return dataset.format_problem(path)
+    except OSError as err:
+        return f"it cannot be read ({_one_line(err.strerror or err)})"
+
+
+def _check_format(path: Path, dataset: Dataset) -> None:
+    problem = _format_problem(path, dataset)
+    if problem is not None:
+        raise _NotTheDataset(problem)
+
+
+def _resume_offset(part: Path, expected_size: int | None) -> int:
+    """Bytes of ``part`` a download can go on from (0: start over)."""
+    offset = part.stat().st_size if part.exists() else 0
+    if expected_size is not None and offset > expected_size:
+        return 0  # longer than the whole file: cannot be a prefix of it
+    return offset
+
+
+def _unsatisfiable_total(name: str, url: str, err: urllib.error.HTTPError, offset: int) -> int | None:
+    """The total size a 416 (range not satisfiable) announces; any other HTTP error is raised."""
+    headers = err.headers
+    err.close()
+    if err.code != 416 or not offset:
+        raise _http_error(name, url, err) from None
+    return _parse_content_range(headers.get("Content-Range"))[1]
+
+
+def _plan_transfer(response, offset: int):
+    """``(offset, total, mode)`` for writing ``response`` into the part, or None when the
+    server sent a range other than the one asked for (ask again for everything)."""
+    length = response.headers.get("Content-Length")
+    length = int(length) if length and length.isdigit() else None
+    if offset and response.status == 206:
+        first, total = _parse_content_range(response.headers.get("Content-Range"))
+        if first != offset:
+            return None
+        if total is None and length is not None:
+            total = offset + length
+        return offset, total, "ab"
+    return 0, length, "wb"  # a 200 is the whole file
+
+
+def _download_part(name: str, url: str, part: Path, expected_size: int | None, progress: bool,
+                   probe: Callable[[Path], None] = lambda path: None) -> int | None:
     """Complete ``part`` from ``url``, resuming from its current size.
 
     Returns the total size the server announced (None if it did not say).
     Network failures raise :class:`DownloadError` and keep ``part`` for a
-    later resume.
+    later resume. ``probe(part)`` is called once the part holds
+    :data:`PROBE_AFTER_BYTES` (it may raise to stop the download).
     """
-    from tqdm.auto import tqdm
-
-    offset = part.stat().st_size if part.exists() else 0
-    if expected_size is not None and offset > expected_size:
-        offset = 0  # longer than the whole file: cannot be a prefix of it
+    offset = _resume_offset(part, expected_size)
     if expected_size is not None and offset == expected_size:
         return expected_size  # complete already; the caller verifies it
-
-    for attempt in range(2):
+    for _ in range(2):
         try:
             response = _open(url, offset)
         except urllib.error.HTTPError as err:
-            if err.code == 416 and offset:
-                # Range not satisfiable: the part may hold the whole file already.
-                _, total = _parse_content_range(err.headers.get("Content-Range"))
-                err.close()
-                if total == offset:
-                    return total
-                offset = 0  # the part is not a prefix of this file: start over
-                continue
-            err.close()
-            raise _http_error(name, url, err) from None
+            total = _unsatisfiable_total(name, url, err, offset)
+            if total == offset:
+                return total  # the part holds the whole file already
+            offset = 0  # the part is not a prefix of this file: start over
+            continue
         except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as err:
             raise _unreachable(name, url, getattr(err, "reason", err)) from None
-
         with response:
-            length = response.headers.get("Content-Length")
-            length = int(length) if length and length.isdigit() else None
-            if offset and response.status == 206:
-                first, total = _parse_content_range(response.headers.get("Content-Range"))
-                if first != offset:
-                    offset = 0  # not the range we asked for: ask for everything
-                    continue
-                if total is None and length is not None:
-                    total = offset + length
-                mode = "ab"
-            else:
-                offset, total, mode = 0, length, "wb"  # a 200 is the whole file
-
-            received = offset
-            try:
-                with open(part, mode) as out, tqdm(
-                    total=total, initial=offset, desc=name, unit="B", unit_scale=True,
-                    unit_divisor=1024, disable=not progress, dynamic_ncols=True,
-                ) as bar:
-                    while chunk := response.read(CHUNK_BYTES):
-                        out.write(chunk)
-                        received += len(chunk)
-                        bar.update(len(chunk))
-                    out.flush()
-                    os.fsync(out.fileno())
-            except (OSError, http.client.HTTPException) as err:
-                raise DownloadError(
-                    f"download of {name} from {url} interrupted after {received} bytes: "
-                    f"{_one_line(err)}; run it again to resume"
-                ) from None
-            if total is not None and received < total:
-                raise DownloadError(
-                    f"download of {name} from {url} interrupted after {received} of {total} bytes; "
-                    "run it again to resume"
-                )
-            return total
+            plan = _plan_transfer(response, offset)
+            if plan is None:
+                offset = 0  # not the range we asked for: ask for everything
+                continue
+            return _receive(name, url, response, part, *plan, progress=progress, probe=probe)
     raise DownloadError(f"cannot download {name} from {url}: the server does not honour byte ranges consistently")
+
+
+def _receive(name: str, url: str, response, part: Path, offset: int, total: int | None, mode: str, *,
+             progress: bool, probe: Callable[[Path], None]) -> int | None:
+    """Write ``response`` into ``part`` (from ``offset``), streamed; returns ``total``."""
+    from tqdm.auto import tqdm
+
+    received = offset
+    probed = False
+    try:
+        with open(part, mode) as out, tqdm(
+            total=total, initial=offset, desc=name, unit="B", unit_scale=True,
+            unit_divisor=1024, disable=not progress, dynamic_ncols=True,
+        ) as bar:
+            while chunk := response.read(CHUNK_BYTES):
+                out.write(chunk)
+                received += len(chunk)
+                bar.update(len(chunk))
+                if not probed and received >= PROBE_AFTER_BYTES:
+                    out.flush()
+                    probe(part)
+                    probed = True
+            out.flush()
+            os.fsync(out.fileno())
+    except (OSError, http.client.HTTPException) as err:
+        raise DownloadError(
+            f"download of {name} from {url} interrupted after {received} bytes: "
+            f"{_one_line(err)}; run it again to resume"
+        ) from None
+    if total is not None and received < total:
+        raise DownloadError(
+            f"download of {name} from {url} interrupted after {received} of {total} bytes; "
+            "run it again to resume"
+        )
+    return total
 
 
 def fetch(name: str = "finefoods", *, cache_dir=None, url: str | None = None, progress: bool = True) -> Path:
@@ -342,7 +477,8 @@ def fetch(name: str = "finefoods", *, cache_dir=None, url: str | None = None, pr
     ------
     DownloadError
         Unreachable server, HTTP error status, interrupted transfer (the
-        partial file is kept; call again to resume), or a size/checksum
+        partial file is kept; call again to resume), a file that is not the
+        dataset (not its format: nothing is cached), or a size/checksum
         mismatch (the bad file is removed).
     ParameterError
         ``name`` is not a known dataset.
@@ -360,25 +496,37 @@ def fetch(name: str = "finefoods", *, cache_dir=None, url: str | None = None, pr
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     part = _part(path)
+    try:
+        announced = _download_part(name, url, part, dataset.size, progress,
+                                   probe=lambda path: _check_format(path, dataset))
+        _check_format(part, dataset)  # a download shorter than the probe, or resumed past it
+    except _NotTheDataset as err:
+        part.unlink(missing_ok=True)
+        raise DownloadError(f"{url} is not {dataset.title or name}: {err}; nothing was cached") from None
+    digest = _complete_digest(dataset, url, part, announced)
+    # Sidecar first, then the rename: a final file always has its digest beside it.
+    _write_sidecar(path, digest)
+    os.replace(part, path)
+    return path
 
-    announced = _download_part(name, url, part, dataset.size, progress)
 
+def _complete_digest(dataset: Dataset, url: str, part: Path, announced: int | None) -> str:
+    """The SHA-256 of the downloaded ``part`` once its size (the registry's, else the one the
+    server announced) and digest (where the registry knows it) are right; else the part is
+    removed and :class:`DownloadError` raised."""
     size = part.stat().st_size
     expected = dataset.size if dataset.size is not None else announced
     if expected is not None and size != expected:
         part.unlink(missing_ok=True)
         raise DownloadError(
-            f"download of {name} from {url} has {size} bytes, expected {expected}; "
+            f"download of {dataset.name} from {url} has {size} bytes, expected {expected}; "
             "the file was removed, run it again to retry"
         )
     digest = _file_sha256(part)
     if dataset.sha256 is not None and digest != dataset.sha256.lower():
         part.unlink(missing_ok=True)
         raise DownloadError(
-            f"checksum mismatch for {name} from {url}: sha256 {digest}, expected {dataset.sha256.lower()}; "
-            "the file was removed, run it again to retry"
+            f"checksum mismatch for {dataset.name} from {url}: sha256 {digest}, "
+            f"expected {dataset.sha256.lower()}; the file was removed, run it again to retry"
         )
-    # Sidecar first, then the rename: a final file always has its digest beside it.
-    _write_sidecar(path, digest)
-    os.replace(part, path)
-    return path
+    return digest

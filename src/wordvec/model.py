@@ -26,6 +26,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from ._compiling import CompileWatch
+from ._threads import resolve_threads
 from .encode import TokenCorpus, encode_documents, remap_tokens
 from .engines import Engine, EngineState, TrainingCallbacks, TrainingData, engine_names, get_engine
 from .errors import CorpusError, ModelFormatError, ParameterError, TrainingInterrupted
@@ -35,6 +36,12 @@ from .vocab import Vocabulary
 MODELS = ("skipgram", "cbow")
 #: The longest character n-gram the subword engine takes.
 MAX_NGRAM = 32
+#: The most worker threads a run may ask for, on any machine (a fixed bound, so that a
+#: command valid on one machine is valid on every other).
+MAX_THREADS = 1024
+#: A thread needs at least this many corpus words (of the vocabulary) to train: a run uses
+#: fewer threads on a smaller corpus, and says so when ``threads`` was given.
+MIN_WORDS_PER_THREAD = 1000
 
 
 class Word2Vec:
@@ -63,7 +70,9 @@ class Word2Vec:
         0.025 for skip-gram and 0.05 for CBOW (word2vec's defaults).
     min_lr : float, default=1e-4
     threads : int or None, default=None
-        Worker threads, for every engine; None uses every core.
+        Worker threads, for every engine (at most :data:`MAX_THREADS`); None uses
+        every core. Engines that take tokens use at most one thread per
+        :data:`MIN_WORDS_PER_THREAD` words of the corpus.
     seed : int, default=1
         With ``threads=1`` the same seed gives bit-identical vectors.
     engine : str, default="native"
@@ -168,6 +177,7 @@ class Word2Vec:
                          and not _same(getattr(self, name), defaults[name]))
         if refused:
             raise ParameterError(f"the {engine.name} engine does not take: {', '.join(refused)}")
+        _check_learning_rates(self, engine)
         return engine
 
     def _engine_params(self, engine: Engine) -> dict:
@@ -188,6 +198,8 @@ class Word2Vec:
             texts = list(documents)
             if not texts:
                 raise CorpusError("the corpus is empty: no documents found")
+            if not any(len(text.split(maxsplit=1)) >= 2 for text in texts):
+                raise CorpusError(_NO_PAIRS.format(what="the corpus"))
             self._reading = (time.perf_counter() - started, 0.0)
             return self._train(engine, TrainingData(texts=texts), callbacks)
         vocab, corpus = self._encode(documents, self.num_words, self.min_count)
@@ -244,11 +256,15 @@ class Word2Vec:
         >>> model.resume(iter_documents(sources), [Checkpoint("out/checkpoint")])  # doctest: +SKIP
         """
         engine = self._continuable_engine("resume()")
+        if len(self.epoch_losses_) > self.epochs:
+            raise ParameterError(f"the checkpoint has done {len(self.epoch_losses_)} epochs, more than the "
+                                 f"run's epochs={self.epochs}")
         callbacks = list(callbacks)
         self._check_callbacks(engine, callbacks)
         vocab, corpus = self._encode(documents, self.num_words, self.min_count)
         if vocab.words != self.vocabulary_.words:
             raise CorpusError("the corpus changed since the checkpoint was written (its vocabulary differs)")
+        _check_trainable(corpus, "the corpus")
         self.vocabulary_ = vocab
         start = _training_state(self.vectors_, self.output_weights_, self.epoch_losses_)
         start.words, start.counts = vocab.words, vocab.counts
@@ -286,8 +302,11 @@ class Word2Vec:
         read_seconds, read_compile_seconds = self.__dict__.pop("_reading", (None, 0.0))
         monitor = _Monitor(self, callbacks, first_epoch=start.epochs_done if start else 0)
         self.epoch_losses_ = list(start.epoch_losses) if start else []
+        params = self._engine_params(engine)
+        if data.corpus is not None and "threads" in params:
+            params["threads"] = self._threads_for(data.corpus)
         try:
-            state = engine.train(data, self._engine_params(engine), monitor, start)
+            state = engine.train(data, params, monitor, start)
         except KeyboardInterrupt:
             monitor.close()
             self._checkpoint_interrupted(monitor.live, callbacks)
@@ -304,6 +323,22 @@ class Word2Vec:
         self.words_per_second_ = (epochs_run * state.raw_words / max(self.train_seconds_, 1e-9)
                                   if state.raw_words else None)
         return self
+
+    def _threads_for(self, corpus: TokenCorpus) -> int | None:
+        """The threads a run on ``corpus`` uses: ``threads``, or fewer where the corpus cannot
+        feed them (:data:`MIN_WORDS_PER_THREAD` words each); a reduction of a number the user
+        gave is said on standard error."""
+        wanted = resolve_threads(self.threads)
+        fed = max(1, int(corpus.tokens.shape[0]) // MIN_WORDS_PER_THREAD)
+        if wanted <= fed:
+            return self.threads
+        if self.threads is not None and self.progress:
+            from tqdm.auto import tqdm
+
+            tqdm.write(f"wordvec: training on {fed} thread{'s' * (fed > 1)}, not {wanted}: the corpus has "
+                       f"{corpus.tokens.shape[0]:,} words to train, and a thread needs at least "
+                       f"{MIN_WORDS_PER_THREAD:,}", file=sys.stderr)
+        return fed
 
     def _checkpoint_interrupted(self, live: EngineState | None, callbacks: list) -> None:
         checkpoint = next((c for c in callbacks if isinstance(c, Checkpoint)), None)
@@ -366,21 +401,22 @@ class Word2Vec:
         from .io import load_model
 
         saved = load_model(directory)
+        params = _saved_parameters(cls, directory, saved)
         if saved.output_weights is None or not get_engine(saved.engine).checkpoints:
             raise ModelFormatError(f"{directory}: a {saved.engine} model without output weights "
                                    "cannot be trained further")
         if "buckets" in get_engine(saved.engine).parameters and not isinstance(saved.vectors, SubwordVectors):
             raise ModelFormatError(f"{directory}: this {saved.engine} model was saved without its n-gram rows "
                                    "(by an earlier wordvec) and cannot be trained further; train it again")
-        params = {k: v for k, v in saved.params.items() if k in cls._PARAMS}
-        model = cls(**{**params, "engine": saved.engine, **overrides})
+        losses = _saved_epoch_losses(directory, saved.info)
+        model = cls(**{**params, **overrides})
         model.vocabulary_ = Vocabulary(saved.vectors.words, saved.vectors.counts)
-        done = int(saved.info.get("epochs_done", len(saved.info.get("epoch_losses", []))))
-        state = _training_state(saved.vectors, saved.output_weights, saved.info.get("epoch_losses", [])[:done])
+        state = _training_state(saved.vectors, saved.output_weights, losses)
         state.words = model.vocabulary_.words
         model._publish(state)
-        model.epoch_losses_ = list(saved.info.get("epoch_losses", []))[:done]
-        model.raw_word_count_ = saved.info.get("raw_words")
+        model.epoch_losses_ = list(losses)
+        raw_words = saved.info.get("raw_words")
+        model.raw_word_count_ = raw_words if _is_int(raw_words) and raw_words >= 0 else None
         return model
 
 
@@ -516,6 +552,32 @@ class _CompileNotice:
             tqdm.write(line, file=sys.stderr)  # above any progress bar on screen
 
 
+def _saved_parameters(cls, directory, saved) -> dict:
+    """The parameters a model directory records, checked as :meth:`Word2Vec.check_parameters` checks them."""
+    params = {k: v for k, v in saved.params.items() if k in cls._PARAMS}
+    params["engine"] = saved.engine
+    try:
+        cls(**params).check_parameters()
+    except ParameterError as err:
+        raise ModelFormatError(f"{directory}: its saved parameters are not valid: {err}") from None
+    if params.get("dim", saved.vectors.dim) != saved.vectors.dim:
+        raise ModelFormatError(f"{directory}: its parameters say dim={params['dim']!r}, but its vectors "
+                               f"have {saved.vectors.dim} dimensions")
+    return params
+
+
+def _saved_epoch_losses(directory, info: dict) -> list:
+    """The losses of the epochs a model directory (or checkpoint) records as done, checked."""
+    losses = info.get("epoch_losses", [])
+    if not isinstance(losses, list) or not all(_is_number(x) and math.isfinite(x) for x in losses):
+        raise ModelFormatError(f"{directory}: its epoch_losses must be a list of finite numbers")
+    done = info.get("epochs_done", len(losses))
+    if not _is_int(done) or not 0 <= done <= len(losses):
+        raise ModelFormatError(f"{directory}: its epochs_done is {str(done)[:20]}, where the "
+                               f"{len(losses)} epoch losses it records allow 0 to {len(losses)}")
+    return losses[:done]
+
+
 def _training_state(vectors: Vectors, output_weights, epoch_losses) -> EngineState:
     """A writable training state from saved vectors (the raw rows of subword vectors)."""
     subwords = None
@@ -535,9 +597,36 @@ def _same(value, default) -> bool:
         and not isinstance(value, bool) and value == default)
 
 
-def _check_trainable(corpus: TokenCorpus, what: str) -> None:
-    if corpus.tokens.shape[0] < 2:
-        raise CorpusError(f"{what} has fewer than 2 words in the vocabulary: nothing to learn")
+_NO_PAIRS = ("no training pairs: every document of {what} has fewer than 2 words in the vocabulary (a word "
+             "learns only from neighbours in its own document); join short lines into documents, or lower min_count")
+
+
+def _check_trainable(corpus: TokenCorpus, what: str, rows_at_once: int = 1 << 20) -> None:
+    """Refuse a corpus without one training pair: no document with 2 words of the vocabulary.
+
+    (Read a block of document offsets at a time: the first block nearly always answers.)
+    """
+    offsets = corpus.doc_offsets
+    for first in range(0, max(offsets.shape[0] - 1, 0), rows_at_once):
+        block = np.asarray(offsets[first:first + rows_at_once + 1])
+        if np.any(block[1:] - block[:-1] >= 2):
+            return
+    raise CorpusError(_NO_PAIRS.format(what=what))
+
+
+def _check_learning_rates(model: Word2Vec, engine: Engine) -> None:
+    """Refuse ``min_lr`` above the starting learning rate (``lr``, or the engine's default)."""
+    if "min_lr" not in engine.parameters:
+        return
+    if model.lr is not None:
+        start, whose = model.lr, ""
+    elif engine.default_lr is not None and model.model in engine.default_lr:
+        start, whose = engine.default_lr[model.model], f" (the {engine.name} engine's default for {model.model})"
+    else:
+        return
+    if model.min_lr > start:
+        raise ParameterError(f"min_lr={float(model.min_lr)!r} is above lr={float(start)!r}{whose}: the learning "
+                             "rate decays from lr down to min_lr; give a smaller min_lr or a larger lr")
 
 
 def _is_int(value) -> bool:
@@ -564,8 +653,10 @@ def _check_ranges(model: Word2Vec) -> None:
     need("sample", _is_number(m.sample) and 0 <= m.sample < 1, "a number in [0, 1)")
     need("model", m.model in MODELS, " or ".join(MODELS))
     need("lr", m.lr is None or (_is_number(m.lr) and 0 < m.lr <= 10), "a number in (0, 10]")
-    need("min_lr", _is_number(m.min_lr) and m.min_lr >= 0, "a number >= 0")
+    need("min_lr", _is_number(m.min_lr) and math.isfinite(m.min_lr) and m.min_lr >= 0, "a finite number >= 0")
     need("threads", m.threads is None or (_is_int(m.threads) and m.threads >= 1), "an integer of at least 1")
+    need("threads", m.threads is None or m.threads <= MAX_THREADS,
+         f"at most {MAX_THREADS} (more threads than any machine feeds)")
     need("seed", _is_int(m.seed) and m.seed >= 0, "an integer >= 0")
     need("engine", isinstance(m.engine, str) and m.engine in engine_names(), " or ".join(engine_names()))
     need("min_n", _is_int(m.min_n) and 1 <= m.min_n <= MAX_NGRAM, f"an integer from 1 to {MAX_NGRAM}")

@@ -144,6 +144,9 @@ class Engine(ABC):
         Whether a run can be checkpointed and resumed (``start`` is honoured, and
         :meth:`initial_state` gives fresh weights, from which ``update()`` takes the
         rows of new words).
+    default_lr : dict or None
+        For engines that take ``lr``: the starting learning rate of each ``model``
+        when ``lr`` is None (the estimator refuses a ``min_lr`` above it).
     """
 
     name: ClassVar[str]
@@ -151,6 +154,7 @@ class Engine(ABC):
     input: ClassVar[str] = "tokens"
     parameters: ClassVar[frozenset] = frozenset()
     checkpoints: ClassVar[bool] = False
+    default_lr: ClassVar[dict | None] = None
 
     @abstractmethod
     def train(self, data: TrainingData, params: dict, callbacks: TrainingCallbacks,

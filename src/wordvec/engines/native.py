@@ -49,6 +49,7 @@ class NativeEngine(Engine):
     parameters = frozenset({"model", "dim", "window", "negative", "epochs", "min_count", "num_words",
                             "sample", "lr", "min_lr", "threads", "seed"})
     checkpoints = True
+    default_lr = _DEFAULT_LR
 
     @staticmethod
     def defaults() -> dict:

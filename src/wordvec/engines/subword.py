@@ -39,6 +39,7 @@ class SubwordEngine(NativeEngine):
                    "known or not")
     parameters = NativeEngine.parameters | {"min_n", "max_n", "buckets"}
     checkpoints = True
+    default_lr = _DEFAULT_LR
 
     @staticmethod
     def defaults() -> dict:
