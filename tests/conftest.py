@@ -2,6 +2,7 @@
 
 Every test runs from a clone of the repository alone. ``../shared/data`` (or the folder named by
 ``WORDVEC_SHARED_DATA``) is only read, where present, for extra checks: see the ``shared_file`` fixture.
+No test reaches the user's real cache, home or temporary folder: see ``private_folders``.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,29 @@ SHARED_DATA = Path(os.environ.get("WORDVEC_SHARED_DATA") or Path(__file__).resol
 
 KAGGLE_COLUMNS = ["Id", "ProductId", "UserId", "ProfileName", "HelpfulnessNumerator", "HelpfulnessDenominator",
                   "Score", "Time", "Summary", "Text"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_folders(tmp_path_factory):
+    """The per-user cache, the home folder and the temporary folder, made private to this test run.
+
+    ``XDG_CACHE_HOME`` and ``HOME`` (which ``platformdirs`` reads), ``TMPDIR`` and ``tempfile.tempdir`` point
+    at folders under pytest's own temporary folder, so models rescued by a failing save, downloads and
+    temporary files of the tests never land in the user's real folders (``WORDVEC_CACHE`` is unset for the
+    same reason). Returns ``{"cache", "home", "tmp"}``.
+    """
+    root = tmp_path_factory.mktemp("private")
+    folders = {name: root / name for name in ("cache", "home", "tmp")}
+    for folder in folders.values():
+        folder.mkdir()
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(folders["cache"]))
+    patch.setenv("HOME", str(folders["home"]))
+    patch.setenv("TMPDIR", str(folders["tmp"]))
+    patch.setattr(tempfile, "tempdir", str(folders["tmp"]))
+    patch.delenv("WORDVEC_CACHE", raising=False)
+    yield folders
+    patch.undo()
 
 
 @pytest.fixture(scope="session")

@@ -13,17 +13,20 @@ True
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ._atomic import check_writable_directory, check_writable_file
+from ._atomic import check_writable_directory, check_writable_file, make_folders, remove_folders
 from .corpus import FORMATS, default_corpus, iter_documents
 from .engines import engine_names, get_engine
 from .errors import CorpusError, ModelFormatError, OutputError, ParameterError, TrainingInterrupted
 from .evaluate import METHODS as EVALUATION_METHODS
-from .io import DIRECTORY_EXPORTS, EXPORT_FORMATS, export_vectors, load_model, load_vectors
+from .io import (DIRECTORY_EXPORTS, EXPORT_FORMATS, export_vectors, foreign_to_model, foreign_to_projector,
+                 load_model, load_vectors)
 from .model import MODELS, Checkpoint, Word2Vec
 from .phrases import PhraseModel
 from .text import tokenize
@@ -82,6 +85,13 @@ def resolve_sources(corpus: Sequence[str] | None, progress: bool = True) -> list
     return sources
 
 
+def _given_inputs(corpus: Sequence[str] | None) -> list[Path]:
+    """The corpus paths given that exist (the embedded sample when none): what no output may overlap."""
+    if not corpus:
+        return default_corpus()
+    return [Path(item) for item in corpus if os.path.lexists(item)]
+
+
 def learn_phrases(corpus: Sequence[str] | None = None, *, format: str = "auto", text_column: str | None = None,
                   include_summary: bool = False, passes: int = 1, min_count: int = 5,
                   threshold: float = 10.0, out=None) -> PhraseModel:
@@ -90,8 +100,9 @@ def learn_phrases(corpus: Sequence[str] | None = None, *, format: str = "auto", 
     With ``out``, every phrase and its score are written there as TSV
     (``phrase<TAB>score``, best first).
     """
+    model = PhraseModel(passes=passes, min_count=min_count, threshold=threshold)
     if out is not None:
-        check_writable_file(out, "phrase file")
+        check_writable_file(out, "phrase file", inputs=_given_inputs(corpus))
     sources = resolve_sources(corpus)
 
     def sentences():
@@ -99,7 +110,7 @@ def learn_phrases(corpus: Sequence[str] | None = None, *, format: str = "auto", 
                                    include_summary=include_summary):
             yield tokenize(text)
 
-    model = PhraseModel(passes=passes, min_count=min_count, threshold=threshold).fit(sentences)
+    model.fit(sentences)
     if out is not None:
         model.save_tsv(out)
     return model
@@ -129,12 +140,13 @@ def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto"
     """
     model = Word2Vec(progress=progress, **params)
     model.check_parameters()
+    _check_training_options(phrases, checkpoint_every)
     if out is not None:
-        check_writable_directory(out, "model directory")
+        check_writable_directory(out, "model directory", inputs=_given_inputs(corpus), foreign=foreign_to_model)
     callbacks = []
     reading = {"format": format, "text_column": text_column, "include_summary": include_summary,
                "phrases": phrases}
-    if checkpoint_every:
+    if checkpoint_every is not None:
         if out is None:
             raise ParameterError("checkpoints need an output directory (--out)")
         callbacks.append(Checkpoint(Path(out) / CHECKPOINT, every=checkpoint_every))
@@ -148,6 +160,15 @@ def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto"
     return _finish(model, out, reading, phrase_info)
 
 
+def _check_training_options(phrases, checkpoint_every) -> None:
+    """The options of :func:`train` that are not the estimator's, checked before any work."""
+    if phrases is not None and (isinstance(phrases, bool) or phrases not in (0, 1, 2)):
+        raise ParameterError.out_of_range("phrases", phrases, "0, 1 or 2 passes")
+    if checkpoint_every is not None and (isinstance(checkpoint_every, bool) or not isinstance(checkpoint_every, int)
+                                         or checkpoint_every < 1):
+        raise ParameterError.out_of_range("checkpoint_every", checkpoint_every, "an integer of at least 1")
+
+
 def resume(out, *, progress: bool = True, threads: int | None = None) -> TrainResult:
     """Finish an interrupted ``train(..., checkpoint_every=N)`` from ``out/checkpoint``.
 
@@ -159,17 +180,45 @@ def resume(out, *, progress: bool = True, threads: int | None = None) -> TrainRe
     try:
         saved_info = load_model(checkpoint, mmap=True).info
     except ModelFormatError as err:
-        raise ModelFormatError(f"no checkpoint to resume in {out}: {err}") from None
-    reading = saved_info.get("reading")
-    if not reading:
-        raise CorpusError(f"{checkpoint} does not say which corpus it was trained on")
-    check_writable_directory(out, "model directory")
+        what = "cannot resume" if (checkpoint / "model.json").exists() else "no checkpoint to resume in"
+        raise ModelFormatError(f"{what} {out}: {err}") from None
+    reading = _checkpoint_reading(checkpoint, saved_info.get("reading"))
+    check_writable_directory(out, "model directory", inputs=reading["corpus"], foreign=foreign_to_model)
     overrides = {"progress": progress} if threads is None else {"progress": progress, "threads": threads}
     model = Word2Vec.load(checkpoint, **overrides)
+    if len(model.epoch_losses_) > model.epochs:
+        raise ModelFormatError(f"{checkpoint}: it records {len(model.epoch_losses_)} epochs done, more than "
+                               f"the {model.epochs} of its run")
     documents, phrase_info = _documents(reading)
     with _resume_hint(out):
         model.resume(documents, callbacks=[Checkpoint(checkpoint, every=1, extra_info={"reading": reading})])
     return _finish(model, out, reading, phrase_info)
+
+
+#: What a checkpoint records of how its corpus was read: key -> (test, what the value must be).
+_READING_SCHEMA = {
+    "corpus": (lambda v: isinstance(v, list) and v and all(isinstance(p, str) and p for p in v),
+               "a list of paths"),
+    "format": (lambda v: v in FORMATS, " or ".join(FORMATS)),
+    "text_column": (lambda v: v is None or isinstance(v, str), "a string or null"),
+    "include_summary": (lambda v: isinstance(v, bool), "true or false"),
+    "phrases": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 2, "0, 1 or 2"),
+}
+
+
+def _checkpoint_reading(checkpoint: Path, reading) -> dict:
+    """How the checkpoint's corpus was read (its ``info.reading``), checked against :data:`_READING_SCHEMA`."""
+    if not reading:
+        raise CorpusError(f"{checkpoint} does not say which corpus it was trained on")
+    where = f"{checkpoint / 'model.json'}: info.reading"
+    if not isinstance(reading, dict):
+        raise ModelFormatError(f"{where} must be an object, not {type(reading).__name__}")
+    for key, (test, what) in _READING_SCHEMA.items():
+        if key not in reading:
+            raise ModelFormatError(f"{where} has no {key!r}")
+        if not test(reading[key]):
+            raise ModelFormatError(f"{where}.{key} must be {what}, not {repr(reading[key])[:40]}")
+    return {key: reading[key] for key in _READING_SCHEMA}
 
 
 def _documents(reading: dict):
@@ -213,17 +262,31 @@ def _save_or_rescue(model: Word2Vec, out: Path, extra_info: dict) -> None:
     try:
         model.save(out, extra_info)
         return
-    except OSError as err:
-        failure = f"could not save the model to {out} ({err.strerror or err})"
+    except (OSError, OutputError) as err:
+        failure = f"could not save the model to {out} ({getattr(err, 'strerror', None) or err})"
     for folder in _rescue_folders():
-        try:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            rescued = model.save(Path(tempfile.mkdtemp(prefix="wordvec-rescued-", dir=folder)) / "model",
-                                 extra_info)
-        except OSError:
-            continue
-        raise OutputError(f"{failure}; the trained model was saved to {rescued} instead")
+        rescued = _save_in_new_folder(model, Path(folder), extra_info)
+        if rescued is not None:
+            raise OutputError(f"{failure}; the trained model was saved to {rescued} instead")
     raise OutputError(f"{failure}, nor anywhere else: the trained model is lost")
+
+
+def _save_in_new_folder(model: Word2Vec, folder: Path, extra_info: dict) -> Path | None:
+    """Save the model in a new ``wordvec-rescued-*`` folder of ``folder``; None (and nothing
+    left behind, not even ``folder`` if it was made here) when that fails."""
+    try:
+        made = make_folders(folder)
+    except OSError:
+        return None
+    box = None
+    try:
+        box = Path(tempfile.mkdtemp(prefix="wordvec-rescued-", dir=folder))
+        return model.save(box / "model", extra_info)
+    except (OSError, OutputError):
+        if box is not None:
+            shutil.rmtree(box, ignore_errors=True)
+        remove_folders(made)
+        return None
 
 
 def _rescue_folders() -> list[str]:
@@ -264,9 +327,9 @@ def export(model_dir, out, format: str = "word2vec") -> Path:
     if format not in EXPORT_FORMATS:
         raise ParameterError(f"unknown export format {format!r}: choose one of {', '.join(EXPORT_FORMATS)}")
     if format in DIRECTORY_EXPORTS:
-        check_writable_directory(out, f"{format} directory")
+        check_writable_directory(out, f"{format} directory", inputs=[model_dir], foreign=foreign_to_projector)
     else:
-        check_writable_file(out, "export file")
+        check_writable_file(out, "export file", inputs=[model_dir])
     if Path(model_dir).is_dir():
         saved = load_model(model_dir, mmap=True)
         export_vectors(saved.vectors, out, format, params=saved.params, output_weights=saved.output_weights)
@@ -279,16 +342,22 @@ def plot(model_dir, out=None, *, html=None, top: int = 500, perplexity: float = 
          limit: int | None = None) -> list[Path]:
     """Draw the t-SNE map of the ``top`` most frequent words as an image (``out``: .png or
     .svg) and/or a self-contained interactive page (``html``); returns the paths written."""
-    from .plot import image_format, plot_map
+    from .plot import check_map_parameters, image_format, plot_map
 
     if not out and not html:
         raise ParameterError("plot needs an image to write (.png or .svg) and/or an HTML file")
+    check_map_parameters(top, perplexity, seed)
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 2):
+        raise ParameterError.out_of_range("limit", limit, "an integer of at least 2 (a map needs 2 words)")
     if out:
         image_format(Path(out))
-        check_writable_file(out, "image")
+        check_writable_file(out, "image", inputs=[model_dir])
     if html:
-        check_writable_file(html, "HTML map")
+        check_writable_file(html, "HTML map", inputs=[model_dir])
+    if out and html and os.path.realpath(out) == os.path.realpath(html):
+        raise ParameterError(f"the image and the HTML map are the same file ({out}); give two names")
     vectors = _vectors(model_dir, limit)
+    check_map_parameters(top, perplexity, seed, vectors)
     written = []
     if out:
         written.append(plot_map(vectors, out, top=top, perplexity=perplexity, seed=seed))

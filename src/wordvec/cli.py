@@ -83,14 +83,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"wordvec {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     engines = "; ".join(f"{name}: {text}" for name, text in api.engines().items())
+    _add_train_command(commands, engines)
+    _add_similar_command(commands)
+    _add_export_command(commands)
+    _add_plot_command(commands)
+    _add_evaluate_command(commands)
+    _add_phrases_command(commands)
+    _add_explore_command(commands)
+    _add_download_command(commands)
+    return parser
 
+
+def _add_train_command(commands, engines: str) -> None:
+    """The ``wordvec train`` sub-command."""
     train = commands.add_parser("train", help="train vectors on a corpus",
                                 description="Train word vectors. With no CORPUS, trains on the embedded "
                                             f"sample of 2,000 Amazon Fine Foods reviews. Engines: {engines}.")
     train.add_argument("corpus", nargs="*", metavar="CORPUS",
                        help="files (.txt, .csv, SNAP finefoods.txt, optionally compressed), folders, or a dataset "
                             f"name ({', '.join(api.datasets())})")
-    train.add_argument("--out", help="model directory to write (required unless --resume)")
+    train.add_argument("--out", help="model directory to write (required unless --resume); an existing one is "
+                                     "replaced only if it holds a wordvec model or nothing")
     _add_reading_options(train)
     train.add_argument("--with-summary", action="store_true", help="put each review's summary before its text")
     _add_training_options(train)
@@ -105,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--quiet", action="store_true", help="no progress bars")
     train.set_defaults(run=_run_train)
 
+
+def _add_similar_command(commands) -> None:
+    """The ``wordvec similar`` sub-command."""
     similar = commands.add_parser("similar", help="nearest words by cosine similarity")
     similar.add_argument("model", help=_MODEL_HELP)
     similar.add_argument("words", nargs="+", metavar="WORD")
@@ -112,15 +128,22 @@ def build_parser() -> argparse.ArgumentParser:
     similar.add_argument("--limit", type=_integer, metavar="N", help=_LIMIT_HELP)
     similar.set_defaults(run=_run_similar)
 
+
+def _add_export_command(commands) -> None:
+    """The ``wordvec export`` sub-command."""
     export = commands.add_parser("export", help="write vectors for other tools",
                                  description=f"Write a model's vectors as one of: {', '.join(api.EXPORT_FORMATS)}. "
                                              "'fasttext' writes a fastText .bin model (subword models only: "
                                              "wordvec train --subwords), which fastText and gensim load.")
     export.add_argument("model", help=_MODEL_HELP)
     export.add_argument("--format", required=True, choices=list(api.EXPORT_FORMATS))
-    export.add_argument("--out", required=True, help="file (or directory, for directory formats) to write")
+    export.add_argument("--out", required=True, help="file (or directory, for directory formats) to write; a device "
+                                                     "or FIFO such as /dev/null is written in place")
     export.set_defaults(run=_run_export)
 
+
+def _add_plot_command(commands) -> None:
+    """The ``wordvec plot`` sub-command."""
     plot = commands.add_parser("plot", help="t-SNE map of the most frequent words, as PNG or SVG")
     plot.add_argument("model", help=_MODEL_HELP)
     plot.add_argument("--top", type=_integer, default=500, help="how many words (default 500)")
@@ -131,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--limit", type=_integer, metavar="N", help=_LIMIT_HELP)
     plot.set_defaults(run=_run_plot)
 
+
+def _add_evaluate_command(commands) -> None:
+    """The ``wordvec evaluate`` sub-command."""
     evaluate = commands.add_parser("evaluate", help="word-similarity and analogy benchmarks",
                                    description="Score vectors on word-pair similarity sets (Spearman, Pearson) "
                                                "and analogy sets (accuracy). With no files: WordSim-353, "
@@ -147,16 +173,22 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print JSON")
     evaluate.set_defaults(run=_run_evaluate)
 
+
+def _add_phrases_command(commands) -> None:
+    """The ``wordvec phrases`` sub-command."""
     phrases = commands.add_parser("phrases", help="find frequent collocations (peanut butter, green tea)")
     phrases.add_argument("corpus", nargs="*", metavar="CORPUS", help="as for train; the review sample if omitted")
     _add_reading_options(phrases)
     phrases.add_argument("--min-count", type=_integer, default=5, help="ignore rarer pairs (default 5)")
     phrases.add_argument("--threshold", type=_number, default=10.0, help="score to join a pair (default 10)")
     phrases.add_argument("--passes", type=_integer, default=1, help="1 or 2 (default 1)")
-    phrases.add_argument("-n", type=_integer, default=30, help="how many to print (default 30)")
+    phrases.add_argument("-n", type=_integer, default=30, help="how many to print (default 30; 0: only the count)")
     phrases.add_argument("--out", help="write every phrase and its score to this TSV file")
     phrases.set_defaults(run=_run_phrases)
 
+
+def _add_explore_command(commands) -> None:
+    """The ``wordvec explore`` sub-command."""
     explore = commands.add_parser("explore", help="explore a model in the browser: neighbours, analogies, a word map")
     explore.add_argument("model", help=_MODEL_HELP)
     explore.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1: this machine only)")
@@ -166,12 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--limit", type=_integer, metavar="N", help=_LIMIT_HELP)
     explore.set_defaults(run=_run_explore)
 
+
+def _add_download_command(commands) -> None:
+    """The ``wordvec download`` sub-command."""
     download = commands.add_parser("download", help="fetch a dataset into the cache")
     download.add_argument("name", choices=api.datasets())
     download.add_argument("--cache-dir", help="where to keep it (default: the per-user cache)")
     download.add_argument("--url", help="fetch from this address instead (a mirror)")
     download.set_defaults(run=_run_download)
-    return parser
 
 
 def _run_train(args) -> int:
@@ -250,6 +284,8 @@ def _run_evaluate(args) -> int:
 
 
 def _run_phrases(args) -> int:
+    if args.n < 0:
+        raise ParameterError.out_of_range("n", args.n, "an integer of at least 0 (how many phrases to print)")
     model = api.learn_phrases(args.corpus, format=args.format, text_column=args.text_column,
                               passes=args.passes, min_count=args.min_count, threshold=args.threshold,
                               out=args.out)

@@ -53,7 +53,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._atomic import atomic_open, current_umask
+from ._atomic import atomic_directory, atomic_open, recover_directory
 from .errors import ModelFormatError, ParameterError
 from .vectors import SubwordVectors, Vectors
 
@@ -98,9 +98,7 @@ def save_model(directory, vectors: Vectors, *, params: dict | None = None, engin
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise ParameterError(f"{directory} exists and is not a directory")
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
-    try:
+    with atomic_directory(directory, "model directory", foreign=foreign_to_model) as staging:
         arrays, subwords = _model_arrays(vectors, output_weights)
         files = {name: _save_array(staging / f"{name}.npy", array) for name, array in arrays.items()}
         counts = vectors.counts if vectors.counts is not None else np.zeros(len(vectors), dtype=np.int64)
@@ -125,12 +123,55 @@ def save_model(directory, vectors: Vectors, *, params: dict | None = None, engin
             meta["subwords"] = subwords
         with open(staging / "model.json", "w", encoding="utf-8") as handle:
             json.dump(meta, handle, indent=2, default=_json_default)
-        os.chmod(staging, 0o777 & ~current_umask())
-        _swap_in(staging, directory)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return directory
+
+
+#: The files :func:`save_model` writes in a model directory; ``checkpoint`` is the folder of
+#: ``wordvec train --checkpoint-every`` (``api.CHECKPOINT``), itself a model directory.
+MODEL_FILES = frozenset({"model.json", "vocab.tsv", "vectors.npy", "output.npy", "ngrams.npy", "buckets.npy"})
+_CHECKPOINT_FOLDER = "checkpoint"
+#: The explorer's cached maps (``explore.mapdata.cache_path``), and their temporary names while written.
+_MAP_FILE = re.compile(r"map_tsne_\d+\.json|\.map_tsne_\d+\.json\.\w+\.json")
+
+
+def foreign_to_model(directory) -> list[str]:
+    """The entries of ``directory`` that a wordvec model does not hold (none: it may be replaced).
+
+    A model's own files (and the explorer's cached maps) count only beside a
+    ``model.json`` of the wordvec format; a ``checkpoint`` folder counts when it
+    holds nothing foreign itself.
+
+    >>> import tempfile, numpy as np
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = open(folder + "/notes.txt", "w").write("mine")
+    >>> foreign_to_model(folder)
+    ['notes.txt']
+    >>> foreign_to_model(save_model(folder + "/m", Vectors(["tea"], np.ones((1, 2), dtype=np.float32))))
+    []
+    """
+    directory = Path(directory)
+    ours = _is_wordvec_meta(directory / "model.json")
+    foreign = []
+    for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+        if entry.name == _CHECKPOINT_FOLDER and entry.is_dir(follow_symlinks=False):
+            if not foreign_to_model(entry.path):
+                continue
+        elif (ours and (entry.name in MODEL_FILES or _MAP_FILE.fullmatch(entry.name))
+              and entry.is_file(follow_symlinks=False)):
+            continue
+        foreign.append(entry.name)
+    return foreign
+
+
+def _is_wordvec_meta(path: Path) -> bool:
+    """Whether ``path`` is a ``model.json`` naming the wordvec format (read defensively: any file may be there)."""
+    try:
+        if not path.is_file() or path.stat().st_size > 16 << 20:
+            return False
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(meta, dict) and meta.get("format") == FORMAT_NAME
 
 
 def _model_arrays(vectors: Vectors, output_weights) -> tuple[dict, dict | None]:
@@ -156,30 +197,17 @@ def _save_array(path: Path, array: np.ndarray) -> dict:
     return {"file": path.name, "shape": list(array.shape), "sha256": _sha256(path)}
 
 
-def _swap_in(staging: Path, directory: Path) -> None:
-    """Put ``staging`` in place of ``directory``. Between the two renames a crash
-    leaves the old version as ``.NAME.old.*``; :func:`_recover` puts it back."""
-    if not directory.exists():
-        os.replace(staging, directory)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old.", dir=directory.parent))
-    os.rmdir(retired)
-    os.replace(directory, retired)
-    os.replace(staging, directory)
-    shutil.rmtree(retired, ignore_errors=True)
-
-
 def _recover(directory: Path) -> None:
     """Restore the previous version of a model directory whose replacement was cut short."""
-    if directory.exists() or not directory.parent.is_dir():
-        return
-    retired = sorted(directory.parent.glob(f".{directory.name}.old.*"), key=lambda p: p.stat().st_mtime)
-    if retired and (retired[-1] / "model.json").exists():
-        os.replace(retired[-1], directory)
+    recover_directory(directory, "model.json")
 
 
 def load_model(directory, *, mmap: bool = False, verify: bool = True) -> SavedModel:
     """Read a model directory written by :func:`save_model`.
+
+    ``model.json`` is checked against its schema (:data:`_META_SCHEMA`) before
+    any array is opened, and every array against what it must hold: no NaN or
+    infinite value is ever loaded.
 
     Parameters
     ----------
@@ -187,39 +215,20 @@ def load_model(directory, *, mmap: bool = False, verify: bool = True) -> SavedMo
         Memory-map the arrays read-only instead of reading them.
     verify : bool, default=True
         Check each file's SHA-256 against ``model.json``.
+
+    Raises
+    ------
+    ModelFormatError
+        One line naming the file: missing, corrupted, not matching the schema or the other files.
     """
     directory = Path(directory)
     _recover(directory)
-    meta_path = directory / "model.json"
     if not directory.is_dir():
         raise ModelFormatError(f"no model directory at {directory}")
-    if not meta_path.exists():
-        raise ModelFormatError(f"{directory} is not a wordvec model (no model.json)")
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as err:
-        raise ModelFormatError(f"{meta_path}: corrupted ({err})") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
-        raise ModelFormatError(f"{meta_path}: not a wordvec model description")
-    version = meta.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise ModelFormatError(
-            f"{directory}: model format version {version} is newer than this wordvec reads "
-            f"({FORMAT_VERSION}); upgrade wordvec")
-    try:
-        arrays = {name: _load_array(directory, spec, mmap, verify) for name, spec in meta["arrays"].items()}
-        words, counts = _read_vocab(directory / "vocab.tsv", meta.get("vocab_sha256") if verify else None)
-    except KeyError as err:
-        raise ModelFormatError(f"{meta_path}: missing entry {err}") from None
-    matrix = arrays.get("vectors")
-    if matrix is None or matrix.ndim != 2:
-        raise ModelFormatError(f"{directory}: no vectors array")
-    if matrix.shape[0] != len(words):
-        raise ModelFormatError(
-            f"{directory}: the vocabulary has {len(words)} words but the matrix has {matrix.shape[0]} rows")
-    output = arrays.get("output")
-    if output is not None and output.shape != matrix.shape:
-        raise ModelFormatError(f"{directory}: output weights {output.shape} do not match vectors {matrix.shape}")
+    meta = _read_meta(directory)
+    arrays = {name: _load_array(directory, name, spec, mmap, verify) for name, spec in meta["arrays"].items()}
+    words, counts = _read_vocab(directory / "vocab.tsv", meta.get("vocab_sha256") if verify else None)
+    matrix, output = _check_sizes(directory, meta, arrays, words)
     try:
         counts = counts if meta.get("counts", True) is not False else None
         if meta.get("subwords") is not None:
@@ -229,6 +238,149 @@ def load_model(directory, *, mmap: bool = False, verify: bool = True) -> SavedMo
     except ParameterError as err:
         raise ModelFormatError(f"{directory}: {err}") from None
     return SavedModel(vectors, meta.get("params", {}), meta.get("engine", "native"), output, meta.get("info", {}))
+
+
+def _check_sizes(directory: Path, meta: dict, arrays: dict, words: list):
+    """The vectors and output arrays, once their sizes agree with the vocabulary and ``model.json``."""
+    matrix = arrays.get("vectors")
+    if matrix is None or matrix.ndim != 2:
+        raise ModelFormatError(f"{directory}: no vectors array")
+    if matrix.shape[0] != len(words):
+        raise ModelFormatError(
+            f"{directory}: the vocabulary has {len(words)} words but the matrix has {matrix.shape[0]} rows")
+    for key, size in (("n_words", len(words)), ("dim", matrix.shape[1])):
+        if key in meta and meta[key] != size:
+            raise ModelFormatError(f"{directory / 'model.json'}: {key} is {meta[key]}, but the arrays hold {size}")
+    output = arrays.get("output")
+    if output is not None and output.shape != matrix.shape:
+        raise ModelFormatError(f"{directory}: output weights {output.shape} do not match vectors {matrix.shape}")
+    return matrix, output
+
+
+# -- model.json: its schema -----------------------------------------------------
+
+#: The largest ``model.json`` read: the ones wordvec writes take a few KiB.
+MAX_META_BYTES = 16 << 20
+#: The deepest nesting of lists and objects a ``model.json`` may hold.
+MAX_META_DEPTH = 32
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_count(value) -> bool:
+    """A whole number >= 0 that fits an int64 (and a one-line message)."""
+    return _is_whole(value) and 0 <= value < 1 << 63
+
+
+def _is_file_name(value) -> bool:
+    """A plain file name: no directory part, so it can only name a file of the model directory."""
+    return (isinstance(value, str) and value not in ("", ".", "..") and "\0" not in value
+            and not any(sep in value for sep in ("/", "\\", os.sep, os.altsep) if sep))
+
+
+_SHA256_FIELD = (lambda v: isinstance(v, str) and _SHA256.fullmatch(v) is not None, "64 hexadecimal digits")
+#: model.json's fields: name -> (required, test, what the value must be). Other fields are ignored.
+_META_SCHEMA = {
+    "format_version": (True, lambda v: _is_whole(v) and v >= 1, "a whole number of at least 1"),
+    "arrays": (True, lambda v: isinstance(v, dict) and len(v) > 0, "an object of name -> {file, shape, sha256}"),
+    "engine": (False, lambda v: isinstance(v, str), "a string"),
+    "unknown": (False, lambda v: v is None or isinstance(v, str), "a string or null"),
+    "n_words": (False, _is_count, "a whole number >= 0"),
+    "dim": (False, _is_count, "a whole number >= 0"),
+    "params": (False, lambda v: isinstance(v, dict), "an object"),
+    "info": (False, lambda v: isinstance(v, dict), "an object"),
+    "counts": (False, lambda v: isinstance(v, bool), "true or false"),
+    "vocab_sha256": (False, *_SHA256_FIELD),
+    "subwords": (False, lambda v: v is None or isinstance(v, dict), "an object or null"),
+}
+#: Each entry of ``"arrays"``.
+_ARRAY_SCHEMA = {
+    "file": (True, _is_file_name, "a file name in the model directory (no directory part)"),
+    "shape": (True, lambda v: isinstance(v, list) and 1 <= len(v) <= 2 and all(map(_is_count, v)),
+              "a list of one or two whole numbers >= 0"),
+    "sha256": (True, *_SHA256_FIELD),
+}
+#: ``"subwords"``, when present.
+_SUBWORD_SCHEMA = {key: (True, _is_count, "a whole number >= 0") for key in ("min_n", "max_n", "buckets")}
+#: The arrays a model directory may hold, and the kind of number each holds.
+_ARRAY_DTYPES = {"vectors": np.float32, "output": np.float32, "ngrams": np.float32, "buckets": np.int32}
+
+
+def _shown(value) -> str:
+    """A JSON value as a message shows it: short, on one line."""
+    if isinstance(value, (dict, list)):
+        return "an object" if isinstance(value, dict) else "a list"
+    text = json.dumps(value) if value is None or isinstance(value, bool) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _check_fields(meta_path: Path, where: str, value, schema: dict) -> None:
+    """Check ``value`` (the object at ``where`` in ``model.json``) against ``schema``."""
+    if not isinstance(value, dict):
+        raise ModelFormatError(f"{meta_path}: {where} must be an object, not {_shown(value)}")
+    for name, (required, test, what) in schema.items():
+        field_name = f"{where}.{name}" if where else name
+        if name not in value:
+            if required:
+                raise ModelFormatError(f"{meta_path}: missing entry {field_name!r}")
+            continue
+        if not test(value[name]):
+            raise ModelFormatError(f"{meta_path}: {field_name} must be {what}, not {_shown(value[name])}")
+
+
+def _nesting_depth(value) -> int:
+    """How deeply lists and objects nest in a parsed JSON value (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        if children:
+            deepest = max(deepest, depth)
+            if deepest > MAX_META_DEPTH:
+                break
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _read_meta(directory: Path) -> dict:
+    """``model.json``, parsed and checked against :data:`_META_SCHEMA`."""
+    meta_path = directory / "model.json"
+    if not meta_path.exists():
+        raise ModelFormatError(f"{directory} is not a wordvec model (no model.json)")
+    if not meta_path.is_file():
+        raise ModelFormatError(f"{meta_path}: not a regular file")
+    try:
+        with open(meta_path, "rb") as handle:
+            raw = handle.read(MAX_META_BYTES + 1)
+        if len(raw) > MAX_META_BYTES:
+            raise ModelFormatError(f"{meta_path}: larger than {MAX_META_BYTES >> 20} MiB, which no model "
+                                   "description is")
+        meta = json.loads(raw.decode("utf-8"))
+    except OSError as err:
+        raise ModelFormatError(f"{meta_path}: cannot be read ({err.strerror or err})") from None
+    except (ValueError, RecursionError) as err:  # UnicodeDecodeError is a ValueError
+        raise ModelFormatError(f"{meta_path}: corrupted ({str(err)[:200]})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
+        raise ModelFormatError(f"{meta_path}: not a wordvec model description")
+    if _nesting_depth(meta) > MAX_META_DEPTH:
+        raise ModelFormatError(f"{meta_path}: nested deeper than {MAX_META_DEPTH} levels, which no model "
+                               "description is")
+    _check_fields(meta_path, "", meta, _META_SCHEMA)
+    if meta["format_version"] > FORMAT_VERSION:
+        raise ModelFormatError(
+            f"{directory}: model format version {meta['format_version']} is newer than this wordvec reads "
+            f"({FORMAT_VERSION}); upgrade wordvec")
+    for name, spec in meta["arrays"].items():
+        if name not in _ARRAY_DTYPES:
+            raise ModelFormatError(f"{meta_path}: unknown array {_shown(name)} (a model holds "
+                                   f"{', '.join(_ARRAY_DTYPES)})")
+        _check_fields(meta_path, f"arrays.{name}", spec, _ARRAY_SCHEMA)
+    if meta.get("subwords") is not None:
+        _check_fields(meta_path, "subwords", meta["subwords"], _SUBWORD_SCHEMA)
+    return meta
 
 
 def _saved_subword_vectors(directory: Path, meta: dict, arrays: dict, words: list, counts) -> SubwordVectors:
@@ -248,10 +400,13 @@ def _saved_subword_vectors(directory: Path, meta: dict, arrays: dict, words: lis
                           counts=counts, unknown=meta.get("unknown"))
 
 
-def _load_array(directory: Path, spec: dict, mmap: bool, verify: bool) -> np.ndarray:
-    path = directory / spec["file"]
+def _load_array(directory: Path, name: str, spec: dict, mmap: bool, verify: bool) -> np.ndarray:
+    """One array of a model directory, checked: checksum, shape, kind of number, finite values."""
+    path = directory / spec["file"]  # a plain file name (the schema says so): always inside ``directory``
     if not path.exists():
         raise ModelFormatError(f"{path}: missing")
+    if not path.is_file():
+        raise ModelFormatError(f"{path}: not a regular file")
     if verify and _sha256(path) != spec["sha256"]:
         raise ModelFormatError(f"{path}: checksum mismatch (the file is truncated or corrupted)")
     try:
@@ -260,12 +415,45 @@ def _load_array(directory: Path, spec: dict, mmap: bool, verify: bool) -> np.nda
         raise ModelFormatError(f"{path}: unreadable ({err})") from None
     if list(array.shape) != list(spec["shape"]):
         raise ModelFormatError(f"{path}: shape {list(array.shape)} where {spec['shape']} was saved")
+    expected = np.dtype(_ARRAY_DTYPES[name])
+    if array.dtype.kind != expected.kind or array.dtype.itemsize != expected.itemsize:
+        raise ModelFormatError(f"{path}: holds {array.dtype} values where {expected} are expected")
+    if expected.kind == "f":
+        _check_finite(path, array)
     return array
+
+
+#: Values checked for NaN and infinity at a time (a block of rows), so the check takes little memory.
+_FINITE_BLOCK = 1 << 22
+
+
+def _first_non_finite_row(array: np.ndarray, start: int = 0, stop: int | None = None) -> int | None:
+    """The first row of ``array[start:stop]`` that holds NaN or an infinite value, or None.
+
+    One pass, a block of rows at a time: a memory-mapped array is read once and never copied whole.
+    """
+    stop = array.shape[0] if stop is None else stop
+    if array.size == 0 or stop <= start:
+        return None
+    rows = max(1, _FINITE_BLOCK // (array.size // array.shape[0]))
+    for first in range(start, stop, rows):
+        finite = np.isfinite(array[first:min(first + rows, stop)])
+        if not finite.all():
+            return first + int(np.argmin(finite.reshape(finite.shape[0], -1).all(axis=1)))
+    return None
+
+
+def _check_finite(path: Path, array: np.ndarray) -> None:
+    row = _first_non_finite_row(array)
+    if row is not None:
+        raise ModelFormatError(f"{path}: holds NaN or infinite values (row {row})")
 
 
 def _read_vocab(path: Path, expected_sha: str | None):
     if not path.exists():
         raise ModelFormatError(f"{path}: missing")
+    if not path.is_file():  # a device or FIFO (a link to /dev/zero, say) would be read forever
+        raise ModelFormatError(f"{path}: not a regular file")
     if expected_sha is not None and _sha256(path) != expected_sha:
         raise ModelFormatError(f"{path}: checksum mismatch (the file is truncated or corrupted)")
     words, counts = [], []
@@ -382,15 +570,13 @@ def save_projector(vectors: Vectors, directory, *, include_unknown: bool = False
     ['word\\tcount', 'tea\\t', 'cup\\t']
     """
     directory = Path(directory)
-    _check_projector_target(directory)
     rows = _exported_rows(vectors, include_unknown)
     for i in rows:
         if any(c in vectors.words[i] for c in "\t\n\r"):
             raise ParameterError(f"word {vectors.words[i]!r} cannot be written to metadata.tsv (tab or line break)")
     counts = [""] * len(vectors) if vectors.counts is None else [str(c) for c in vectors.counts.tolist()]
     matrix = np.asarray(vectors.matrix, dtype=np.float32)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
-    try:
+    with atomic_directory(directory, "projector directory", foreign=foreign_to_projector) as staging:
         line = "\t".join(["%.6g"] * vectors.dim) + "\n"
         with open(staging / "vectors.tsv", "w", encoding="utf-8", newline="\n") as handle:
             handle.writelines(line % tuple(matrix[i].tolist()) for i in rows)
@@ -401,24 +587,12 @@ def save_projector(vectors: Vectors, directory, *, include_unknown: bool = False
         for name in PROJECTOR_FILES:
             with open(staging / name, "rb+") as handle:
                 os.fsync(handle.fileno())
-            os.chmod(staging / name, 0o666 & ~current_umask())
-        os.chmod(staging, 0o777 & ~current_umask())
-        _swap_in(staging, directory)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return directory
 
 
-def _check_projector_target(directory: Path) -> None:
-    if directory.exists() and not directory.is_dir():
-        raise ParameterError(f"{directory} exists and is not a directory (the projector export is a directory)")
-    if directory.is_dir():
-        others = sorted(p.name for p in directory.iterdir() if p.name not in PROJECTOR_FILES)
-        if others:
-            raise ParameterError(f"{directory} holds other files ({', '.join(others[:3])}); "
-                                 "choose a new or empty directory for the projector export")
-    directory.parent.mkdir(parents=True, exist_ok=True)
+def foreign_to_projector(directory) -> list[str]:
+    """The entries of ``directory`` that a projector export does not hold (none: it may be replaced)."""
+    return sorted(name for name in os.listdir(directory) if name not in PROJECTOR_FILES)
 
 
 # -- fastText .bin ---------------------------------------------------------------
@@ -1124,11 +1298,23 @@ def _read_fasttext_bin(src: _Source, info: dict, limit: int | None):
         cursor.truncated()
     keep = len(raw) if limit is None else min(limit, len(raw))
     words, nwords = _decode_words(raw[:keep]), len(raw)
-    if prune == 0 or args["maxn"] < 1 or args["bucket"] < 1:  # no n-grams: each word is its own row
+    with_ngrams = not (prune == 0 or args["maxn"] < 1 or args["bucket"] < 1)
+    _check_fasttext_finite(src, matrix, keep, nwords if with_ngrams else rows)
+    if not with_ngrams:  # each word is its own row
         return words, np.array(matrix[:keep], dtype=np.float32), counts[:keep]
     subwords = {"ngram_rows": matrix[nwords:], "bucket_rows": np.arange(args["bucket"], dtype=np.int32),
                 "min_n": args["minn"], "max_n": args["maxn"]}
     return words, matrix[:keep], counts[:keep], subwords
+
+
+def _check_fasttext_finite(src: _Source, matrix: np.ndarray, words: int, ngrams_from: int) -> None:
+    """Refuse NaN or infinity in the rows read: the first ``words`` rows, the n-gram rows from ``ngrams_from``."""
+    row = _first_non_finite_row(matrix, 0, words)
+    if row is None:
+        row = _first_non_finite_row(matrix, ngrams_from)
+    if row is not None:
+        what = f"the vector of word {row + 1}" if row < words else f"n-gram row {row - ngrams_from}"
+        raise ModelFormatError(f"{src.path}: holds NaN or infinite values ({what})")
 
 
 # -- reading vector files: the entry points ---------------------------------------------

@@ -10,19 +10,36 @@ are scanned left to right and a word joins at most one phrase per pass; a
 second pass over the joined text finds longer phrases.
 
 >>> docs = [["peanut", "butter", "is", "good"]] * 20 + [["good", "butter"], ["peanut", "is"]]
->>> phrases = Phrases(min_count=5, threshold=1.0).fit(docs)
+>>> phrases = Phrases(min_count=5, threshold=0.1).fit(docs)
 >>> phrases.apply(["i", "like", "peanut", "butter"])
 ['i', 'like', 'peanut_butter']
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections import Counter
 from typing import Callable, Iterable, Iterator
 
 from .errors import ParameterError
 
 DELIMITER = "_"
+
+
+def _check_settings(min_count, threshold) -> None:
+    """One-line ParameterError unless ``min_count`` is a whole number >= 1 and ``threshold`` a finite number."""
+    if isinstance(min_count, bool) or not isinstance(min_count, numbers.Integral) or min_count < 1:
+        raise ParameterError.out_of_range("min_count", min_count, "an integer of at least 1")
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not math.isfinite(threshold):
+        raise ParameterError.out_of_range("threshold", threshold, "a finite number")
+
+
+def _best(phrases: dict, n: int) -> list[tuple[str, float]]:
+    """The ``n`` best-scoring entries of ``{phrase: score}``; ``n`` must be a whole number >= 0."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
+        raise ParameterError.out_of_range("n", n, "an integer of at least 0")
+    return sorted(phrases.items(), key=lambda item: -item[1])[:n]
 
 
 class Phrases:
@@ -50,10 +67,7 @@ class Phrases:
 
     def fit(self, sentences: Iterable[list[str]]) -> "Phrases":
         """Count words and adjacent pairs, then score the pairs."""
-        if not isinstance(self.min_count, int) or self.min_count < 1:
-            raise ParameterError.out_of_range("min_count", self.min_count, "an integer of at least 1")
-        if not isinstance(self.threshold, (int, float)):
-            raise ParameterError.out_of_range("threshold", self.threshold, "a number")
+        _check_settings(self.min_count, self.threshold)
         words: Counter = Counter()
         pairs: Counter = Counter()
         for sentence in sentences:
@@ -84,8 +98,8 @@ class Phrases:
         return out
 
     def top(self, n: int = 20) -> list[tuple[str, float]]:
-        """The ``n`` best-scoring phrases."""
-        return sorted(self.phrases_.items(), key=lambda item: -item[1])[:n]
+        """The ``n`` best-scoring phrases (``n`` >= 0)."""
+        return _best(self.phrases_, n)
 
 
 class PhraseModel:
@@ -99,8 +113,9 @@ class PhraseModel:
     """
 
     def __init__(self, passes: int = 1, min_count: int = 5, threshold: float = 10.0):
-        if passes not in (1, 2):
+        if isinstance(passes, bool) or passes not in (1, 2):
             raise ParameterError.out_of_range("passes", passes, "1 or 2")
+        _check_settings(min_count, threshold)
         self.passes = passes
         self.min_count = min_count
         self.threshold = threshold
@@ -131,12 +146,13 @@ class PhraseModel:
         return found
 
     def top(self, n: int = 20) -> list[tuple[str, float]]:
-        return sorted(self.phrases_.items(), key=lambda item: -item[1])[:n]
+        """The ``n`` best-scoring phrases of every pass (``n`` >= 0)."""
+        return _best(self.phrases_, n)
 
     def save_tsv(self, path) -> None:
         """Write every phrase and its score, best first, as ``phrase<TAB>score`` lines."""
         from ._atomic import atomic_open
 
-        with atomic_open(path, "w", encoding="utf-8") as handle:
+        with atomic_open(path, "w", what="phrase file", encoding="utf-8") as handle:
             for phrase, score in self.top(len(self.phrases_)):
                 handle.write(f"{phrase}\t{score:.6g}\n")

@@ -33,7 +33,7 @@ import numpy as np
 from ._atomic import atomic_path
 from .errors import ParameterError
 
-__all__ = ["IMAGE_FORMATS", "plot_map", "tsne_coordinates"]
+__all__ = ["IMAGE_FORMATS", "check_map_parameters", "plot_map", "tsne_coordinates"]
 
 #: File extension → matplotlib format name.
 IMAGE_FORMATS = {".png": "png", ".svg": "svg"}
@@ -50,9 +50,17 @@ def _most_frequent_rows(vectors, top: int) -> np.ndarray:
     return np.asarray(rows, dtype=np.int64)
 
 
+def _map_rows(vectors, top: int) -> np.ndarray:
+    """The rows a map of ``top`` words places, or a ParameterError when fewer than two can be."""
+    rows = _most_frequent_rows(vectors, _check_top(top))
+    if len(rows) < 2:
+        raise ParameterError(f"a map needs at least 2 words, but only {len(rows)} can be placed")
+    return rows
+
+
 def _check_top(top) -> int:
-    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
-        raise ParameterError.out_of_range("top", top, "a positive integer")
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 2:
+        raise ParameterError.out_of_range("top", top, "an integer of at least 2 (a map needs at least 2 words)")
     return int(top)
 
 
@@ -64,6 +72,30 @@ def _check_perplexity(perplexity) -> float:
     if not np.isfinite(value) or value <= 0:
         raise ParameterError.out_of_range("perplexity", perplexity, "a positive number")
     return value
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2 ** 32:
+        raise ParameterError.out_of_range("seed", seed, "an integer from 0 to 4294967295")
+    return int(seed)
+
+
+def check_map_parameters(top, perplexity, seed, vectors=None) -> None:
+    """Raise a one-line :class:`ParameterError` unless ``top``, ``perplexity`` and ``seed`` can make a map
+    (of ``vectors``, when given: at least two of their words can be placed).
+
+    Called before any work (loading the vectors, starting a progress bar).
+
+    >>> check_map_parameters(1, 30.0, 1)
+    Traceback (most recent call last):
+    ...
+    wordvec.errors.ParameterError: invalid top=1: must be an integer of at least 2 (a map needs at least 2 words)
+    """
+    _check_top(top)
+    _check_perplexity(perplexity)
+    _check_seed(seed)
+    if vectors is not None:
+        _map_rows(vectors, top)
 
 
 def _usable_perplexity(perplexity: float, n_points: int) -> float:
@@ -137,11 +169,8 @@ def tsne_coordinates(vectors, top: int = 500, perplexity: float = 30.0, seed: in
     >>> words, coords.shape
     (['a', 'b', 'c', 'd'], (4, 2))
     """
-    top = _check_top(top)
-    perplexity = _check_perplexity(perplexity)
-    rows = _most_frequent_rows(vectors, top)
-    if len(rows) < 2:
-        raise ParameterError(f"a map needs at least 2 words, but only {len(rows)} can be placed")
+    check_map_parameters(top, perplexity, seed)
+    rows, perplexity = _map_rows(vectors, top), float(perplexity)
 
     # Normalise only the selected rows (the matrix may be a large memory map).
     # On unit vectors, squared Euclidean distance is 2 - 2·cos, so t-SNE
@@ -220,6 +249,7 @@ def plot_map(vectors, out, *, top: int = 500, perplexity: float = 30.0, seed: in
     """
     out = Path(out)
     kind = image_format(out)  # fail before the slow part
+    check_map_parameters(top, perplexity, seed, vectors)
 
     from tqdm.auto import tqdm
 
@@ -251,6 +281,6 @@ def _draw(words, coords, out: Path, image_format: str, *, title, figsize) -> Non
 
     # svg.fonttype "none" keeps the labels as searchable, selectable text.
     with matplotlib.rc_context({"svg.fonttype": "none"}):
-        with atomic_path(out, suffix=out.suffix) as tmp:
+        with atomic_path(out, suffix=out.suffix, what="image") as tmp:
             figure.savefig(tmp, format=image_format, dpi=100, bbox_inches="tight",
                            metadata={"Date": None} if image_format == "svg" else None)

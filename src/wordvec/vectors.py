@@ -19,7 +19,7 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
-from .errors import ParameterError, UnknownWordError
+from .errors import ModelFormatError, ParameterError, UnknownWordError, WordvecError
 
 
 def _as_word_list(words) -> list[str]:
@@ -106,11 +106,20 @@ class Vectors:
 
     @property
     def unit_matrix(self) -> np.ndarray:
-        """Rows scaled to unit length (all-zero rows stay zero); computed once."""
+        """Rows scaled to unit length (all-zero rows stay zero); computed once.
+
+        The lengths are summed in float64, a block of rows at a time: any
+        finite float32 row, however large, gets its unit vector (no overflow).
+        """
         if self._unit is None:
             m = np.asarray(self.matrix, dtype=np.float32)
-            norms = np.linalg.norm(m, axis=1, keepdims=True)
-            self._unit = np.divide(m, norms, out=np.zeros_like(m), where=norms > 0)
+            unit = np.zeros_like(m)
+            rows = max(1, _NORM_BLOCK // max(1, m.shape[1]))
+            for start in range(0, m.shape[0], rows):
+                block = m[start:start + rows].astype(np.float64)
+                norms = np.sqrt(np.einsum("ij,ij->i", block, block))[:, None]
+                unit[start:start + rows] = np.divide(block, norms, out=block, where=norms > 0)  # zero rows stay
+            self._unit = unit
         return self._unit
 
     # -- queries ------------------------------------------------------------
@@ -185,6 +194,7 @@ class Vectors:
             query += self.get_vector(w, norm=True)
         for w in negative:
             query -= self.get_vector(w, norm=True)
+        _check_direction(query, positive, negative)
         scores = self._limit(restrict_vocab) @ _unit(query).astype(np.float32)
         return self._top(scores, n, rows)
 
@@ -194,6 +204,8 @@ class Vectors:
         if not positive:
             raise ParameterError("most_similar_cosmul needs at least one positive word")
         rows = self._query_rows(positive + negative)
+        for w in positive + negative:
+            _check_direction(self.get_vector(w, norm=True), [w], [])
         unit = self._limit(restrict_vocab)
         pos = [(1.0 + unit @ self.get_vector(w, norm=True)) / 2.0 for w in positive]
         neg = [(1.0 + unit @ self.get_vector(w, norm=True)) / 2.0 for w in negative]
@@ -292,6 +304,34 @@ class Vectors:
 def _unit(vector: np.ndarray) -> np.ndarray:
     norm = np.linalg.norm(vector)
     return vector / norm if norm > 0 else vector
+
+
+#: Values scaled to unit length at a time (a block of rows; see :attr:`Vectors.unit_matrix`).
+_NORM_BLOCK = 1 << 20
+#: The length under which a query (a sum of unit vectors) counts as the zero vector: rounding, not a direction.
+_ZERO_LENGTH = 1e-6
+
+
+class ZeroVectorError(WordvecError, ValueError):
+    """A query's vector is zero (a word's all-zero row, or ``a - a``): it has no direction, so no neighbours.
+
+    >>> print(ZeroVectorError("'UNK'"))
+    'UNK': this vector is zero: it has no direction, so no neighbours
+    """
+
+    def __init__(self, query: str):
+        super().__init__(f"{query}: this vector is zero: it has no direction, so no neighbours")
+        self.query = query
+
+
+def _check_direction(query: np.ndarray, positive: list, negative: list) -> None:
+    """Raise :class:`ZeroVectorError` when the query vector (a sum of unit vectors) is zero."""
+    if np.linalg.norm(query) < _ZERO_LENGTH:
+        raise ZeroVectorError(" ".join([_quoted(w) for w in positive] + [f"- {_quoted(w)}" for w in negative]))
+
+
+def _quoted(word: str) -> str:
+    return repr(word if len(word) <= 40 else word[:37] + "...")
 
 
 # -- embedding matrices (Vectors.embedding_matrix) ----------------------------
@@ -464,7 +504,11 @@ class SubwordVectors(Vectors):
         rows = np.asarray(self.bucket_rows)[hashes]
         keep = (rows >= 0) & (sizes[owner] > 0)
         total = np.array(self.word_rows, dtype=np.float32)
-        _add_grouped_rows(total, owner[keep], rows[keep], self.ngram_rows)
+        try:
+            with np.errstate(over="raise", invalid="raise"):
+                _add_grouped_rows(total, owner[keep], rows[keep], self.ngram_rows)
+        except FloatingPointError:  # rows of finite but enormous values
+            raise ModelFormatError("the subword rows are too large: their sums overflow float32") from None
         total /= (1.0 + sizes.astype(np.float32))[:, None]
         return total
 
@@ -479,7 +523,8 @@ class SubwordVectors(Vectors):
         if rows.size:
             trained = rows[rows >= 0]
             if trained.size:
-                vector = np.asarray(self.ngram_rows[trained], dtype=np.float32).sum(axis=0) / rows.size
+                total = np.asarray(self.ngram_rows[trained], dtype=np.float64).sum(axis=0)  # no float32 overflow
+                vector = (total / rows.size).astype(np.float32)
         return vector
 
     def built_from_subwords(self, word: str) -> bool:
