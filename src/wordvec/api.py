@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,24 @@ def _given_inputs(corpus: Sequence[str] | None) -> list[Path]:
     return [Path(item) for item in corpus if os.path.lexists(item)]
 
 
+def refuse_pipes(sources, why: str) -> None:
+    """Raise :class:`CorpusError` if a source is a pipe or another stream that can be read
+    only once (``<(zcat x.gz)``, a FIFO), since ``why`` needs it more than once.
+
+    >>> refuse_pipes(["/dev/stdin"], "x reads the corpus twice")  # doctest: +SKIP
+    Traceback (most recent call last):
+    wordvec.errors.CorpusError: /dev/stdin is a pipe, which can be read only once, but x reads the corpus twice; ...
+    """
+    for source in sources:
+        try:
+            mode = os.stat(source).st_mode
+        except OSError:
+            continue  # the reader names what is missing
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise CorpusError(f"{source} is a pipe, which can be read only once, but {why}; "
+                              "save it to a file first")
+
+
 def learn_phrases(corpus: Sequence[str] | None = None, *, format: str = "auto", text_column: str | None = None,
                   include_summary: bool = False, passes: int = 1, min_count: int = 5,
                   threshold: float = 10.0, out=None) -> PhraseModel:
@@ -104,6 +123,8 @@ def learn_phrases(corpus: Sequence[str] | None = None, *, format: str = "auto", 
     if out is not None:
         check_writable_file(out, "phrase file", inputs=_given_inputs(corpus))
     sources = resolve_sources(corpus)
+    if passes > 1:
+        refuse_pipes(sources, f"learning phrases in {passes} passes reads the corpus {passes} times")
 
     def sentences():
         for text in iter_documents(sources, format=format, text_column=text_column,
@@ -228,6 +249,7 @@ def _documents(reading: dict):
     documents = iter_documents(reading["corpus"], **options)
     if not reading.get("phrases"):
         return documents, None
+    refuse_pipes(reading["corpus"], f"--phrases {reading['phrases']} reads the corpus {reading['phrases'] + 1} times")
     phrase_model = learn_phrases(reading["corpus"], passes=reading["phrases"], **options)
     phrase_info = {"passes": reading["phrases"], "min_count": phrase_model.min_count,
                    "threshold": phrase_model.threshold, "found": len(phrase_model.phrases_)}
