@@ -1,12 +1,15 @@
-"""Builds the compiled training kernels (``src/wordvec/csrc``) with the package.
+"""Builds the compiled kernels (``src/wordvec/kernels/csrc``) with the package.
 
-The extension is optional: where no C compiler is found the install still
-succeeds and wordvec trains with its Numba kernels instead.
+The kernels are required: where they cannot be built (no C compiler), the install stops with
+one line that says so.
 """
 
 import sys
 
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+CSRC = "src/wordvec/kernels/csrc"
 
 if sys.platform == "win32":
     FLAGS = ["/O2", "/fp:fast"]
@@ -16,11 +19,36 @@ else:
     FLAGS = ["-O3", "-std=c99", "-fno-math-errno", "-fno-trapping-math", "-fassociative-math", "-fno-signed-zeros",
              "-ffp-contract=fast"]
 
+
+class BuildKernels(build_ext):
+    """``build_ext`` that turns a failed build of the kernels into one line saying what is missing."""
+
+    def run(self):
+        try:
+            super().run()
+        except Exception as error:  # distutils' CompileError, LinkError, PlatformError, ...
+            detail = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
+            if _no_compiler(error):
+                raise SystemExit(f"error: wordvec needs a C compiler to build its kernels ({CSRC}): install one "
+                                 f"(gcc or clang; on Windows, Microsoft C++ Build Tools) and run pip again "
+                                 f"[{detail}]") from None
+            raise SystemExit(f"error: wordvec's kernels ({CSRC}) did not build with this C compiler (its messages "
+                             f"are above) [{detail}]") from None
+
+
+def _no_compiler(error: Exception) -> bool:
+    """Whether a failed build failed for want of a compiler (none found, or MSVC's tools missing)."""
+    text = str(error)
+    return (type(error).__name__ in ("PlatformError", "DistutilsPlatformError") or "No such file or directory" in text
+            or "not found" in text or "vcvarsall" in text or "Visual C++" in text)
+
+
 setup(
+    cmdclass={"build_ext": BuildKernels},
     ext_modules=[
         Extension(
-            "wordvec._wordvec_kernels",
-            sources=[f"src/wordvec/csrc/{name}.c" for name in (
+            "wordvec.kernels._wordvec_kernels",
+            sources=[f"{CSRC}/{name}.c" for name in (
                 "train",
                 "skipgram",
                 "cbow",
@@ -31,9 +59,9 @@ setup(
                 "vector_code",
                 "text",
             )],
-            depends=[f"src/wordvec/csrc/{name}.h" for name in ("wordvec_kernels", "rows", "steps", "random", "task")],
+            depends=[f"{CSRC}/{name}.h" for name in ("wordvec_kernels", "compiler", "rows", "steps", "random",
+                                                     "task")],
             extra_compile_args=FLAGS,
-            optional=True,
         )
-    ]
+    ],
 )

@@ -103,7 +103,7 @@ def write_child_result(path: str, result: dict) -> None:
 
 def tokenized_documents(corpus):
     """The corpus read and tokenized by wordvec's own pipeline; empty documents left out."""
-    from wordvec.corpus import iter_documents
+    from wordvec.readers import iter_documents
     from wordvec.text import tokenize
 
     return (words for words in (tokenize(text) for text in iter_documents(corpus)) if words)

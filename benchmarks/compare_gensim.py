@@ -9,7 +9,7 @@
 
 The corpus (``--corpus``; ``--max-words`` cuts it after the document that
 reaches that many words) is read and tokenized once with wordvec's own
-pipeline (``wordvec.corpus.iter_documents`` + ``wordvec.text.tokenize``:
+pipeline (``wordvec.readers.iter_documents`` + ``wordvec.text.tokenize``:
 lowercased, punctuation stripped), and every trainer gets exactly those
 tokens. Every training run happens in a process of its own, so each peak
 resident memory is one trainer's alone; runs alternate between the trainers
@@ -217,7 +217,7 @@ def child_compile(args) -> dict:
     Run once with an empty cache (the call compiles the kernels) and once more with
     the cache that run left (the call only loads them); the difference is the compile time.
     """
-    from wordvec.encode import encode_documents
+    from wordvec.encoding import encode_documents
     from wordvec.model import Word2Vec
 
     docs = [["alpha", "beta", "gamma", "delta", "alpha", "beta"]] * 50

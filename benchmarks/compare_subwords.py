@@ -6,7 +6,7 @@
     python benchmarks/compare_subwords.py --shuffle-lines --tools wordvec fasttext   # each repeat another order
 
 The corpus is read and tokenized once by wordvec's own pipeline
-(``wordvec.corpus.iter_documents`` + ``wordvec.text.tokenize``: lowercased,
+(``wordvec.readers.iter_documents`` + ``wordvec.text.tokenize``: lowercased,
 punctuation stripped) into a text file, one document a line, and all three
 tools train from that file on disk, with the same settings (skip-gram or CBOW,
 dim, window, negatives, epochs, min_count with no vocabulary cap, sample,
@@ -168,7 +168,7 @@ def child_wordvec_export(args) -> dict:
     training record. Words outside the vocabulary get vectors only if the loaded vectors can
     build them (``vector_for_unknown``); the ``UNK`` row is left out."""
     import numpy as np
-    from wordvec.io import load_model
+    from wordvec.formats import load_model
 
     saved = load_model(Path(args.run_dir) / "model")
     vectors = saved.vectors

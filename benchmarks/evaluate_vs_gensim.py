@@ -18,7 +18,7 @@ import numpy as np
 from gensim.models import KeyedVectors
 
 from wordvec.evaluate import evaluate, packaged_eval_sets
-from wordvec.io import load_model
+from wordvec.formats import load_model
 from wordvec.vectors import Vectors
 
 

@@ -117,7 +117,7 @@ def run_once(corpus: Path, out: Path, epochs: int, threads: int) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     info = meta.get("info", {})
     result = {"whole_seconds": measured["seconds"], "peak_rss_mib": measured["peak_rss_mib"],
-              "read_seconds": info.get("read_seconds"), "compile_seconds": info.get("compile_seconds"),
+              "read_seconds": info.get("read_seconds"), "compile_seconds": info.get("compile_seconds", 0.0),
               "train_seconds": info.get("train_seconds"), "words_per_second": info.get("words_per_second"),
               "raw_words": info.get("raw_words"), "epochs": info.get("epochs_done"), "vocab_size": meta.get("n_words")}
     parts = [result[k] for k in ("read_seconds", "compile_seconds", "train_seconds")]

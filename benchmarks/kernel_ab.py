@@ -1,14 +1,14 @@
 """Training kernels side by side on the same encoded corpus: one epoch each, alternating.
 
-Each ``--kernels`` entry is ``numba`` (the Numba kernels), ``c`` (the compiled library of this
-checkout) or the path of another build of the library (copy ``src/wordvec/_wordvec_kernels*.so``
-aside before changing ``csrc/``), so that two versions of a kernel are timed in one run, in turns,
+Each ``--kernels`` entry is ``c`` (the compiled library of this checkout) or the path of another
+build of the library (copy ``src/wordvec/kernels/_wordvec_kernels*.so`` aside before changing
+``kernels/csrc/``), so that two versions of a kernel are timed in one run, in turns,
 on the same weights (laid out as the engines lay them out; a build from before the row stride was
 added to ``wv_weights`` reads that struct differently and cannot be compared this way).
 Reports training words/s (raw corpus words / epoch seconds) per run and the median; the loss
 shows that each trained the same model.
 
-    python benchmarks/kernel_ab.py --kernels numba c --repeats 4
+    python benchmarks/kernel_ab.py --kernels /tmp/before.so c --repeats 4
     python benchmarks/kernel_ab.py --model subwords --kernels /tmp/before.so c
 
 The corpus is read and encoded once (min_count 5, no vocabulary cap); the word2vec runs start from
@@ -20,13 +20,12 @@ from __future__ import annotations
 import argparse
 import ctypes
 import statistics
-import sys
 import time
 
 from _common import BENCH_CORPUS
 
-from wordvec import _ckernels
-from wordvec.encode import encode_files
+from wordvec.kernels import library, training
+from wordvec.encoding import encode_files
 from wordvec.engines.base import TrainingCallbacks
 from wordvec.engines.native import weight_rows
 
@@ -47,20 +46,16 @@ def _engine_run(args, vocab, corpus):
 
 
 def _library(entry: str):
-    if entry == "numba":
-        return None
     if entry == "c":
-        if not _ckernels.available():
-            sys.exit("the compiled kernels are not built in this checkout")
-        return _ckernels._LIBRARY
-    return _ckernels._declare(ctypes.CDLL(entry))
+        return library.load()
+    return library.declare(ctypes.CDLL(entry))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", default=str(BENCH_CORPUS))
-    parser.add_argument("--kernels", nargs="+", default=["numba", "c"],
-                        help="numba, c, or paths of builds of the compiled library")
+    parser.add_argument("--kernels", nargs="+", required=True,
+                        help="c, or paths of builds of the compiled library")
     parser.add_argument("--model", choices=["skipgram", "cbow", "subwords"], default="skipgram")
     parser.add_argument("--dim", type=int, default=100)
     parser.add_argument("--threads", type=int, default=2)
@@ -73,7 +68,7 @@ def main() -> None:
     seconds = {entry: [] for entry in args.kernels}
     for repeat in range(args.repeats):
         for entry in args.kernels if repeat % 2 == 0 else args.kernels[::-1]:
-            _ckernels._LIBRARY = libraries[entry]
+            training.use_library(libraries[entry])
             w_in, w_out = weight_rows(state.input_weights.copy()), weight_rows(state.output_weights.copy())
             started = time.perf_counter()
             loss = run.epoch(w_in, w_out, 0, args.threads, TrainingCallbacks())

@@ -72,7 +72,7 @@ def child(kind: str, path: str, binary: bool) -> dict:
         seconds = time.perf_counter() - began
         n, first = len(vectors.index_to_key), vectors.index_to_key[0]
     else:
-        from wordvec.io import load_vectors
+        from wordvec.formats import load_vectors
 
         began = time.perf_counter()
         vectors = load_vectors(path)

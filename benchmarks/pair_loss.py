@@ -57,7 +57,7 @@ def sample_pairs(lines: list[list[str]], args) -> tuple[list[str], list[tuple[st
 
 def wordvec_rows(path: Path, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Input vectors of ``words`` (as the model answers queries) and the output rows of a model directory."""
-    from wordvec.io import load_vectors
+    from wordvec.formats import load_vectors
 
     vectors = load_vectors(path)
     index = {w: i for i, w in enumerate(vectors.words)}

@@ -37,8 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
-from wordvec.corpus import default_corpus, iter_documents
-from wordvec.encode import encode_documents, encode_files
+from wordvec.readers import default_corpus, iter_documents
+from wordvec.encoding import encode_documents, encode_files
 
 HERE = Path(__file__).resolve().parent
 BENCH_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "bench_en.txt.gz"

@@ -3,7 +3,7 @@
     python benchmarks/scaling.py                     # skip-gram, 5 epochs, 2 threads
     python benchmarks/scaling.py --factors 1 2 4 8 --epochs 1 --repeats 1
 
-The corpus is read and tokenized once (``wordvec.corpus.iter_documents`` +
+The corpus is read and tokenized once (``wordvec.readers.iter_documents`` +
 ``wordvec.text.tokenize``) into a text file, one document a line. Each size
 ``k`` is then a whole training job as a user runs it: ``Word2Vec.fit`` streams
 that file ``k`` times over (word counts multiply by ``k``, so the vocabulary,

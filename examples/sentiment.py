@@ -72,7 +72,7 @@ def read_csv_scores(path) -> list[tuple[str, float]]:
 
 def load_labelled_reviews(paths=None):
     """Texts and labels (1: score 4-5, 0: score 1-2) and how many score-3 reviews were left out."""
-    from wordvec.corpus import default_corpus
+    from wordvec.readers import default_corpus
 
     reviews = []
     for path in paths or default_corpus():

@@ -34,7 +34,7 @@ def load_reviews(paths=None) -> list[str]:
     files are given: SNAP ``finefoods.txt.gz``, a Kaggle ``Reviews.csv``, plain text.
     Unlike the tutorial, the text is already cleaned (encoding repaired, ``<br />`` removed).
     """
-    from wordvec.corpus import default_corpus, iter_documents
+    from wordvec.readers import default_corpus, iter_documents
 
     return list(iter_documents(paths or default_corpus()))
 

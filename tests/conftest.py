@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from wordvec.corpus import default_corpus
+from wordvec.readers import default_corpus
 
 SHARED_DATA = Path(os.environ.get("WORDVEC_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 

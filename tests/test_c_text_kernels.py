@@ -1,4 +1,5 @@
-"""The reading kernels in C (``csrc/text.c``) against the same kernels in Numba, output for output.
+"""The reading kernels in C (``kernels/csrc/text.c``) against the reference kernels (``oracles.py``, Numba), output
+for output.
 
 Every kernel gets the same adversarial input on both sides: random bytes (separators, tags, line
 feeds, upper case and bytes outside ASCII over-represented), long words (hashed keys), enough
@@ -17,11 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wordvec import _text_kernels as T
-from wordvec import _text_kernels_c as C
-
-needs_library = pytest.mark.skipif(not C.available(), reason="the compiled library is not built")
-pytestmark = needs_library
+import oracles
+from wordvec.kernels import text as T
 
 # Bytes a random buffer is drawn from, separators and markup over-represented.
 ALPHABET = np.frombuffer(bytearray(b"abcXYZ'09  \t\n\n\r\x00<<>>/,.!-\x80\xc3\xa9\xff\x1c\x0b"), dtype=np.uint8)
@@ -31,10 +29,8 @@ NO_REPLACEMENTS = (np.zeros(0, np.uint8), np.zeros(1, np.int64))
 
 @pytest.fixture(scope="module")
 def numba_kernels():
-    """The Numba kernels (imported here only: the C side must not need them)."""
-    from wordvec import _text_kernels_numba
-
-    return _text_kernels_numba
+    """The reference reading kernels (Numba)."""
+    return oracles
 
 
 def as_buffer(data: bytes) -> np.ndarray:
@@ -103,7 +99,7 @@ def assert_same_tables(left, right) -> None:
 def encode_both(numba_kernels, buf, docs, hard, replaced, tables):
     """``encode_block`` on both sides, each on its own table; returns the two results."""
     c_table, numba_table = tables
-    c_result = C.encode_block(buf, docs, hard, replaced, c_table, FOLD)
+    c_result = T.encode_block(buf, docs, hard, replaced, c_table, FOLD)
     numba_result = numba_kernels.encode_block(buf, docs, hard, replaced, numba_table, FOLD)
     assert_same_tables(c_result[:3] + (c_table[3],), numba_result[:3] + (numba_table[3],))
     assert_same_arrays(c_result[3:], numba_result[3:])
@@ -111,7 +107,7 @@ def encode_both(numba_kernels, buf, docs, hard, replaced, tables):
 
 
 def empty_tables(n_slots: int = 16, arena_bytes: int = 64) -> tuple:
-    table = C.new_table(n_slots, arena_bytes)
+    table = T.new_table(n_slots, arena_bytes)
     return table, copy_table(table)
 
 
@@ -119,13 +115,13 @@ def empty_tables(n_slots: int = 16, arena_bytes: int = 64) -> tuple:
 
 @pytest.mark.parametrize("data", [b"", b"\n", b"\n\n", b"a", b"a\n", b"\xff", b"ab\ncd", b"x\r\n\xc3\xa9\n\n"])
 def test_lines_of_edge_buffers(numba_kernels, data):
-    assert_same_arrays(C.find_lines(as_buffer(data)), numba_kernels.find_lines(as_buffer(data)))
+    assert_same_arrays(T.find_lines(as_buffer(data)), numba_kernels.find_lines(as_buffer(data)))
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_lines_of_random_bytes(numba_kernels, seed):
     buf = as_buffer(random_bytes(seed, 5000 + seed))
-    docs, hard = C.find_lines(buf)
+    docs, hard = T.find_lines(buf)
     assert_same_arrays((docs, hard), numba_kernels.find_lines(buf))
     assert hard.any() and not hard.all()
 
@@ -134,7 +130,7 @@ def test_lines_of_random_bytes(numba_kernels, seed):
 @pytest.mark.parametrize("seed", range(4))
 def test_reviews_of_snap_records(numba_kernels, include_summary, seed):
     buf = as_buffer(snap_reviews(seed, 300))
-    docs, hard = C.find_reviews(buf, include_summary)
+    docs, hard = T.find_reviews(buf, include_summary)
     assert_same_arrays((docs, hard), numba_kernels.find_reviews(buf, include_summary))
     assert docs.shape[0] > 200 and (docs[:, 1] > docs[:, 0]).any() == include_summary
 
@@ -142,7 +138,7 @@ def test_reviews_of_snap_records(numba_kernels, include_summary, seed):
 @pytest.mark.parametrize("data", [b"", b"review/text:", b"review/summary:<\nreview/text:a", b"review/text:x\n"])
 def test_reviews_of_edge_buffers(numba_kernels, data):
     for include_summary in (False, True):
-        assert_same_arrays(C.find_reviews(as_buffer(data), include_summary),
+        assert_same_arrays(T.find_reviews(as_buffer(data), include_summary),
                            numba_kernels.find_reviews(as_buffer(data), include_summary))
 
 
@@ -151,7 +147,7 @@ def test_reviews_of_edge_buffers(numba_kernels, data):
 @pytest.mark.parametrize("seed", range(6))
 def test_random_bytes_are_encoded_alike(numba_kernels, seed):
     buf = as_buffer(random_bytes(seed, 20000))
-    docs, hard = C.find_lines(buf)
+    docs, hard = T.find_lines(buf)
     c_result, _ = encode_both(numba_kernels, buf, docs, hard, replacements_for(hard, seed), empty_tables())
     assert c_result[3].shape[0] > 1000 and c_result[4].sum() == c_result[3].shape[0]
 
@@ -162,14 +158,14 @@ def test_random_bytes_are_encoded_alike(numba_kernels, seed):
 ])
 def test_tags_and_separators_are_encoded_alike(numba_kernels, data):
     buf = as_buffer(data)
-    docs, hard = C.find_lines(buf)
+    docs, hard = T.find_lines(buf)
     encode_both(numba_kernels, buf, docs, hard, replacements_for(hard, 1), empty_tables())
 
 
 @pytest.mark.parametrize("start", [(16, 64), (1, 64), (4096, 1 << 16)])
 def test_long_and_many_words_grow_the_tables_alike(numba_kernels, start):
     buf = as_buffer(long_words(3, 6000))
-    docs, hard = C.find_lines(buf)
+    docs, hard = T.find_lines(buf)
     tables = empty_tables(*start)
     c_result, _ = encode_both(numba_kernels, buf, docs, hard, NO_REPLACEMENTS, tables)
     assert int(tables[0][3][0]) > 5000 and c_result[0].shape[0] >= 8192
@@ -183,7 +179,7 @@ def test_snap_blocks_in_one_growing_table_are_encoded_alike(numba_kernels, inclu
     tables = empty_tables()
     for seed in range(5):
         buf = as_buffer(snap_reviews(seed, 200) + long_words(seed, 300).replace(b"\n", b"\nreview/text:"))
-        docs, hard = C.find_reviews(buf, include_summary)
+        docs, hard = T.find_reviews(buf, include_summary)
         c_result, numba_result = encode_both(numba_kernels, buf, docs, hard, replacements_for(hard, seed), tables)
         tables = (c_result[:3] + (tables[0][3],), numba_result[:3] + (tables[1][3],))
 
@@ -191,10 +187,10 @@ def test_snap_blocks_in_one_growing_table_are_encoded_alike(numba_kernels, inclu
 def test_rows_read_before_a_table_grows_stay_valid():
     table = T.Words.empty(16, 64)
     first = as_buffer(b"tea cup mug")
-    words, _, _ = T.encode(first, *C.find_lines(first), NO_REPLACEMENTS, table, FOLD)
+    words, _, _ = T.encode(first, *T.find_lines(first), NO_REPLACEMENTS, table, FOLD)
     before = (words.starts.copy(), words.arena[:int(words.sizes[1])].copy())
     more = as_buffer(long_words(5, 2000))
-    grown, _, _ = T.encode(more, *C.find_lines(more), NO_REPLACEMENTS, words, FOLD)
+    grown, _, _ = T.encode(more, *T.find_lines(more), NO_REPLACEMENTS, words, FOLD)
     assert grown.slots.shape[0] > words.slots.shape[0] and grown.arena is not words.arena
     assert np.array_equal(words.starts[:4], before[0][:4]) and np.array_equal(words.arena[:12], before[1])
     assert grown.words([0, 1, 2]) == ["tea", "cup", "mug"] and np.array_equal(grown.starts[:4], before[0][:4])
@@ -213,11 +209,11 @@ def test_merge_numbers_words_alike(numba_kernels):
 
 def test_threads_encode_their_own_tables_at_once():
     blocks = [as_buffer(random_bytes(seed, 200_000) + long_words(seed, 3000)) for seed in range(4)]
-    documents = [C.find_lines(buf) for buf in blocks]
+    documents = [T.find_lines(buf) for buf in blocks]
     replaced = [replacements_for(hard, seed) for seed, (_, hard) in enumerate(documents)]
 
     def encode_alone(k):
-        return C.encode_block(blocks[k], *documents[k], replaced[k], C.new_table(16, 64), FOLD)
+        return T.encode_block(blocks[k], *documents[k], replaced[k], T.new_table(16, 64), FOLD)
 
     alone = [encode_alone(k) for k in range(len(blocks))]
     together = [None] * len(blocks)
@@ -236,15 +232,15 @@ def test_threads_encode_their_own_tables_at_once():
 
 def test_wrong_arrays_are_refused_before_the_kernel_runs():
     buf = as_buffer(b"tea cup")
-    docs, hard = C.find_lines(buf)
+    docs, hard = T.find_lines(buf)
     with pytest.raises(TypeError, match="uint64"):
-        C.encode_block(buf, docs, hard, NO_REPLACEMENTS, (np.zeros((16, 2), np.int64),) + C.new_table(16, 64)[1:], FOLD)
+        T.encode_block(buf, docs, hard, NO_REPLACEMENTS, (np.zeros((16, 2), np.int64),) + T.new_table(16, 64)[1:], FOLD)
     with pytest.raises(ValueError, match="power of two"):
-        C.encode_block(buf, docs, hard, NO_REPLACEMENTS, C.new_table(12, 64), FOLD)
+        T.encode_block(buf, docs, hard, NO_REPLACEMENTS, T.new_table(12, 64), FOLD)
     with pytest.raises(ValueError, match="outside"):
-        C.encode_block(buf, docs + 100, hard, NO_REPLACEMENTS, C.new_table(16, 64), FOLD)
+        T.encode_block(buf, docs + 100, hard, NO_REPLACEMENTS, T.new_table(16, 64), FOLD)
     with pytest.raises(ValueError, match="outside"):
-        C.encode_block(buf, docs, np.ones(1, np.uint8), NO_REPLACEMENTS, C.new_table(16, 64), FOLD)
+        T.encode_block(buf, docs, np.ones(1, np.uint8), NO_REPLACEMENTS, T.new_table(16, 64), FOLD)
 
 
 # --- the corpus in vocabulary rows ---------------------------------------------------------------------
@@ -257,7 +253,7 @@ def test_remap_in_ranges_alike(numba_kernels, seed):
     lengths = rng.integers(1, 40, 2000)
     doc_starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     results = []
-    for kernel in (C.remap_range, numba_kernels.remap_range):
+    for kernel in (T.remap_range, numba_kernels.remap_range):
         offsets, state, kept = np.zeros_like(doc_starts), np.zeros(2, np.int64), []
         for start in range(0, ids.shape[0], 3001):
             out = np.empty(3001, np.int32)
@@ -272,27 +268,20 @@ def test_remap_in_ranges_alike(numba_kernels, seed):
 def run_python(code: str, tmp_path: Path, **env) -> subprocess.CompletedProcess:
     """``code`` in a fresh interpreter that imports this wordvec, a small text file at ``corpus.txt``."""
     (tmp_path / "corpus.txt").write_text("Tea, tea and a CUP.\nCafé au lait\n\n<b>bold</b> tea\n" * 50)
-    source = str(Path(T.__file__).resolve().parents[1])
-    environ = {k: v for k, v in os.environ.items() if k != "WORDVEC_KERNELS"}
+    source = str(Path(T.__file__).resolve().parents[2])
+    environ = dict(os.environ)
     environ.update(PYTHONPATH=os.pathsep.join([source, environ.get("PYTHONPATH", "")]), **env)
     return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=environ, capture_output=True, text=True,
                           timeout=120)
 
 
-READ_CORPUS = ("import sys, wordvec.encode as E, wordvec._text_kernels as T; "
+READ_CORPUS = ("import sys, wordvec.encoding as E; "
                "vocab, corpus = E.encode_files('corpus.txt', threads=2); "
-               "print(T._kernels.__name__, 'numba' in sys.modules, vocab.words[:2], corpus.n_documents)")
+               "print('numba' in sys.modules, vocab.words[:2], corpus.n_documents)")
 
 
-def test_reading_a_corpus_with_the_library_never_imports_numba(tmp_path):
+def test_reading_a_corpus_never_imports_numba(tmp_path):
     done = run_python(READ_CORPUS, tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[:2] == ["wordvec._text_kernels_c", "False"]
-    assert "['UNK', 'tea']" in done.stdout and done.stdout.split()[-1] == "150"
-
-
-def test_wordvec_kernels_numba_reads_with_the_numba_kernels(tmp_path):
-    done = run_python(READ_CORPUS, tmp_path, WORDVEC_KERNELS="numba")
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[:2] == ["wordvec._text_kernels_numba", "True"]
+    assert done.stdout.split()[0] == "False"
     assert "['UNK', 'tea']" in done.stdout and done.stdout.split()[-1] == "150"

@@ -1,17 +1,17 @@
-"""The wordvec command, called in-process (and in a process of its own for the first run's compile)."""
+"""The wordvec command, called in-process (and in a process of its own, to see what the first run loads)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from wordvec import _ckernels
+import wordvec
+from wordvec.kernels import backend
 from wordvec.cli import main
-from wordvec.io import load_model, load_word2vec
+from wordvec.formats import load_model, load_word2vec
 
 
 @pytest.fixture(scope="module")
@@ -39,34 +39,26 @@ def test_train_on_files_with_format_and_column(finefoods, tmp_path, capsys):
     assert load_model(out).info["corpus"][0].endswith("fine_food_reviews_1k.csv")
 
 
-@pytest.mark.slow
-def test_the_first_run_on_numba_kernels_says_it_compiles_and_later_runs_say_nothing(tmp_path):
-    # The fallback where the C kernels are not built: an empty Numba cache is a fresh install.
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"), WORDVEC_KERNELS="numba")
-
-    def train(out):
-        done = subprocess.run([sys.executable, "-m", "wordvec", "train", "--out", str(tmp_path / out), "--dim", "8",
-                               "--epochs", "1", "--threads", "1"], env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        return done.stderr
-
-    first = train("m1")
-    assert "compiling the training kernels (once, up to about half a minute; later runs start at once)...\n" in first
-    assert "compiled the training kernels in " in first
-    assert first.index("compiled the training kernels") < first.index("epoch 1/1")  # the bar starts after it
-    assert "compil" not in train("m2")
-
-
-@pytest.mark.skipif(not _ckernels.available(), reason="the compiled kernels are not built")
-def test_with_the_compiled_kernels_the_first_run_compiles_nothing_and_loads_no_numba(tmp_path):
+def test_the_first_run_compiles_nothing_and_loads_no_numba(tmp_path):
     script = ("import sys\nfrom wordvec.cli import main\n"
               f"code = main(['train', '--out', {str(tmp_path / 'm')!r}, '--dim', '8', '--epochs', '1'])\n"
               "print('numba' in sys.modules, code)")
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"))
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-2:] == ["False", "0"]
     assert "compil" not in done.stderr
+
+
+def test_version_names_the_kernels_and_their_vector_code(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"wordvec {wordvec.__version__} (kernels: {backend()})\n"
+    assert backend().startswith("c, ")
+
+
+def test_a_trained_model_records_its_kernels(model_dir):
+    assert load_model(model_dir).info["kernels"] == backend()
 
 
 @pytest.mark.parametrize("fmt, binary", [("word2vec", False), ("word2vec-binary", True)])

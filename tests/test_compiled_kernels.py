@@ -1,22 +1,18 @@
-"""The compiled kernels (C, ``csrc/``) against the NumPy oracles and against the Numba kernels."""
+"""The compiled training kernels (C, ``kernels/csrc/``) against the oracles of ``oracles.py``: NumPy, step by step,
+and the reference kernels (Numba), task for task."""
 
 from __future__ import annotations
-
-import os
-import platform
-import shutil
 
 import numpy as np
 import pytest
 
-from wordvec import _ckernels as C
-from wordvec import _kernels as K
-from wordvec._tasks import SubwordTable
+import oracles as R
+from oracles import cbow_oracle, sgns_oracle
+from wordvec.kernels import backend, library
+from wordvec.kernels import tasks as K
+from wordvec.kernels import training as C
+from wordvec.kernels.tasks import SubwordTable
 from wordvec.vocab import alias_table
-
-from test_kernels import cbow_oracle, sgns_oracle
-
-needs_library = pytest.mark.skipif(not C.available(), reason="the compiled kernels are not built")
 
 VECTOR_CODES = ["generic", "avx512"]
 
@@ -24,13 +20,13 @@ VECTOR_CODES = ["generic", "avx512"]
 @pytest.fixture(params=VECTOR_CODES)
 def vector_code(request):
     """Each vector code this CPU can run (AVX-512 only where it has it)."""
-    C.use_generic(request.param == "generic")
+    library.use_generic(request.param == "generic")
     try:
-        if C.vector_code() != request.param:
+        if library.vector_code() != request.param:
             pytest.skip(f"this CPU does not run the {request.param} code")
         yield request.param
     finally:
-        C.use_generic(False)
+        library.use_generic(False)
 
 
 def _random_block(rng, n_rows, n_contexts, n_targets):
@@ -39,7 +35,6 @@ def _random_block(rng, n_rows, n_contexts, n_targets):
     return contexts, targets
 
 
-@needs_library
 @pytest.mark.parametrize("dim", [1, 6, 16, 37, 100, 128])
 def test_sgns_block_matches_numpy_oracle(vector_code, dim):
     # Few rows, so that contexts and targets repeat and negatives hit the centre word;
@@ -57,7 +52,6 @@ def test_sgns_block_matches_numpy_oracle(vector_code, dim):
         assert loss == pytest.approx(want_loss, rel=1e-5)
 
 
-@needs_library
 @pytest.mark.parametrize("dim", [3, 32, 100])
 def test_cbow_step_matches_numpy_oracle(vector_code, dim):
     rng = np.random.default_rng(dim)
@@ -81,9 +75,8 @@ def _stream_and_sampler(rng, n_rows=40, n_tokens=6000):
     return stream, K.Sampler(keep, accept, alias)
 
 
-@needs_library
 @pytest.mark.parametrize("model", [K.SKIP_GRAM, K.CBOW])
-def test_a_task_trains_the_same_model_as_the_numba_kernel(vector_code, model):
+def test_a_task_trains_the_same_model_as_the_reference_kernel(vector_code, model):
     # The same seed draws the same subsample, windows and negatives, so after a task
     # over a few thousand words both kernels hold the same weights and loss.
     rng = np.random.default_rng(5)
@@ -91,20 +84,19 @@ def test_a_task_trains_the_same_model_as_the_numba_kernel(vector_code, model):
     start = rng.normal(0, 0.1, (40, 24)).astype(np.float32), rng.normal(0, 0.1, (40, 24)).astype(np.float32)
     settings = K.Settings(model, 4, 5, 0.05, 0.01)
     results = []
-    for kernels in (K, C):
+    for kernels in (R, C):
         weights = K.Weights(start[0].copy(), start[1].copy())
         tasks = K.Tasks(np.array([150, 5800]), np.array([11], dtype=np.uint64), np.zeros((1, 3)))
         kernels.train_chunk(weights, stream, sampler, settings, tasks)
         results.append((weights, tasks.stats[0]))
-    (numba_weights, numba_stats), (c_weights, c_stats) = results
-    assert np.abs(numba_weights.w_in - start[0]).max() > 0.01
-    np.testing.assert_allclose(c_weights.w_in, numba_weights.w_in, atol=1e-5)
-    np.testing.assert_allclose(c_weights.w_out, numba_weights.w_out, atol=1e-5)
-    assert c_stats[0] == numba_stats[0] and c_stats[2] == numba_stats[2]
-    assert c_stats[1] == pytest.approx(numba_stats[1], rel=1e-5)
+    (reference_weights, reference_stats), (c_weights, c_stats) = results
+    assert np.abs(reference_weights.w_in - start[0]).max() > 0.01
+    np.testing.assert_allclose(c_weights.w_in, reference_weights.w_in, atol=1e-5)
+    np.testing.assert_allclose(c_weights.w_out, reference_weights.w_out, atol=1e-5)
+    assert c_stats[0] == reference_stats[0] and c_stats[2] == reference_stats[2]
+    assert c_stats[1] == pytest.approx(reference_stats[1], rel=1e-5)
 
 
-@needs_library
 def test_a_task_on_its_own_copy_of_the_hot_rows_adds_back_exactly_its_changes(vector_code):
     rng = np.random.default_rng(8)
     stream, sampler = _stream_and_sampler(rng)
@@ -130,7 +122,6 @@ def _rows_with_nan_between(matrix):
     return rows
 
 
-@needs_library
 @pytest.mark.parametrize("model, n_hot", [(K.SKIP_GRAM, 0), (K.SKIP_GRAM, 12), (K.CBOW, 0), ("subwords", 0)])
 def test_rows_laid_out_on_cache_lines_train_exactly_as_contiguous_rows(vector_code, model, n_hot):
     rng = np.random.default_rng(10)
@@ -161,7 +152,6 @@ def test_hot_rows_fill_about_a_core_cache_and_only_when_tasks_run_together():
     assert C.hot_rows((100_000, 128), 1) == 0
 
 
-@needs_library
 def test_tasks_run_on_every_thread_and_report_their_words():
     rng = np.random.default_rng(3)
     stream, sampler = _stream_and_sampler(rng)
@@ -173,7 +163,6 @@ def test_tasks_run_on_every_thread_and_report_their_words():
     assert np.abs(weights.w_out).sum() > 0
 
 
-@needs_library
 def test_wrong_arrays_are_refused_before_the_kernel_runs():
     rng = np.random.default_rng(3)
     stream, sampler = _stream_and_sampler(rng)
@@ -190,16 +179,13 @@ def test_wrong_arrays_are_refused_before_the_kernel_runs():
         C.train_chunk(unlike, stream, sampler, settings, tasks)
 
 
-@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64") or shutil.which("gcc") is None
-                    or os.environ.get("WORDVEC_KERNELS") == "numba",
-                    reason="the install builds the kernels only where a C compiler is found")
-def test_the_install_builds_the_kernels_on_x86_64_with_gcc():
-    assert C.vector_code() in VECTOR_CODES
+def test_the_install_builds_the_kernels_and_names_them_with_their_vector_code():
+    assert library.vector_code() in VECTOR_CODES
+    assert backend() == f"c, {library.vector_code()}"
 
 
-@needs_library
 @pytest.mark.parametrize("model", ["skipgram", "cbow"])
-def test_without_the_library_the_engine_trains_the_same_model_on_numba(monkeypatch, model):
+def test_the_engine_trains_the_same_model_on_the_reference_kernels(monkeypatch, model):
     from wordvec.model import Word2Vec
 
     documents = [["tea", "and", "coffee", "with", "milk"], ["a", "cup", "of", "tea", "or", "coffee"]] * 60
@@ -209,9 +195,9 @@ def test_without_the_library_the_engine_trains_the_same_model_on_numba(monkeypat
                         progress=False).fit(documents)
 
     compiled = train()
-    monkeypatch.setattr(C, "_LIBRARY", None)
-    numba = train()
-    np.testing.assert_allclose(compiled.vectors_.matrix, numba.vectors_.matrix, atol=1e-5)
+    monkeypatch.setattr(C, "train_chunk", R.train_chunk)
+    reference = train()
+    np.testing.assert_allclose(compiled.vectors_.matrix, reference.vectors_.matrix, atol=1e-5)
 
 
 def _subword_table(rng, n_words, n_buckets):
@@ -225,32 +211,28 @@ def _subword_table(rng, n_words, n_buckets):
     return SubwordTable(offsets, rows, int(sizes.max()))
 
 
-@needs_library
 @pytest.mark.parametrize("model", [K.SKIP_GRAM, K.CBOW])
-def test_a_subword_task_trains_the_same_model_as_the_numba_kernel(vector_code, model):
-    from wordvec import _subword_kernels as SK
-
+def test_a_subword_task_trains_the_same_model_as_the_reference_kernel(vector_code, model):
     rng = np.random.default_rng(9)
     stream, sampler = _stream_and_sampler(rng)
     table = _subword_table(rng, 40, 25)
     start = rng.normal(0, 0.1, (65, 20)).astype(np.float32), rng.normal(0, 0.1, (40, 20)).astype(np.float32)
     settings = K.Settings(model, 3, 4, 0.05, 0.01)
     results = []
-    for train in (SK.train_subword_chunk, C.train_subword_chunk):
+    for train in (R.train_subword_chunk, C.train_subword_chunk):
         weights = K.Weights(start[0].copy(), start[1].copy())
         tasks = K.Tasks(np.array([100, 5900]), np.array([12], dtype=np.uint64), np.zeros((1, 3)))
         train(weights, table, stream, sampler, settings, tasks)
         results.append((weights, tasks.stats[0]))
-    (numba_weights, numba_stats), (c_weights, c_stats) = results
-    assert np.abs(numba_weights.w_in[40:] - start[0][40:]).max() > 0.01  # the n-gram rows trained
-    np.testing.assert_allclose(c_weights.w_in, numba_weights.w_in, atol=1e-5)
-    np.testing.assert_allclose(c_weights.w_out, numba_weights.w_out, atol=1e-5)
-    assert c_stats[2] == numba_stats[2]
-    assert c_stats[1] == pytest.approx(numba_stats[1], rel=1e-5)
+    (reference_weights, reference_stats), (c_weights, c_stats) = results
+    assert np.abs(reference_weights.w_in[40:] - start[0][40:]).max() > 0.01  # the n-gram rows trained
+    np.testing.assert_allclose(c_weights.w_in, reference_weights.w_in, atol=1e-5)
+    np.testing.assert_allclose(c_weights.w_out, reference_weights.w_out, atol=1e-5)
+    assert c_stats[2] == reference_stats[2]
+    assert c_stats[1] == pytest.approx(reference_stats[1], rel=1e-5)
 
 
-@needs_library
-def test_without_the_library_the_subword_engine_trains_the_same_model_on_numba(monkeypatch):
+def test_the_subword_engine_trains_the_same_model_on_the_reference_kernels(monkeypatch):
     from wordvec.model import Word2Vec
 
     documents = [["tea", "and", "coffee", "with", "milk"], ["a", "cup", "of", "tea", "or", "coffee"]] * 60
@@ -260,6 +242,6 @@ def test_without_the_library_the_subword_engine_trains_the_same_model_on_numba(m
                         buckets=500, progress=False).fit(documents)
 
     compiled = train()
-    monkeypatch.setattr(C, "_LIBRARY", None)
-    numba = train()
-    np.testing.assert_allclose(compiled.vectors_.matrix, numba.vectors_.matrix, atol=1e-5)
+    monkeypatch.setattr(C, "train_subword_chunk", R.train_subword_chunk)
+    reference = train()
+    np.testing.assert_allclose(compiled.vectors_.matrix, reference.vectors_.matrix, atol=1e-5)

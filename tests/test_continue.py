@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wordvec.corpus import default_corpus, iter_documents
+from wordvec.readers import default_corpus, iter_documents
 from wordvec.errors import ModelFormatError, ParameterError
-from wordvec.io import load_model, save_model
+from wordvec.formats import load_model, save_model
 from wordvec.model import Checkpoint, Word2Vec
 from wordvec.vocab import Vocabulary
 

@@ -8,7 +8,7 @@ import hashlib
 
 import pytest
 
-from wordvec.corpus import default_corpus, detect_format, iter_documents
+from wordvec.readers import default_corpus, detect_format, iter_documents
 from wordvec.errors import CorpusError
 
 

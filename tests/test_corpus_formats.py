@@ -21,7 +21,7 @@ import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wordvec.corpus import FORMATS, SIDE_FILES, default_corpus, detect_format, iter_documents
+from wordvec.readers import FORMATS, SIDE_FILES, default_corpus, detect_format, iter_documents
 from wordvec.errors import CorpusError, MissingDependencyError
 from wordvec.model import Word2Vec
 

@@ -364,7 +364,7 @@ def test_cli_download_then_train_uses_the_cached_copy(tmp_path, monkeypatch, cap
     assert cached.read_bytes() == sample.read_bytes()
     out = tmp_path / "model"
     assert main(["train", "finefoods", "--out", str(out), "--dim", "8", "--epochs", "1", "--quiet"]) == 0
-    from wordvec.io import load_model
+    from wordvec.formats import load_model
 
     assert load_model(out).info["corpus"] == [str(cached)]
     monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "empty-cache"))

@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from wordvec.encode import encode_documents, forget_pages
+from wordvec.encoding import encode_documents, forget_pages
 from wordvec.errors import CorpusError
 from wordvec.text import clean_text, tokenize
 from wordvec.vocab import Vocabulary, alias_table
@@ -62,7 +62,7 @@ def test_alias_table_reproduces_the_distribution():
 
 
 def test_block_by_block_encoding_matches_the_whole(monkeypatch):
-    import wordvec.encode as encode
+    import wordvec.encoding.spool as encode
 
     rng = np.random.default_rng(2)
     docs = [" ".join(f"w{rng.zipf(1.5) % 40}" for _ in range(rng.integers(0, 12))) for _ in range(300)]

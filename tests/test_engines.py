@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ast
 import errno
-import itertools
-import time
 from pathlib import Path
 
 import numpy as np
@@ -14,11 +12,11 @@ import pytest
 import wordvec
 from wordvec import api
 from wordvec.cli import main
-from wordvec.corpus import default_corpus, iter_documents
-from wordvec.encode import encode_documents
+from wordvec.readers import default_corpus, iter_documents
+from wordvec.encoding import encode_documents
 from wordvec.engines import ENGINES, Engine, EngineState, engine_names, get_engine, resolve_threads
 from wordvec.errors import ParameterError, TrainingInterrupted
-from wordvec.io import load_model
+from wordvec.formats import load_model
 from wordvec.model import Checkpoint, Word2Vec
 from wordvec.vocab import Vocabulary
 
@@ -55,48 +53,10 @@ def counting(monkeypatch):
     return "counting"
 
 
-class CompilingEngine(CountingEngine):
-    """The counting engine, compiling a new Numba function (never cached) before it starts."""
-
-    name = "compiling"
-    times = {}
-
-    def train(self, data, params, callbacks, start=None):
-        from numba import njit
-
-        njit(lambda x: x * 2)(3)  # a new function: Numba compiles it, as a fresh install compiles the kernels
-        self.times["started"] = time.perf_counter()
-        return super().train(data, params, callbacks, start)
-
-
-def test_kernels_compiled_before_training_are_announced_and_left_out_of_the_clock(monkeypatch, capsys):
-    monkeypatch.setitem(ENGINES, "compiling", CompilingEngine)
-    ticks = itertools.count()
-    monkeypatch.setattr(time, "perf_counter", lambda: float(next(ticks)))  # a clock that moves at each reading
-    model = Word2Vec(engine="compiling", dim=3, epochs=2, min_count=1).fit(TEXTS)
-    finished = time.perf_counter()
-    err = capsys.readouterr().err
-    announced = err.index("compiling the training kernels (once, up to about half a minute; later runs start at once)...\n")
-    done = err.index("compiled the training kernels in ")
-    assert announced < done < err.index("epoch")  # said before the wait, the bar after it
-    assert model.compile_seconds_ > 0
-    assert model.train_seconds_ <= finished - CompilingEngine.times["started"]  # the clock starts after compiling
-    assert model.training_record()["compile_seconds"] == model.compile_seconds_
-
-
-def test_nothing_is_said_when_nothing_compiles_or_progress_is_off(monkeypatch, counting, capsys):
-    Word2Vec(engine=counting, dim=3, epochs=1, min_count=1, progress=False).fit(TEXTS)  # kernels in the cache
-    model = Word2Vec(engine=counting, dim=3, epochs=1, min_count=1).fit(TEXTS)
-    assert "compil" not in capsys.readouterr().err and model.compile_seconds_ == 0.0
-    monkeypatch.setitem(ENGINES, "compiling", CompilingEngine)
-    model = Word2Vec(engine="compiling", dim=3, epochs=1, min_count=1, progress=False).fit(TEXTS)
-    assert capsys.readouterr().err == "" and model.compile_seconds_ > 0
-
-
 def test_the_training_record_times_reading_and_training_apart(counting):
     model = Word2Vec(engine=counting, dim=3, epochs=1, min_count=1, progress=False).fit(TEXTS)
     record = model.training_record()
-    assert record["read_seconds"] > 0 and record["train_seconds"] >= 0 and record["compile_seconds"] >= 0
+    assert record["read_seconds"] > 0 and record["train_seconds"] >= 0
     model.fit_corpus(*encode_documents(TEXTS, num_words=None, min_count=1))
     assert model.read_seconds_ is None  # an encoded corpus given: nothing read
 
@@ -185,7 +145,7 @@ def test_resume_is_public_and_finishes_like_an_uninterrupted_run(tmp_path):
 
 
 def test_a_model_directory_written_before_engines_loads_and_updates(tmp_path):
-    from wordvec.io import save_model
+    from wordvec.formats import save_model
     from wordvec.vectors import Vectors
 
     words = ["UNK", "tea", "coffee", "and"]
@@ -224,7 +184,7 @@ def test_export_and_plot_check_their_output_first(tmp_path, capsys):
 
 
 def test_a_model_that_cannot_be_saved_is_rescued_and_the_message_says_where(tmp_path, monkeypatch, capsys):
-    from wordvec import io
+    from wordvec import formats as io
 
     real_save = io.save_model
     out = tmp_path / "m"

@@ -18,8 +18,9 @@ pytest.importorskip("flask", reason="the explorer needs flask")
 from wordvec.errors import ParameterError, WordvecError  # noqa: E402
 from wordvec.explore import MapStore, VocabIndex, create_app, make_server, write_html_map  # noqa: E402
 from wordvec.explore import mapdata  # noqa: E402
-from wordvec.explore.server import MAX_N, STATIC_FILES  # noqa: E402
-from wordvec.io import save_model  # noqa: E402
+from wordvec.explore.queries import MAX_N  # noqa: E402
+from wordvec.explore.routes import STATIC_FILES  # noqa: E402
+from wordvec.formats import save_model  # noqa: E402
 from wordvec.vectors import Vectors  # noqa: E402
 
 WORDS = [

@@ -44,7 +44,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from wordvec.explore import make_server, write_html_map  # noqa: E402
-from wordvec.io import load_model  # noqa: E402
+from wordvec.formats import load_model  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ pytest.importorskip("flask", reason="the explorer needs flask")
 
 from wordvec.errors import ModelFormatError  # noqa: E402
 from wordvec.explore import MapStore, create_app, make_server, mapdata  # noqa: E402
-from wordvec.io import save_word2vec  # noqa: E402
+from wordvec.formats import save_word2vec  # noqa: E402
 from wordvec.vectors import Vectors  # noqa: E402
 
 WORDS = ["the", "tea", "coffee", "cup", "dog", "cat", "milk", "sugar", "café", "日本", "New York", "good",
@@ -108,7 +108,7 @@ def test_the_cache_folder_is_the_one_set_when_the_map_was_asked_for(glove, cache
 
 
 def test_a_model_directory_still_caches_beside_itself(tmp_path, cache):
-    from wordvec.io import save_model
+    from wordvec.formats import save_model
 
     model = save_model(tmp_path / "model", _vectors())
     app = create_app(model, top=TOP, progress=False)

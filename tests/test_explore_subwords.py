@@ -11,10 +11,11 @@ pytest.importorskip("flask", reason="the explorer needs flask")
 
 import wordvec.explore  # noqa: E402
 from wordvec.cli import main  # noqa: E402
-from wordvec.corpus import default_corpus, iter_documents  # noqa: E402
+from wordvec.readers import default_corpus, iter_documents  # noqa: E402
 from wordvec.explore import create_app  # noqa: E402
-from wordvec.explore.server import BUILT_HEADER, read_static  # noqa: E402
-from wordvec.io import export_vectors  # noqa: E402
+from wordvec.explore.queries import BUILT_HEADER  # noqa: E402
+from wordvec.explore.routes import read_static  # noqa: E402
+from wordvec.formats import export_vectors  # noqa: E402
 from wordvec.model import Word2Vec  # noqa: E402
 from wordvec.subwords import ngram_hashes  # noqa: E402
 from wordvec.vectors import SubwordVectors, Vectors  # noqa: E402

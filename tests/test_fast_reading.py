@@ -20,12 +20,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import wordvec.corpus as corpus_module
-import wordvec.encode as encode_module
+import wordvec.readers.limits as corpus_module
+import wordvec.encoding.encode as encode_module
 from wordvec import text as text_module
-from wordvec._text_kernels import fold_table
-from wordvec.corpus import default_corpus, iter_documents
-from wordvec.encode import encode_documents, encode_files
+from wordvec.text import fast_ftfy
+from wordvec.kernels.text import fold_table
+from wordvec.readers import default_corpus, iter_documents
+from wordvec.readers.compression import decompressed
+from wordvec.encoding import encode_documents, encode_files
 from wordvec.errors import CorpusError
 from wordvec.model import Word2Vec
 from wordvec.text import KERAS_FILTERS, clean_text, clean_text_fast, fix_text
@@ -308,19 +310,19 @@ def test_fix_text_is_ftfy_on_mojibake(text, encoding, keep, nbsp):
     if nbsp:
         garbled = garbled.replace(" ", "\xa0")
     assert fix_text(garbled) == ftfy.fix_text(garbled, normalization=None)
-    assert text_module._fix_encoding(garbled, ftfy.badness.is_bad) == ftfy.fix_encoding(garbled)
+    assert fast_ftfy._fix_encoding(garbled, ftfy.badness.is_bad) == ftfy.fix_encoding(garbled)
 
 
 @settings(max_examples=300, deadline=None)
 @given(texts_of(list("aZ .,ÃÂâ€œ©®™°±²³×ÐÎØÙ\x80\x93\xa0¡«¿ВГРСΒΓΞΟ√≈‚Ä"), 40))
 def test_windowed_mojibake_test_is_ftfys(text):
-    steps = text_module._ftfy_steps()
+    steps = fast_ftfy._ftfy_steps()
     assert steps is not None, "the installed ftfy should be one fix_text was checked against"
     assert steps.is_bad(text) == ftfy.badness.is_bad(text)
 
 
 def test_mojibake_pattern_of_the_installed_ftfy_is_searched_in_windows():
-    assert text_module._badness_windows(ftfy.badness.BADNESS_RE) is not None
+    assert fast_ftfy._badness_windows(ftfy.badness.BADNESS_RE) is not None
 
 
 def _gzip_cases() -> dict[str, bytes]:
@@ -347,14 +349,13 @@ def test_gzip_is_read_as_gzip_open_reads_it(tmp_path, case):
         except (EOFError, OSError, zlib.error) as err:
             return "damaged" if isinstance(err, (EOFError, gzip.BadGzipFile, zlib.error)) else repr(err)
 
-    assert read(corpus_module._decompressed) == read(lambda p: gzip.open(p, "rb"))
+    assert read(decompressed) == read(lambda p: gzip.open(p, "rb"))
 
 
 # --- the reader around it: dispatch, errors, progress, Ctrl-C, threads ------------------------------
 
 def test_iter_documents_given_to_the_encoder_is_read_in_blocks(tmp_path, monkeypatch):
     monkeypatch.setattr(encode_module, "BLOCKS_FROM_BYTES", 0)
-    monkeypatch.setattr(encode_module, "BLOCKS_COLD_FROM_BYTES", 0)
     used = []
     real = encode_module.encode_files
     monkeypatch.setattr(encode_module, "encode_files", lambda *a, **k: used.append(a) or real(*a, **k))
@@ -375,7 +376,6 @@ def test_small_inputs_stay_document_by_document(monkeypatch):
 
 def test_fit_on_iter_documents_uses_the_threads_and_gives_todays_vocabulary(monkeypatch):
     monkeypatch.setattr(encode_module, "BLOCKS_FROM_BYTES", 0)
-    monkeypatch.setattr(encode_module, "BLOCKS_COLD_FROM_BYTES", 0)
     seen = []
     real = encode_module.encode_files
     monkeypatch.setattr(encode_module, "encode_files", lambda *a, **k: seen.append(k["threads"]) or real(*a, **k))

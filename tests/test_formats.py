@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordvec.errors import ModelFormatError, ParameterError
-from wordvec.io import (DIRECTORY_EXPORTS, EXPORT_FORMATS, READ_FORMATS, detect_format, export_vectors,
-                        load_model, load_vectors, load_word2vec, save_model, save_word2vec)
+from wordvec.formats import (DIRECTORY_EXPORTS, EXPORT_FORMATS, READ_FORMATS, detect_format, export_vectors,
+                             load_model, load_vectors, load_word2vec, save_model, save_word2vec)
 from wordvec.subwords import fasttext_hash, ngram_hash_table, ngram_hashes, ngrams
 from wordvec.vectors import SubwordVectors, Vectors
 
@@ -102,7 +102,7 @@ def test_googlenews_layout_without_newlines_matches_gensim(tmp_path):
 
 def test_rows_across_chunk_boundaries(tmp_path, monkeypatch):
     """Big files are parsed a block at a time; tiny blocks must give the same rows as one block."""
-    import wordvec.io as wio
+    import wordvec.formats.word2vec as wio
 
     models = pytest.importorskip("gensim.models")
     rng = np.random.default_rng(3)

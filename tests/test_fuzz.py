@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wordvec.corpus import iter_documents
+from wordvec.readers import iter_documents
 from wordvec.errors import CorpusError, ModelFormatError
-from wordvec.io import load_word2vec
+from wordvec.formats import load_word2vec
 from wordvec.preprocessing import Tokenizer
 from wordvec.text import clean_text, tokenize
 

@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 from wordvec.cli import main
-from wordvec.io import load_model, save_fasttext, save_model, save_word2vec
+from wordvec.formats import load_model, save_fasttext, save_model, save_word2vec
 from wordvec.vectors import SubwordVectors, Vectors, ZeroVectorError
 
 MARKER = 12345.0  # a value written in one row of the fastText file, found again to be damaged

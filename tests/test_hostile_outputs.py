@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 import wordvec.api as api
-import wordvec.io as wio
+import wordvec.formats.model_dir as wio
 from wordvec.cli import main
-from wordvec.io import load_model
+from wordvec.formats import load_model
 from wordvec.model import Word2Vec
 
 WORDS = "tea coffee milk sugar cup hot cold good bad taste flavor sweet bitter green black fresh".split()

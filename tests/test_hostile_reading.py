@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import wordvec.corpus as corpus_module
+import wordvec.readers.limits as corpus_module
 from wordvec.cli import main
-from wordvec.corpus import default_corpus, iter_documents
-from wordvec.encode import encode_documents, encode_files
+from wordvec.readers import default_corpus, iter_documents
+from wordvec.encoding import encode_documents, encode_files
 from wordvec.errors import CorpusError
-from wordvec.io import save_model
+from wordvec.formats import save_model
 from wordvec.text import tokenize
 from wordvec.vectors import Vectors
 

@@ -181,7 +181,7 @@ def test_more_threads_than_the_corpus_can_feed_are_clamped_with_a_message(tmp_pa
     assert main(["train", corpus, "--out", str(out), "--dim", "8", "--epochs", "1", "--min-count", "1",
                  "--threads", "64"]) == 0
     assert "wordvec: training on 2 threads, not 64: the corpus has 2,400 words to train" in capsys.readouterr().err
-    from wordvec.io import load_model
+    from wordvec.formats import load_model
 
     model = load_model(out)
     assert model.info["epoch_losses"][0] > 0.1  # trained: not the 0.0 of threads with nothing to do

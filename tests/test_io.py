@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from wordvec.errors import ModelFormatError, ParameterError
-from wordvec.io import export_vectors, load_model, load_word2vec, save_model, save_word2vec
+from wordvec.formats import export_vectors, load_model, load_word2vec, save_model, save_word2vec
 from wordvec.vectors import Vectors
 
 

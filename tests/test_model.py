@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wordvec.corpus import default_corpus, iter_documents
+from wordvec.readers import default_corpus, iter_documents
 from wordvec.errors import CorpusError, ParameterError, TrainingError
 from wordvec.model import Word2Vec
 
@@ -84,7 +84,7 @@ def test_corpus_without_frequent_words_is_refused():
 
 
 def test_training_from_the_file_mapping_equals_training_from_memory(reviews):
-    from wordvec.encode import TokenCorpus, encode_documents
+    from wordvec.encoding import TokenCorpus, encode_documents
 
     vocab, mapped = encode_documents(reviews, num_words=None, min_count=3)
     in_memory = TokenCorpus(np.array(mapped.tokens), mapped.doc_offsets.copy(), mapped.raw_word_count)

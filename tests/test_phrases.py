@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wordvec.api import learn_phrases, train
-from wordvec.corpus import default_corpus, iter_documents
+from wordvec.readers import default_corpus, iter_documents
 from wordvec.errors import ParameterError
 from wordvec.phrases import PhraseModel, Phrases
 from wordvec.text import tokenize

@@ -7,10 +7,10 @@ import errno
 import numpy as np
 import pytest
 
-import wordvec.io as wio
+import wordvec.formats.model_dir as wio
 from wordvec.cli import main
-from wordvec.corpus import iter_documents
-from wordvec.io import load_model, save_model
+from wordvec.readers import iter_documents
+from wordvec.formats import load_model, save_model
 from wordvec.model import Word2Vec
 from wordvec.vectors import Vectors
 
@@ -72,7 +72,7 @@ def test_nul_bytes_crlf_and_invalid_utf8_train(tmp_path):
 
 
 def test_unreadable_file_is_one_clear_error(tmp_path, monkeypatch):
-    import wordvec.corpus as corpus
+    import wordvec.readers.files as corpus
     from wordvec.errors import CorpusError
 
     path = tmp_path / "secret.txt"
@@ -90,7 +90,7 @@ def test_pickled_arrays_are_never_loaded(tmp_path):
     import json
 
     from wordvec.errors import ModelFormatError
-    from wordvec.io import _sha256
+    from wordvec.formats.model_dir import _sha256
 
     out = tmp_path / "model"
     save_model(out, _vectors(3, 1))

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from wordvec.cli import main
-from wordvec.io import load_model
+from wordvec.formats import load_model
 
 TRAIN = ["train", "--dim", "16", "--epochs", "60", "--min-count", "3", "--threads", "1", "--seed", "3", "--quiet"]
 
@@ -82,7 +82,7 @@ def test_resume_without_checkpoint_is_one_line(tmp_path, capsys):
 
 
 def test_interrupted_swap_is_recovered(tmp_path):
-    from wordvec.io import save_model
+    from wordvec.formats import save_model
     from wordvec.vectors import Vectors
 
     out = tmp_path / "model"

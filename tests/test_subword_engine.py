@@ -5,40 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wordvec import _kernels as K
-from wordvec import _subword_kernels as SK
+import oracles as SK
+from oracles import pieces_oracle
+from wordvec.kernels import tasks as K
 from wordvec.cli import main
-from wordvec.corpus import default_corpus, iter_documents
+from wordvec.readers import default_corpus, iter_documents
 from wordvec.engines.subword import subword_table
 from wordvec.errors import ParameterError
 from wordvec.model import Word2Vec
 from wordvec.subwords import ngram_hashes
 from wordvec.vectors import SubwordVectors
-
-
-def pieces_oracle(w_in, w_out, pieces, targets, group_size, lr):
-    """fastText's updates for one centre word, in float64: for each group (a true target, then
-    its noise words) in turn, the mean of the pieces as the groups before left them, scored
-    against the group; every piece row gets each group's gradient."""
-    w_in, w_out = w_in.astype(np.float64), w_out.astype(np.float64)
-    hidden = w_in[pieces].mean(axis=0)
-    total = np.zeros_like(hidden)
-    loss, terms = 0.0, 0
-    for first in range(0, len(targets), group_size):
-        group = targets[first:first + group_size]
-        labels = np.array([1.0] + [0.0] * (group_size - 1))
-        mask = np.array([k == 0 or t != group[0] for k, t in enumerate(group)], float)
-        scores = w_out[group] @ hidden
-        grads = (labels - 1 / (1 + np.exp(-scores))) * lr * mask
-        loss += np.sum(mask * np.where(labels > 0, np.logaddexp(0, -scores), np.logaddexp(0, scores)))
-        terms += int(mask.sum())
-        step = grads @ w_out[group]
-        np.add.at(w_out, group, np.outer(grads, hidden))
-        hidden = hidden + step      # each piece row moved by ``step``: so did their mean
-        total += step
-    new_in = w_in.copy()
-    np.add.at(new_in, pieces, np.tile(total, (len(pieces), 1)))
-    return new_in, w_out, loss, terms
 
 
 @pytest.mark.parametrize("pieces, targets, group_size, dim", [

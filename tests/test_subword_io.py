@@ -12,11 +12,11 @@ import struct
 import numpy as np
 import pytest
 
-from wordvec import io
+from wordvec.formats import model_dir as io
 from wordvec.cli import main
-from wordvec.corpus import default_corpus, iter_documents
+from wordvec.readers import default_corpus, iter_documents
 from wordvec.errors import ModelFormatError, ParameterError, TrainingInterrupted
-from wordvec.io import export_vectors, load_model, load_vectors, save_model
+from wordvec.formats import export_vectors, load_model, load_vectors, save_model
 from wordvec.model import Checkpoint, Word2Vec
 from wordvec.subwords import ngram_hashes
 from wordvec.vectors import SubwordVectors, Vectors
@@ -248,6 +248,8 @@ def test_plain_vectors_are_not_written_as_bin(tmp_path, capsys):
 
 
 def test_bin_rows_are_streamed_in_blocks(trained, tmp_path, monkeypatch):
+    from wordvec.formats import fasttext_bin as io
+
     monkeypatch.setattr(io, "_BIN_ROWS", 1000)  # many blocks, the last one short
     export_vectors(trained.vectors_, tmp_path / "blocks.bin", "fasttext")
     back = load_vectors(tmp_path / "blocks.bin")

@@ -50,7 +50,7 @@ _KINDS = ((stat.S_ISDIR, "directory"), (stat.S_ISCHR, "character device"), (stat
 
 class RefusedOutput(OutputError, ParameterError):
     """An output wordvec will not write there (an :class:`OutputError`, and a
-    :class:`ParameterError` for the writers of :mod:`wordvec.io`, which raised one before)."""
+    :class:`ParameterError` for the writers of :mod:`wordvec.formats`, which raised one before)."""
 
 
 def current_umask() -> int:

@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Sequence
 
 from ._atomic import check_writable_directory, check_writable_file, make_folders, remove_folders
-from .corpus import FORMATS, default_corpus, iter_documents
+from .readers import FORMATS, default_corpus, iter_documents
 from .engines import engine_names, get_engine
 from .errors import CorpusError, ModelFormatError, OutputError, ParameterError, TrainingInterrupted
+from .kernels import backend  # noqa: F401  (wordvec --version names it)
 from .evaluate import METHODS as EVALUATION_METHODS
-from .io import (DIRECTORY_EXPORTS, EXPORT_FORMATS, export_vectors, foreign_to_model, foreign_to_projector,
-                 load_model, load_vectors)
+from .formats import (DIRECTORY_EXPORTS, EXPORT_FORMATS, export_vectors, foreign_to_model, foreign_to_projector,
+                      load_model, load_vectors)
 from .model import MODELS, Checkpoint, Word2Vec
 from .phrases import PhraseModel
 from .text import tokenize

@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
     parser = argparse.ArgumentParser(prog="wordvec", description="Learn word embeddings from raw text and explore them.")
-    parser.add_argument("--version", action="version", version=f"wordvec {__version__}")
+    parser.add_argument("--version", action="version", version=f"wordvec {__version__} (kernels: {api.backend()})")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     engines = "; ".join(f"{name}: {text}" for name, text in api.engines().items())
     _add_train_command(commands, engines)

@@ -146,7 +146,7 @@ def snap_gzip_problem(path: Path) -> str | None:
 
     Examples
     --------
-    >>> from wordvec.corpus import default_corpus
+    >>> from wordvec.readers import default_corpus
     >>> snap_gzip_problem(default_corpus()[0]) is None
     True
     >>> snap_gzip_problem(default_corpus()[1])   # gzip, but CSV
@@ -496,6 +496,18 @@ def fetch(name: str = "finefoods", *, cache_dir=None, url: str | None = None, pr
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     part = _part(path)
+    announced = _download_dataset(name, dataset, url, part, progress)
+    digest = _complete_digest(dataset, url, part, announced)
+    # Sidecar first, then the rename: a final file always has its digest beside it.
+    _write_sidecar(path, digest)
+    os.replace(part, path)
+    return path
+
+
+def _download_dataset(name: str, dataset: Dataset, url: str, part: Path, progress: bool) -> int | None:
+    """Complete ``part`` from ``url`` (:func:`_download_part`), checking early that it is the
+    dataset's format; returns the size the server announced. A file that is not the dataset
+    is removed (:class:`DownloadError`, nothing cached)."""
     try:
         announced = _download_part(name, url, part, dataset.size, progress,
                                    probe=lambda path: _check_format(path, dataset))
@@ -503,11 +515,7 @@ def fetch(name: str = "finefoods", *, cache_dir=None, url: str | None = None, pr
     except _NotTheDataset as err:
         part.unlink(missing_ok=True)
         raise DownloadError(f"{url} is not {dataset.title or name}: {err}; nothing was cached") from None
-    digest = _complete_digest(dataset, url, part, announced)
-    # Sidecar first, then the rename: a final file always has its digest beside it.
-    _write_sidecar(path, digest)
-    os.replace(part, path)
-    return path
+    return announced
 
 
 def _complete_digest(dataset: Dataset, url: str, part: Path, announced: int | None) -> str:

@@ -71,6 +71,7 @@ from typing import Iterator
 
 import numpy as np
 
+from .analogy_search import case_variants, predict_analogies
 from .errors import ModelFormatError, ParameterError
 from .text import quoted
 
@@ -80,10 +81,6 @@ __all__ = ["evaluate", "evaluate_word_pairs", "evaluate_analogies", "packaged_ev
 METHODS = ("3cosadd", "3cosmul")
 #: The longest line of an evaluation file (bytes); a longer one is refused, never read whole.
 MAX_LINE_BYTES = 1 << 16
-# Scores computed at once: about 64 MB of float32 per block of questions.
-_BLOCK_ELEMENTS = 1 << 24
-# gensim asks most_similar for this many candidates per analogy question.
-_TOPN = 5
 
 
 # -- files ------------------------------------------------------------------
@@ -250,6 +247,15 @@ def evaluate_word_pairs(vectors, path, *, restrict_vocab: int | None = 300000,
     _check_restrict(restrict_vocab)
     lookup, _ = _lookup(vectors, restrict_vocab, case_insensitive)
     built = _SubwordRows(vectors, lookup, all_pairs, case_insensitive)
+    gold, rows_a, rows_b, oov = _read_pairs(path, delimiter, built)
+    spearman, pearson = _correlations(gold, _pair_cosines(vectors, built, rows_a, rows_b))
+    return {"spearman": spearman, "pearson": pearson, "oov": oov / (len(gold) + oov), "pairs": len(gold),
+            "subword_words": len(built.extra)}
+
+
+def _read_pairs(path, delimiter: str, built) -> tuple[list[float], list[int], list[int], int]:
+    """The pairs of a word-pair file that can be scored: their gold scores, the rows of both
+    words (``built.row``), and how many pairs were skipped for an out-of-vocabulary word."""
     gold: list[float] = []
     rows_a: list[int] = []
     rows_b: list[int] = []
@@ -273,10 +279,20 @@ def evaluate_word_pairs(vectors, path, *, restrict_vocab: int | None = 300000,
         rows_b.append(row_b)
     if not gold and not oov:
         raise ModelFormatError(f"{path}: no word pairs found")
+    return gold, rows_a, rows_b, oov
+
+
+def _pair_cosines(vectors, built, rows_a: list[int], rows_b: list[int]) -> np.ndarray:
+    """The cosine similarity of each pair (float64; 0 where a row is all zeros)."""
     unit = built.queries(vectors.unit_matrix)
     n_rows = vectors.unit_matrix.shape[0]
     rows_a, rows_b = built.resolve(rows_a, n_rows), built.resolve(rows_b, n_rows)
-    model = np.einsum("ij,ij->i", unit[rows_a].astype(np.float64), unit[rows_b].astype(np.float64))
+    return np.einsum("ij,ij->i", unit[rows_a].astype(np.float64), unit[rows_b].astype(np.float64))
+
+
+def _correlations(gold: list[float], model: np.ndarray) -> tuple[float, float]:
+    """Spearman's and Pearson's coefficients of the model's similarities with the gold scores
+    (NaN for fewer than two pairs, or for constant input, as gensim gets it)."""
     spearman = pearson = float("nan")
     if len(gold) >= 2:
         from scipy import stats
@@ -285,8 +301,7 @@ def evaluate_word_pairs(vectors, path, *, restrict_vocab: int | None = 300000,
             warnings.simplefilter("ignore")
             spearman = float(stats.spearmanr(gold, model)[0])
             pearson = float(stats.pearsonr(gold, model)[0])
-    return {"spearman": spearman, "pearson": pearson, "oov": oov / (len(gold) + oov), "pairs": len(gold),
-            "subword_words": len(built.extra)}
+    return spearman, pearson
 
 
 def _score(path, number: int, field: str) -> float:
@@ -361,72 +376,6 @@ def _read_questions(path) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
     return list(sections.items())
 
 
-def _predict(unit: np.ndarray, usable: np.ndarray, canon: np.ndarray, variants: dict[int, np.ndarray],
-             qa: np.ndarray, qb: np.ndarray, qc: np.ndarray, method: str, queries=None) -> np.ndarray:
-    """gensim's prediction (a row's canonical row, or -1 for none) for each question.
-
-    ``unit`` holds the searchable rows; ``usable`` is False for rows never ranked (zeros);
-    ``variants[r]`` lists the rows other than ``r`` whose canonical row is ``r``.
-    ``queries`` (default ``unit``) holds the rows of the question words: ``unit``
-    followed by rows built from subwords, which are never answers.
-    """
-    queries = unit if queries is None else queries
-    n_rows = unit.shape[0]
-    block = max(1, _BLOCK_ELEMENTS // max(n_rows, 1))
-    predicted = np.full(len(qa), -1, dtype=np.int64)
-    blocked = np.flatnonzero(~usable)
-    unit_t = unit.T
-    for start in range(0, len(qa), block):
-        a, b, c = qa[start:start + block], qb[start:start + block], qc[start:start + block]
-        # Questions next to each other share words: one product per distinct word in the block.
-        distinct, where = np.unique(np.concatenate([a, b, c]), return_inverse=True)
-        wa, wb, wc = np.split(where, 3)
-        cosines = queries[distinct] @ unit_t
-        if method == "3cosadd":
-            # cos(row, b + c - a) up to the positive factor 1 / |b + c - a|, which leaves the
-            # order of the rows (all that matters here) as it is
-            scores = cosines[wb]
-            scores += cosines[wc]
-            scores -= cosines[wa]
-        else:  # 3cosmul, with cosines shifted to [0, 1] as in gensim's most_similar_cosmul
-            cosines += 1.0
-            cosines *= 0.5
-            scores = cosines[wb]
-            scores *= cosines[wc]
-            scores /= cosines[wa] + np.float32(1e-6)
-        del cosines
-        local = np.arange(len(a))
-        scores[:, blocked] = -np.inf
-        for rows in (a, b, c):  # gensim never returns the question words' own rows
-            own = rows < n_rows
-            scores[local[own], rows[own]] = -np.inf
-        # Case variants of the question words: gensim skips them when they come first among its
-        # five best candidates. Take them out here and put them back where they would have won.
-        hidden = {}
-        if variants:
-            for j in range(len(a)):
-                rows = [variants[r] for r in {a[j], b[j], c[j]} if r in variants]
-                if rows:
-                    rows = np.concatenate(rows)
-                    hidden[j] = (rows, scores[j, rows].copy())
-                    scores[j, rows] = -np.inf
-        best = np.argmax(scores, axis=1)
-        best_score = scores[local, best]
-        found = np.isfinite(best_score)
-        predicted[start:start + block] = np.where(found, canon[best], -1)
-        for j, (rows, values) in hidden.items():
-            keep = np.isfinite(values)
-            rows, values = rows[keep], values[keep]
-            above = values > best_score[j] if found[j] else np.ones(len(values), dtype=bool)
-            if found[j] and above.sum() < _TOPN:
-                continue
-            # all of gensim's candidates are variants of question words: it predicts the last
-            order = np.argsort(-values[above], kind="stable")[:_TOPN]
-            if len(order):
-                predicted[start + j] = canon[rows[above][order[-1]]]
-    return predicted
-
-
 def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
                        case_insensitive: bool = True, method: str = "3cosadd", all_pairs: bool = False) -> dict:
     """Accuracy on analogy questions ``a b c d`` (``a`` is to ``b`` as ``c`` is to ``d``).
@@ -442,29 +391,26 @@ def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
         A UTF-8 file of ``: section`` lines, each followed by questions of four
         words; blank lines are skipped. ``.gz`` is unpacked.
     restrict_vocab : int or None, default=300000
-        Only the first ``restrict_vocab`` rows count as known words and are
-        searched for answers (None: all).
+        Only the first ``restrict_vocab`` rows count as known words and are searched (None: all).
     case_insensitive : bool, default=True
         Compare upper-cased forms of the words.
     method : {"3cosadd", "3cosmul"}, default="3cosadd"
         3CosAdd (nearest to ``b - a + c``, as gensim) or 3CosMul (Levy &
         Goldberg, 2014, as gensim's ``most_similar_cosmul`` scores it).
     all_pairs : bool, default=False
-        Score every question: question words outside the vocabulary get the
-        vector the model builds from their subwords (``vectors.vector_for_unknown``);
-        answers are still searched among vocabulary words, so a question whose
-        answer is outside the vocabulary counts as wrong.
+        Score every question: words outside the vocabulary get the vector built from their
+        subwords (``vectors.vector_for_unknown``); answers are still vocabulary words, so a
+        question whose answer is outside the vocabulary counts as wrong.
 
     Returns
     -------
     dict
-        ``accuracy`` (``correct / total``, 0.0 when ``total`` is 0), ``correct``,
-        ``total`` (questions without out-of-vocabulary words; gensim's
-        "Total accuracy"), ``oov`` (fraction of questions skipped for an
-        out-of-vocabulary word, 0..1), ``subword_words`` (distinct words built
-        from subwords) and ``sections``:
-        ``{name: {"accuracy", "correct", "total"}}`` in file order, sections
-        without a known question included.
+        ``accuracy`` (``correct / total``, 0.0 when ``total`` is 0), ``correct``, ``total``
+        (questions without out-of-vocabulary words; gensim's "Total accuracy"), ``oov``
+        (fraction of questions skipped for an out-of-vocabulary word, 0..1),
+        ``subword_words`` (distinct words built from subwords) and ``sections``:
+        ``{name: {"accuracy", "correct", "total"}}`` in file order, sections without a
+        known question included.
 
     Raises
     ------
@@ -482,12 +428,23 @@ def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
     (2, 2, 1.0)
     """
     _check_restrict(restrict_vocab)
-    if method not in METHODS:
-        raise ParameterError.out_of_range("method", method, "'3cosadd' or '3cosmul'")
+    _check_method(method)
     sections = _read_questions(path)
     lookup, canon = _lookup(vectors, restrict_vocab, case_insensitive)
     built = _SubwordRows(vectors, lookup, all_pairs, case_insensitive)
+    ids, section_of, n_questions = _question_rows(sections, built)
+    hits = _hits(vectors, canon, built, ids, method, case_insensitive)
+    return _tally(sections, section_of, hits, n_questions, len(built.extra))
 
+
+def _check_method(method) -> None:
+    if method not in METHODS:
+        raise ParameterError.out_of_range("method", method, "'3cosadd' or '3cosmul'")
+
+
+def _question_rows(sections, built) -> tuple[list[tuple[int, int, int, int]], list[int], int]:
+    """The rows of the four words of each question without an out-of-vocabulary word, the
+    section of each, and how many questions there are in all."""
     ids: list[tuple[int, int, int, int]] = []
     section_of: list[int] = []
     n_questions = 0
@@ -499,33 +456,36 @@ def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
                 continue
             ids.append(rows)
             section_of.append(s)
-    if ids:
-        unit = vectors.unit_matrix[: len(canon)]
-        q = built.resolve(ids, len(canon))
-        usable = np.linalg.norm(unit, axis=1) > 0
-        variants = {}
-        if case_insensitive:
-            shared = np.flatnonzero(canon != np.arange(len(canon)))
-            for row in shared:
-                variants.setdefault(int(canon[row]), []).append(row)
-            variants = {r: np.array(v, dtype=np.int64) for r, v in variants.items()}
-        predicted = _predict(unit, usable, canon, variants, q[:, 0], q[:, 1], q[:, 2], method,
-                             built.queries(unit))
-        hits = predicted == q[:, 3]
-    else:
-        hits = np.zeros(0, dtype=bool)
+    return ids, section_of, n_questions
+
+
+def _hits(vectors, canon: np.ndarray, built, ids: list, method: str, case_insensitive: bool) -> np.ndarray:
+    """Whether each question (rows ``ids``) is answered right."""
+    if not ids:
+        return np.zeros(0, dtype=bool)
+    unit = vectors.unit_matrix[: len(canon)]
+    q = built.resolve(ids, len(canon))
+    usable = np.linalg.norm(unit, axis=1) > 0
+    variants = case_variants(canon) if case_insensitive else {}
+    predicted = predict_analogies(unit, usable, canon, variants, q[:, 0], q[:, 1], q[:, 2], method,
+                                  built.queries(unit))
+    return predicted == q[:, 3]
+
+
+def _accuracy(correct, total) -> dict:
+    c, t = int(correct), int(total)
+    return {"accuracy": c / t if t else 0.0, "correct": c, "total": t}
+
+
+def _tally(sections, section_of: list[int], hits: np.ndarray, n_questions: int, subword_words: int) -> dict:
+    """:func:`evaluate_analogies`'s answer: accuracy in all and per section, and the share skipped."""
     section_of = np.array(section_of, dtype=np.int64)
     correct = np.bincount(section_of, weights=hits, minlength=len(sections)).astype(np.int64)
     total = np.bincount(section_of, minlength=len(sections)).astype(np.int64)
-
-    def score(c, t):
-        c, t = int(c), int(t)
-        return {"accuracy": c / t if t else 0.0, "correct": c, "total": t}
-
-    result = score(correct.sum(), total.sum())
-    result["oov"] = (n_questions - len(ids)) / n_questions
-    result["subword_words"] = len(built.extra)
-    result["sections"] = {name: score(correct[s], total[s]) for s, (name, _) in enumerate(sections)}
+    result = _accuracy(correct.sum(), total.sum())
+    result["oov"] = (n_questions - len(section_of)) / n_questions
+    result["subword_words"] = subword_words
+    result["sections"] = {name: _accuracy(correct[s], total[s]) for s, (name, _) in enumerate(sections)}
     return result
 
 
@@ -576,8 +536,7 @@ def evaluate(vectors, similarity=None, analogies=None, restrict_vocab: int | Non
     2
     """
     _check_restrict(restrict_vocab)
-    if method not in METHODS:
-        raise ParameterError.out_of_range("method", method, "'3cosadd' or '3cosmul'")
+    _check_method(method)
     if similarity is None and analogies is None:
         packaged = packaged_eval_sets()
         pair_sets, analogy_sets = packaged["similarity"], packaged["analogies"]

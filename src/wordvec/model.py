@@ -3,12 +3,9 @@
 :class:`Word2Vec` reads and encodes the corpus, validates the parameters, picks
 an engine from the registry (:mod:`wordvec.engines`), and owns the progress
 bar, the timing, the checkpoints and the model directory it saves. It imports
-no kernel: how vectors are learned is the engine's business. When Numba
-compiles kernels (the first run after an install; later runs load them from
-its cache), it says so on standard error with the progress bars, and keeps
-that time out of the training clock.
+no kernel: how vectors are learned is the engine's business.
 
->>> from wordvec.corpus import default_corpus, iter_documents
+>>> from wordvec.readers import default_corpus, iter_documents
 >>> model = Word2Vec(dim=16, epochs=1, min_count=2, progress=False).fit(
 ...     iter_documents(default_corpus()))
 >>> model.vectors_.dim, model.vectors_.words[0]
@@ -25,9 +22,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from ._compiling import CompileWatch
 from ._threads import resolve_threads
-from .encode import TokenCorpus, encode_documents, remap_tokens
+from .encoding import TokenCorpus, encode_documents, remap_tokens
 from .engines import Engine, EngineState, TrainingCallbacks, TrainingData, engine_names, get_engine
 from .errors import CorpusError, ModelFormatError, ParameterError, TrainingInterrupted
 from .vectors import SubwordVectors, Vectors
@@ -89,8 +85,7 @@ class Word2Vec:
     negative_samples : float, default=1.0
         Keras engine: negative couples per positive couple.
     progress : bool, default=True
-        Show progress bars on standard error, and say there when kernels are being
-        compiled (the first run after an install, 10-30 s; never after).
+        Show progress bars on standard error.
 
     Attributes
     ----------
@@ -106,14 +101,14 @@ class Word2Vec:
     epoch_losses_ : list of float
         Mean loss of each epoch.
     train_seconds_ : float
-        Time spent training (compiling and reading excluded).
+        Time spent training (reading excluded).
     read_seconds_ : float or None
-        Time spent reading and encoding the corpus, compiling excluded (None when
+        Time spent reading and encoding the corpus (None when
         :meth:`fit_corpus` was given an encoded corpus).
-    compile_seconds_ : float
-        Time Numba spent compiling kernels while reading and before training
-        started: 0.0 when they all came from its cache (every run after the first).
-        Reading, compiling and training seconds add up, with no overlap.
+    kernels_ : str or None
+        The compiled kernels that trained the model and their vector code
+        (``"c, avx512"``: the engine's ``kernels()``); None for engines that
+        train with other code (Keras).
     words_per_second_ : float or None
         Raw corpus words processed per second of training (None where the
         engine does not count words).
@@ -200,7 +195,7 @@ class Word2Vec:
                 raise CorpusError("the corpus is empty: no documents found")
             if not any(len(text.split(maxsplit=1)) >= 2 for text in texts):
                 raise CorpusError(_NO_PAIRS.format(what="the corpus"))
-            self._reading = (time.perf_counter() - started, 0.0)
+            self._reading = time.perf_counter() - started
             return self._train(engine, TrainingData(texts=texts), callbacks)
         vocab, corpus = self._encode(documents, self.num_words, self.min_count)
         return self.fit_corpus(vocab, corpus, callbacks=callbacks)
@@ -223,7 +218,7 @@ class Word2Vec:
         them), counts add up, and training runs ``epochs`` passes over the new
         text. This is what gensim calls ``build_vocab(update=True)`` then ``train``.
 
-        >>> from wordvec.corpus import default_corpus, iter_documents
+        >>> from wordvec.readers import default_corpus, iter_documents
         >>> first, second = default_corpus()
         >>> model = Word2Vec(dim=8, epochs=1, min_count=2, progress=False).fit(iter_documents(first))
         >>> known = len(model.vectors_)
@@ -284,22 +279,20 @@ class Word2Vec:
         return engine
 
     def _encode(self, documents, num_words, min_count):
-        """The vocabulary and the encoded corpus; the seconds of reading and of compiling
-        (while reading) are kept for :meth:`_train`."""
+        """The vocabulary and the encoded corpus; the seconds of reading are kept for :meth:`_train`."""
         reading = _ReadingBar(self.progress)
         started = time.perf_counter()
-        with _CompileNotice(self.progress, *_READING_KERNELS) as compiling:
-            try:
-                encoded = encode_documents(documents, num_words=num_words, min_count=min_count, progress=reading,
-                                           threads=self.threads)
-            finally:
-                reading.close()
-        self._reading = (time.perf_counter() - started - compiling.seconds, compiling.seconds)
+        try:
+            encoded = encode_documents(documents, num_words=num_words, min_count=min_count, progress=reading,
+                                       threads=self.threads)
+        finally:
+            reading.close()
+        self._reading = time.perf_counter() - started
         return encoded
 
     def _train(self, engine: Engine, data: TrainingData, callbacks: list,
                start: EngineState | None = None) -> "Word2Vec":
-        read_seconds, read_compile_seconds = self.__dict__.pop("_reading", (None, 0.0))
+        read_seconds = self.__dict__.pop("_reading", None)
         monitor = _Monitor(self, callbacks, first_epoch=start.epochs_done if start else 0)
         self.epoch_losses_ = list(start.epoch_losses) if start else []
         params = self._engine_params(engine)
@@ -317,7 +310,7 @@ class Word2Vec:
         self.epoch_losses_ = list(state.epoch_losses)
         self.train_seconds_ = monitor.seconds()
         self.read_seconds_ = read_seconds
-        self.compile_seconds_ = read_compile_seconds + monitor.compiling.seconds
+        self.kernels_ = engine.kernels() if hasattr(engine, "kernels") else None
         self.raw_word_count_ = state.raw_words
         epochs_run = state.epochs_done - monitor.first_epoch
         self.words_per_second_ = (epochs_run * state.raw_words / max(self.train_seconds_, 1e-9)
@@ -369,14 +362,14 @@ class Word2Vec:
     # -- persistence --------------------------------------------------------
     def training_record(self) -> dict:
         """What a model directory records of the training: losses, epochs, words, speed, and the
-        seconds of the last run's reading, training and compiling."""
+        seconds of the last run's reading and training, and the kernels that trained it."""
         return {"epoch_losses": list(getattr(self, "epoch_losses_", [])),
                 "epochs_done": len(getattr(self, "epoch_losses_", [])),
                 "raw_words": getattr(self, "raw_word_count_", None),
                 "train_seconds": getattr(self, "train_seconds_", None),
                 "words_per_second": getattr(self, "words_per_second_", None),
                 "read_seconds": getattr(self, "read_seconds_", None),
-                "compile_seconds": getattr(self, "compile_seconds_", None)}
+                "kernels": getattr(self, "kernels_", None)}
 
     def save(self, directory, extra_info: dict | None = None):
         """Write the model directory: vectors, vocabulary, output weights, parameters and
@@ -384,7 +377,7 @@ class Word2Vec:
 
         Returns the directory.
         """
-        from .io import save_model
+        from .formats import save_model
 
         engine = get_engine(self.engine)
         return save_model(directory, self.vectors_, params=self._engine_params(engine), engine=engine.name,
@@ -398,7 +391,7 @@ class Word2Vec:
 
         ``overrides`` replace saved parameters (``epochs=2``, ``progress=False``...).
         """
-        from .io import load_model
+        from .formats import load_model
 
         saved = load_model(directory)
         params = _saved_parameters(cls, directory, saved)
@@ -445,9 +438,8 @@ class Checkpoint:
 class _Monitor(TrainingCallbacks):
     """The estimator's side of the engine callbacks: progress bar, clock, epoch callbacks.
 
-    From its making until the engine calls :meth:`started` (the engine's setup and
-    warm-up) it watches for kernels being compiled, and says so; the clock and the
-    bar start after that.
+    The clock and the bar start when the engine calls :meth:`started`, after its setup
+    and warm-up.
     """
 
     def __init__(self, model: Word2Vec, callbacks: list, first_epoch: int):
@@ -459,10 +451,8 @@ class _Monitor(TrainingCallbacks):
         self.bar = None
         self.started_at = None
         self.ended_at = None
-        self.compiling = _CompileNotice(model.progress, *_TRAINING_KERNELS).__enter__()
 
     def started(self, state, total: int, unit: str = "word") -> None:
-        self.compiling.finish()
         self.live = state
         self.started_at = time.perf_counter()
         if self.model.progress:
@@ -498,58 +488,11 @@ class _Monitor(TrainingCallbacks):
         return (self.ended_at or time.perf_counter()) - self.started_at
 
     def close(self) -> None:
-        self.compiling.finish()
         if self.ended_at is None and self.started_at is not None:
             self.ended_at = time.perf_counter()
         if self.bar is not None:
             self.bar.close()
             self.bar = None
-
-
-#: What is compiled in each phase, and what the first run costs: the message's words.
-_READING_KERNELS = ("the reading kernels", "once; later runs skip this")
-_TRAINING_KERNELS = ("the training kernels", "once, up to about half a minute; later runs start at once")
-
-
-class _CompileNotice:
-    """Says on standard error that kernels are being compiled, as it starts, then how long it
-    took; nothing when every kernel comes from Numba's cache, nor with ``enabled`` False.
-
-    A context manager; :meth:`finish` ends it early. :attr:`seconds` is the time spent compiling.
-    """
-
-    def __init__(self, enabled: bool, what: str, cost: str):
-        self.enabled, self.what, self.cost = enabled, what, cost
-        self.watch = CompileWatch(self._announce)
-        self.done = False
-
-    @property
-    def seconds(self) -> float:
-        return self.watch.seconds
-
-    def __enter__(self) -> "_CompileNotice":
-        self.watch.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.finish()
-
-    def finish(self) -> None:
-        if self.done:
-            return
-        self.done = True
-        self.watch.stop()
-        if self.watch.compiled:
-            self._say(f"compiled {self.what} in {self.watch.seconds:.1f} s")
-
-    def _announce(self) -> None:
-        self._say(f"compiling {self.what} ({self.cost})...")
-
-    def _say(self, line: str) -> None:
-        if self.enabled:
-            from tqdm.auto import tqdm
-
-            tqdm.write(line, file=sys.stderr)  # above any progress bar on screen
 
 
 def _saved_parameters(cls, directory, saved) -> dict:

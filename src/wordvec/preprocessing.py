@@ -367,12 +367,11 @@ def skipgrams(sequence, vocabulary_size: int, window_size: int = 4, negative_sam
               shuffle: bool = True, categorical: bool = False, sampling_table=None, seed=None):
     """Skip-gram couples of a word-index sequence, with random negative couples.
 
-    For each word ``w_i`` (index 0 is a non-word and is skipped, as a target
-    and as a context), every non-zero word ``w_j`` with ``0 < |i - j| <=
-    window_size`` gives the positive couple ``[w_i, w_j]`` labelled 1. Then
-    ``int(n_positive * negative_samples)`` negative couples labelled 0 pair the
-    positive targets (shuffled, cycled through) with words drawn uniformly from
-    ``[1, vocabulary_size)``.
+    For each word ``w_i`` (index 0 is a non-word and is skipped, as a target and as a
+    context), every non-zero word ``w_j`` with ``0 < |i - j| <= window_size`` gives the
+    positive couple ``[w_i, w_j]`` labelled 1. Then ``int(n_positive * negative_samples)``
+    negative couples labelled 0 pair the positive targets (shuffled, cycled through) with
+    words drawn uniformly from ``[1, vocabulary_size)``.
 
     Parameters
     ----------
@@ -389,8 +388,7 @@ def skipgrams(sequence, vocabulary_size: int, window_size: int = 4, negative_sam
     categorical : bool, default=False
         Labels as ``[0, 1]`` (positive) / ``[1, 0]`` (negative) instead of 1 / 0.
     sampling_table : array-like, optional
-        ``sampling_table[i]`` is the probability of keeping word index ``i`` as a
-        target (see :func:`make_sampling_table`).
+        ``sampling_table[i]``: the probability of keeping word index ``i`` as a target (:func:`make_sampling_table`).
     seed : int or numpy.random.Generator, optional
         Makes the whole result reproducible (negatives, sampling and shuffle).
 
@@ -409,6 +407,24 @@ def skipgrams(sequence, vocabulary_size: int, window_size: int = 4, negative_sam
     >>> sum(1 for l in labels if l == 0)
     2
     """
+    _check_skipgram_args(vocabulary_size, window_size, negative_samples)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    seq = [int(w) for w in sequence]
+    if sampling_table is not None:
+        keep = [bool(w) and not (sampling_table[w] < rng.random()) for w in seq]
+    else:
+        keep = [bool(w) for w in seq]
+    couples = _positive_couples(seq, keep, window_size)
+    labels = [[0, 1] if categorical else 1 for _ in range(len(couples))]
+    _add_negatives(couples, labels, vocabulary_size, negative_samples, categorical, rng)
+    if shuffle and couples:
+        perm = rng.permutation(len(couples))
+        couples = [couples[k] for k in perm]
+        labels = [labels[k] for k in perm]
+    return couples, labels
+
+
+def _check_skipgram_args(vocabulary_size, window_size, negative_samples) -> None:
     if not _is_int(vocabulary_size) or vocabulary_size < 1:
         raise ParameterError.out_of_range("vocabulary_size", vocabulary_size, "an integer >= 1")
     if not _is_int(window_size) or window_size < 0:
@@ -416,14 +432,11 @@ def skipgrams(sequence, vocabulary_size: int, window_size: int = 4, negative_sam
     if (not isinstance(negative_samples, numbers.Real) or isinstance(negative_samples, bool)
             or not math.isfinite(negative_samples) or negative_samples < 0):
         raise ParameterError.out_of_range("negative_samples", negative_samples, "a finite number >= 0")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    seq = [int(w) for w in sequence]
-    n = len(seq)
-    if sampling_table is not None:
-        keep = [bool(w) and not (sampling_table[w] < rng.random()) for w in seq]
-    else:
-        keep = [bool(w) for w in seq]
 
+
+def _positive_couples(seq: list[int], keep: list[bool], window_size: int) -> list[list[int]]:
+    """``[target, context]`` for each kept target and each non-zero word within ``window_size`` of it."""
+    n = len(seq)
     couples = []
     for i, target in enumerate(seq):
         if not keep[i]:
@@ -431,26 +444,26 @@ def skipgrams(sequence, vocabulary_size: int, window_size: int = 4, negative_sam
         for j in range(max(0, i - window_size), min(n, i + window_size + 1)):
             if j != i and seq[j]:
                 couples.append([target, seq[j]])
+    return couples
+
+
+def _add_negatives(couples: list, labels: list, vocabulary_size: int, negative_samples: float,
+                   categorical: bool, rng: np.random.Generator) -> None:
+    """Append ``int(n_positive * negative_samples)`` negative couples (and labels): the positive
+    targets, shuffled and cycled through, each with a word drawn uniformly from ``[1, vocabulary_size)``."""
     n_positive = len(couples)
-    labels = [[0, 1] if categorical else 1 for _ in range(n_positive)]
-
     n_negative = int(n_positive * negative_samples) if negative_samples > 0 else 0
-    if n_negative:
-        if vocabulary_size < 2:
-            raise ParameterError.out_of_range(
-                "vocabulary_size", vocabulary_size, "at least 2 to draw negative samples")
-        targets = [c[0] for c in couples]
-        order = rng.permutation(n_positive)
-        contexts = rng.integers(1, vocabulary_size, size=n_negative)
-        for k in range(n_negative):
-            couples.append([targets[order[k % n_positive]], int(contexts[k])])
-            labels.append([1, 0] if categorical else 0)
-
-    if shuffle and couples:
-        perm = rng.permutation(len(couples))
-        couples = [couples[k] for k in perm]
-        labels = [labels[k] for k in perm]
-    return couples, labels
+    if not n_negative:
+        return
+    if vocabulary_size < 2:
+        raise ParameterError.out_of_range(
+            "vocabulary_size", vocabulary_size, "at least 2 to draw negative samples")
+    targets = [c[0] for c in couples]
+    order = rng.permutation(n_positive)
+    contexts = rng.integers(1, vocabulary_size, size=n_negative)
+    for k in range(n_negative):
+        couples.append([targets[order[k % n_positive]], int(contexts[k])])
+        labels.append([1, 0] if categorical else 0)
 
 
 def make_sampling_table(size: int, sampling_factor: float = 1e-5) -> np.ndarray:

@@ -232,29 +232,27 @@ class Vectors:
         Parameters
         ----------
         word_index : dict of str to int, or a fitted tokenizer
-            Word -> 1-based index, as :class:`wordvec.preprocessing.Tokenizer` or
-            Keras's ``Tokenizer`` build it. A tokenizer (anything with a
-            ``word_index`` attribute) also lends its ``num_words`` and
-            ``oov_token`` unless they are given here.
+            Word -> 1-based index, as :class:`wordvec.preprocessing.Tokenizer` or Keras's
+            ``Tokenizer`` build it. A tokenizer (anything with a ``word_index`` attribute)
+            also lends its ``num_words`` and ``oov_token`` unless they are given here.
         num_words : int or None, default=None
             Number of rows, as Keras's ``Tokenizer(num_words=n)`` means it: only
             indices below ``n`` are used. None: the largest index + 1.
         missing : {"zeros", "random", "subwords"}, default="zeros"
-            The rows of words these vectors do not know: all zeros; uniform in
-            ``[-scale, scale]`` (Keras's default ``Embedding`` initialiser), drawn
-            from ``seed``; or built from the word's subwords by the vectors'
-            ``vector_for_unknown(word)`` method (models with subword vectors
-            provide it, returning a vector or None for a zero row; vectors
+            The rows of words these vectors do not know: all zeros; uniform in ``[-scale, scale]``
+            (Keras's default ``Embedding`` initialiser), drawn from ``seed``; or built from the
+            word's subwords by the vectors' ``vector_for_unknown(word)`` method (models with
+            subword vectors provide it, returning a vector or None for a zero row; vectors
             without it raise :class:`ParameterError`).
         seed : int, default=1
             Seed of the ``"random"`` rows (anything ``numpy.random.default_rng`` takes).
         scale : float, default=0.05
             Half-width of the ``"random"`` rows.
         oov_token : str or None, default=None
-            The tokenizer's out-of-vocabulary token (Keras gives it index 1). Its
-            row is the vector of that token if these vectors have it, else that
-            of their own unknown-word placeholder (:attr:`unknown`; all zeros in
-            models trained by wordvec), else zeros. It is never counted missing.
+            The tokenizer's out-of-vocabulary token (Keras gives it index 1). Its row is the
+            vector of that token if these vectors have it, else that of their own unknown-word
+            placeholder (:attr:`unknown`; all zeros in models trained by wordvec), else zeros.
+            It is never counted missing.
 
         Returns
         -------
@@ -278,27 +276,41 @@ class Vectors:
         word_index, num_words, oov_token = _index_options(word_index, num_words, oov_token)
         _check_missing_mode(self, missing, scale)
         matrix = np.zeros((_embedding_rows(word_index, num_words), self.dim), dtype=np.float32)
-        targets, sources, absent = [], [], []
-        for word, i in word_index.items():
-            if i >= matrix.shape[0] or word == oov_token:
-                continue
-            row = self.key_to_index.get(word)
-            if row is None:
-                absent.append((i, word))
-            else:
-                targets.append(i)
-                sources.append(row)
-        if targets:
-            matrix[targets] = np.asarray(self.matrix[sources], dtype=np.float32)
-        absent.sort()
+        absent = _copy_known_rows(self, matrix, word_index, oov_token)
         _fill_missing(self, matrix, absent, missing, seed, scale)
-        oov_row = word_index.get(oov_token) if oov_token is not None else None
-        if oov_row is not None and oov_row < matrix.shape[0]:
-            for stand_in in (oov_token, self.unknown):
-                if stand_in is not None and stand_in in self.key_to_index:
-                    matrix[oov_row] = self.matrix[self.key_to_index[stand_in]]
-                    break
+        _fill_oov_row(self, matrix, word_index, oov_token)
         return EmbeddingMatrix(matrix, len(absent), [word for _, word in absent])
+
+
+def _copy_known_rows(vectors: Vectors, matrix: np.ndarray, word_index: Mapping[str, int],
+                     oov_token: str | None) -> list[tuple[int, str]]:
+    """Copy the vector of each known word into its index's row of ``matrix`` (indices past its
+    rows and the OOV token left out); returns ``(index, word)`` of the unknown ones, in index order."""
+    targets, sources, absent = [], [], []
+    for word, i in word_index.items():
+        if i >= matrix.shape[0] or word == oov_token:
+            continue
+        row = vectors.key_to_index.get(word)
+        if row is None:
+            absent.append((i, word))
+        else:
+            targets.append(i)
+            sources.append(row)
+    if targets:
+        matrix[targets] = np.asarray(vectors.matrix[sources], dtype=np.float32)
+    absent.sort()
+    return absent
+
+
+def _fill_oov_row(vectors: Vectors, matrix: np.ndarray, word_index: Mapping[str, int],
+                  oov_token: str | None) -> None:
+    """The OOV token's row: the vector of that token, else of :attr:`Vectors.unknown`, else zeros."""
+    oov_row = word_index.get(oov_token) if oov_token is not None else None
+    if oov_row is not None and oov_row < matrix.shape[0]:
+        for stand_in in (oov_token, vectors.unknown):
+            if stand_in is not None and stand_in in vectors.key_to_index:
+                matrix[oov_row] = vectors.matrix[vectors.key_to_index[stand_in]]
+                break
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

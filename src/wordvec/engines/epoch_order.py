@@ -29,7 +29,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .. import _tasks as K
+from ..kernels import tasks as K
 
 #: Short blocks: about 60 sentences of 17 words. Blocks of 4,096 fitted the benchmark
 #: corpus a little worse, blocks of 65,536 clearly worse (3 % more loss).

@@ -132,7 +132,12 @@ def build_model(num_words: int = 20000, dim: int = 128, seed: int | None = 1):
 
 @contextlib.contextmanager
 def _torch_threads(threads: int | None):
-    """Run a block with ``threads`` PyTorch CPU threads, then restore the previous number."""
+    """Run a block with ``threads`` PyTorch CPU threads, then restore the previous number.
+
+    One training step is one review's few hundred couples, too small for threads to pay: two
+    threads gain ~25% on an idle machine but are several times slower when other processes
+    share the cores, hence :func:`train_keras`'s default of one.
+    """
     if threads is None:
         yield
         return
@@ -148,7 +153,9 @@ def _torch_threads(threads: int | None):
 
 def _skipgram_batches(sequences: list, vocabulary_size: int, window: int, negative_samples: float,
                       rng: np.random.Generator) -> Iterator:
-    """Endless batches: the skip-grams of one review per step, reviews in shuffled order."""
+    """Endless batches: the skip-grams of one review per step (``vocabulary_size=num_words + 1``),
+    reviews in shuffled order, reshuffled on each pass (reviews with fewer than 2 kept tokens were
+    left out by :func:`_tokenize`: they give no couples)."""
     while True:
         for k in rng.permutation(len(sequences)):
             couples, labels = skipgrams(sequences[k], vocabulary_size, window_size=window,
@@ -164,12 +171,7 @@ def train_keras(texts: Iterable[str], *, num_words: int = 20000, dim: int = 128,
                 callbacks: list | None = None, summary=None) -> KerasResult:
     """Train the tutorial's Keras skip-gram model on review texts.
 
-    Fits a :class:`~wordvec.preprocessing.Tokenizer` (``num_words``) on the
-    texts, then trains :func:`build_model` from a generator that yields, per
-    step, the :func:`~wordvec.preprocessing.skipgrams` of one review
-    (``vocabulary_size=num_words + 1``), reviews in shuffled order, reshuffled
-    on each pass. Reviews with fewer than 2 kept tokens give no couples and are
-    skipped. Keras shows its progress bar and the loss of each epoch.
+    Fits a :class:`~wordvec.preprocessing.Tokenizer`, then trains one review's skip-grams per step.
 
     Parameters
     ----------
@@ -189,45 +191,45 @@ def train_keras(texts: Iterable[str], *, num_words: int = 20000, dim: int = 128,
     seed : int or None, default=1
         Seeds the initial weights, the review order and the skip-gram draws.
     verbose : {0, 1, 2}, default=1
-        Keras's ``fit`` verbosity (1: progress bar).
+        Keras's ``fit`` verbosity (1: progress bar and the loss of each epoch).
     threads : int or None, default=1
-        PyTorch CPU threads while fitting (restored afterwards); ``None`` keeps
-        torch's setting. One step is one review's few hundred couples, too small
-        for threads to pay: two threads gain ~25% on an idle machine but are
-        several times slower when other processes share the cores.
+        PyTorch CPU threads while fitting (then restored; see :func:`_torch_threads`); ``None``: torch's.
     callbacks : list of keras.callbacks.Callback, optional
         Passed to Keras's ``fit``.
     summary : callable, optional
-        Receives the model summary (the tutorial's table, "Total params: 2,560,130"
-        with its settings) as text, whatever ``verbose`` is; with ``verbose`` and no
-        ``summary`` Keras prints it.
+        Receives the model summary as text ("Total params: 2,560,130" with the tutorial's settings)
+        whatever ``verbose`` is; with ``verbose`` and no ``summary`` Keras prints it.
 
     Returns
     -------
     KerasResult
-        ``.vectors``: row 0 ``"UNK"``, row ``i`` the word of tokenizer index ``i``
-        for every index the tokenizer can emit (``1 .. num_words - 1``, as Keras's
-        ``Tokenizer`` keeps indices below ``num_words``; fewer if the texts have
-        fewer words). The embedding's last row (index ``num_words``) belongs to
-        no word the tokenizer emits and is left out. ``.history``
-        (loss per epoch), ``.model``, ``.tokenizer``.
+        ``.vectors`` (:func:`_trained_vectors`), ``.history`` (loss per epoch), ``.model``, ``.tokenizer``.
 
     Raises
     ------
-    ParameterError
-        A parameter is out of range.
-    CorpusError
-        No review has two words to pair.
-    MissingDependencyError
-        Keras or torch is not installed.
+    ParameterError, CorpusError, MissingDependencyError
+        A parameter is out of range; no review has two words to pair; Keras or torch is missing.
 
     Examples
     --------
-    >>> result = train_keras(["good tea", "good coffee"] * 10, num_words=10, dim=4,
-    ...                      epochs=2, verbose=0)           # doctest: +SKIP
+    >>> result = train_keras(["good tea", "good coffee"] * 10, num_words=10, dim=4, epochs=2, verbose=0)  # doctest: +SKIP
     >>> len(result.history), result.vectors.words[0]       # doctest: +SKIP
     (2, 'UNK')
     """
+    num_words, dim, window, epochs, steps_per_epoch, seed, threads = _check_settings(
+        texts, num_words, dim, window, negative_samples, epochs, steps_per_epoch, seed, verbose, threads)
+    _import_keras()  # fail early, before the tokenizing work
+    tokenizer, sequences = _tokenize(texts, num_words)
+    model = _built_model(num_words, dim, seed, summary, verbose)
+    losses = _fit(model, sequences, num_words + 1, window, float(negative_samples), epochs, steps_per_epoch,
+                  seed, verbose, threads, callbacks)
+    return KerasResult(_trained_vectors(model, tokenizer, num_words), losses, model, tokenizer)
+
+
+def _check_settings(texts, num_words, dim, window, negative_samples, epochs, steps_per_epoch, seed, verbose,
+                    threads) -> tuple:
+    """:func:`train_keras`'s arguments, checked; returns the integer ones: ``(num_words, dim, window,
+    epochs, steps_per_epoch, seed, threads)``."""
     if isinstance(texts, (str, bytes)):
         raise ParameterError("texts must be an iterable of review strings, not a single string")
     num_words = _check_int("num_words", num_words, 1)
@@ -242,15 +244,23 @@ def train_keras(texts: Iterable[str], *, num_words: int = 20000, dim: int = 128,
     if verbose not in (0, 1, 2):
         raise ParameterError.out_of_range("verbose", verbose, "0, 1 or 2")
     threads = _check_int("threads", threads, 1, allow_none=True)
-    _import_keras()  # fail early, before the tokenizing work
+    return num_words, dim, window, epochs, steps_per_epoch, seed, threads
 
+
+def _tokenize(texts: Iterable[str], num_words: int) -> tuple[Tokenizer, list]:
+    """The tokenizer fitted on the texts, and the word-index sequences of the reviews with two words or more."""
     texts = list(texts)
     tokenizer = Tokenizer(num_words=num_words)
     tokenizer.fit_on_texts(texts)
     sequences = [seq for seq in tokenizer.texts_to_sequences_generator(texts) if len(seq) >= 2]
     if not sequences:
         raise CorpusError("no review has two words in the vocabulary: nothing to train on")
+    return tokenizer, sequences
 
+
+def _built_model(num_words: int, dim: int, seed: int | None, summary, verbose: int):
+    """:func:`build_model`, its summary handed to ``summary`` as text, or (``verbose`` and no
+    ``summary``) printed by Keras."""
     model = build_model(num_words, dim, seed=seed)
     if summary is not None:
         lines = []
@@ -258,20 +268,36 @@ def train_keras(texts: Iterable[str], *, num_words: int = 20000, dim: int = 128,
         summary("\n".join(lines))
     elif verbose:
         model.summary()
+    return model
+
+
+def _fit(model, sequences: list, vocabulary_size: int, window: int, negative_samples: float, epochs: int,
+         steps_per_epoch: int | None, seed: int | None, verbose: int, threads: int | None,
+         callbacks: list | None) -> list[float]:
+    """Fit the model on :func:`_skipgram_batches` (seeded by ``seed``); the mean loss of each epoch."""
     rng = np.random.default_rng(seed)
-    batches = _skipgram_batches(sequences, num_words + 1, window, float(negative_samples), rng)
+    batches = _skipgram_batches(sequences, vocabulary_size, window, negative_samples, rng)
     with _torch_threads(threads):
         history = model.fit(batches, epochs=epochs, steps_per_epoch=steps_per_epoch or len(sequences),
                             shuffle=False, verbose=verbose, callbacks=callbacks)
-    losses = [float(x) for x in history.history.get("loss", [])]
+    return [float(x) for x in history.history.get("loss", [])]
 
+
+def _trained_vectors(model, tokenizer: Tokenizer, num_words: int) -> Vectors:
+    """The embedding as vectors: row 0 ``"UNK"``, row ``i`` the word of tokenizer index ``i``.
+
+    Every index the tokenizer can emit has its row (``1 .. num_words - 1``, as Keras's
+    ``Tokenizer`` keeps indices below ``num_words``; fewer if the texts have fewer words). The
+    embedding's last row (index ``num_words``) belongs to no word the tokenizer emits and is left
+    out. The count of ``"UNK"`` is that of every word past the cut.
+    """
     n_rows = min(num_words, len(tokenizer.word_index) + 1)
     words = [UNKNOWN] + [tokenizer.index_word[i] for i in range(1, n_rows)]
     counts = [tokenizer.word_counts.get(w, 0) for w in words[1:]]
     counts.insert(0, sum(tokenizer.word_counts.values()) - sum(counts))
     weights = model.get_layer("embedding").get_weights()[0]
     matrix = np.array(weights[:n_rows], dtype=np.float32)
-    return KerasResult(Vectors(words, matrix, counts=counts, unknown=UNKNOWN), losses, model, tokenizer)
+    return Vectors(words, matrix, counts=counts, unknown=UNKNOWN)
 
 
 class KerasEngine(Engine):

@@ -3,12 +3,11 @@
 It owns what the algorithm decides: the initial weights, the learning rate
 decayed linearly over the whole run, the order each epoch trains the corpus in
 (its blocks shuffled afresh every epoch, :mod:`.epoch_order`), the seeds of
-every task, and the divergence check. The kernels train one call's blocks at a
-time on every thread (Hogwild): the compiled ones (:mod:`wordvec._ckernels`, C, built at
-install), or Numba's (:mod:`wordvec._kernels`, compiled on first use) where those
-were not built.
+every task, and the divergence check. The compiled kernels
+(:mod:`wordvec.kernels.training`) train one call's blocks at a time on every thread
+(Hogwild).
 
->>> from wordvec.encode import encode_documents
+>>> from wordvec.encoding import encode_documents
 >>> vocab, corpus = encode_documents(["tea and coffee and tea"] * 50, num_words=None, min_count=1)
 >>> params = dict(NativeEngine.defaults(), dim=8, epochs=1, threads=1)
 >>> state = NativeEngine().train(TrainingData(vocab, corpus), params, TrainingCallbacks())
@@ -22,8 +21,9 @@ import math
 
 import numpy as np
 
-from .. import _ckernels, _tasks as K
-from ..encode import forget_pages, release_free_memory
+from ..kernels import backend, training
+from ..kernels import tasks as K
+from ..encoding.memory import forget_pages, release_free_memory
 from ..errors import TrainingError
 from .base import Engine, EngineState, TrainingCallbacks, TrainingData, resolve_threads
 from .epoch_order import EpochOrder
@@ -50,6 +50,12 @@ class NativeEngine(Engine):
                             "sample", "lr", "min_lr", "threads", "seed"})
     checkpoints = True
     default_lr = _DEFAULT_LR
+
+    @staticmethod
+    def kernels() -> str:
+        """The compiled kernels this engine trains with and their vector code (``"c, avx512"``), as
+        ``model.json`` records them."""
+        return backend()
 
     @staticmethod
     def defaults() -> dict:
@@ -95,27 +101,15 @@ class NativeEngine(Engine):
         return Run(vocab, corpus, params)
 
 
-def word2vec_kernels():
-    """The compiled kernels where they were built, else Numba's (imported only then)."""
-    if _ckernels.available():
-        return _ckernels
-    from .. import _kernels
-
-    return _kernels
-
-
 def weight_rows(matrix: np.ndarray) -> np.ndarray:
-    """``matrix`` laid out as the kernels in use train fastest (a copy only where it is not):
-    rows on 64-byte boundaries for the compiled kernels (:func:`wordvec._ckernels.empty_rows`),
-    as it is for Numba's."""
-    return _ckernels.aligned_rows(matrix) if _ckernels.available() else matrix
+    """``matrix`` laid out as the kernels train fastest (a copy only where it is not): rows on
+    64-byte boundaries (:func:`wordvec.kernels.training.empty_rows`)."""
+    return training.aligned_rows(matrix)
 
 
 def empty_weight_rows(n_rows: int, dim: int, zeros: bool = False) -> np.ndarray:
     """A new float32 matrix laid out as :func:`weight_rows` lays one out (uninitialised, or zeros)."""
-    if _ckernels.available():
-        return _ckernels.empty_rows(n_rows, dim, zeros)
-    return np.zeros((n_rows, dim), dtype=np.float32) if zeros else np.empty((n_rows, dim), dtype=np.float32)
+    return training.empty_rows(n_rows, dim, zeros)
 
 
 def uniform_weight_rows(rng: np.random.Generator, n_rows: int, dim: int, bound: float,
@@ -172,10 +166,10 @@ class Run:
         return K.Settings(self.model, self.params["window"], self.params["negative"], lr_start, lr_end)
 
     def train_chunk(self, weights, stream, settings, tasks) -> None:
-        word2vec_kernels().train_chunk(weights, stream, self.sampler, settings, tasks)
+        training.train_chunk(weights, stream, self.sampler, settings, tasks)
 
     def warm_up(self, w_in, w_out) -> None:
-        """Load (or compile) the kernel: one task over no tokens trains nothing."""
+        """Load the kernels: one task over no tokens trains nothing."""
         empty = K.TokenStream(np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64))
         self.train_chunk(K.Weights(w_in, w_out), empty, self.settings(0.0, 0.0),
                          _make_tasks(0, 1, self.params["seed"], 0, 0))

@@ -6,10 +6,9 @@ n-grams (``min_n`` to ``max_n`` characters of ``<word>``, hashed into
 buckets that some vocabulary word's n-grams fall into are held while training
 (``bucket_rows`` maps a bucket to its row); the others would never be updated.
 The training loop, schedule and threads are the native engine's; the kernels
-are the compiled ones (:mod:`wordvec._ckernels`) or, where those were not built,
-:mod:`wordvec._subword_kernels` (Numba).
+are the compiled subword kernels (:func:`wordvec.kernels.training.train_subword_chunk`).
 
->>> from wordvec.encode import encode_documents
+>>> from wordvec.encoding import encode_documents
 >>> vocab, corpus = encode_documents(["tea and coffee and tea"] * 50, num_words=None, min_count=1)
 >>> params = dict(SubwordEngine.defaults(), dim=8, epochs=1, threads=1, buckets=1000)
 >>> state = SubwordEngine().train(TrainingData(vocab, corpus), params, TrainingCallbacks())
@@ -21,7 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _ckernels, _tasks as K
+from ..kernels import tasks as K
+from ..kernels import training
 from ..subwords import ngram_hash_table
 from .base import EngineState, TrainingCallbacks, TrainingData  # noqa: F401  (the doctest uses them)
 from .epoch_order import BLOCK_TOKENS
@@ -80,16 +80,7 @@ class SubwordRun(Run):
         self.table = table
 
     def train_chunk(self, weights, stream, settings, tasks) -> None:
-        subword_kernels().train_subword_chunk(weights, self.table, stream, self.sampler, settings, tasks)
-
-
-def subword_kernels():
-    """The compiled kernels where they were built, else Numba's (imported only then)."""
-    if _ckernels.available():
-        return _ckernels
-    from .. import _subword_kernels
-
-    return _subword_kernels
+        training.train_subword_chunk(weights, self.table, stream, self.sampler, settings, tasks)
 
 
 def _vocabulary_ngrams(words: list, params: dict) -> tuple[np.ndarray, np.ndarray]:

@@ -26,7 +26,7 @@ import importlib
 _EXPORTS = {
     "serve": "server",
     "make_server": "server",
-    "create_app": "server",
+    "create_app": "routes",
     "write_html_map": "htmlmap",
     "MapStore": "mapdata",
     "VocabIndex": "vocabindex",

@@ -1,0 +1,107 @@
+/* wordvec's compiled training kernels: flat arrays in, numbers out.
+ *
+ * The tests hold them against reference kernels (tests/oracles.py) that take the
+ * same draws (the same splitmix64 stream, alias tables and window reaches).
+ * No I/O, no printing, no
+ * Python: the trainer (wordvec/engines/native.py) owns epochs, learning-rate
+ * decay, seeding and progress, and calls wv_train_task on one thread per task.
+ */
+#ifndef WORDVEC_KERNELS_H
+#define WORDVEC_KERNELS_H
+
+#include <stdint.h>
+
+#include "compiler.h"
+
+/* The two weight matrices, rows of dim floats: input (the word vectors) and output.
+ * Row i starts i * stride floats into its matrix (stride >= dim; rows that start on a
+ * 64-byte boundary are read and written in whole cache lines). */
+typedef struct {
+    float *w_in;
+    float *w_out;
+    int64_t dim;
+    int64_t stride;
+    /* Output rows 0..n_hot-1 (the most frequent words) are read from and written to
+     * hot_out instead: a task's own copy (callers pass 0 and NULL). */
+    int64_t n_hot;
+    float *hot_out;
+} wv_weights;
+
+/* The token stream: vocabulary rows, and document d is tokens[doc_offsets[d]:doc_offsets[d + 1]]. */
+typedef struct {
+    const int32_t *tokens;
+    const int64_t *doc_offsets;
+    int64_t n_offsets;
+} wv_stream;
+
+/* Per-word keep probabilities and the alias tables of the noise distribution. */
+typedef struct {
+    const float *keep_prob;
+    const float *noise_accept;
+    const int32_t *noise_alias;
+    int64_t noise_size;
+} wv_sampler;
+
+/* Scalar settings of one call, and the tabulated logistic function
+ * (sigmoid_table[i] = sigmoid(i / sigmoid_scale - sigmoid_max), i <= sigmoid_last + 1). */
+typedef struct {
+    int32_t model;      /* WV_SKIP_GRAM or WV_CBOW */
+    int32_t window;
+    int32_t negative;
+    int32_t loss_every; /* the loss is computed for one centre word in this many */
+    int64_t hot_rows;   /* output rows each task keeps a copy of while it trains (see task.h) */
+    int64_t hot_sync;   /* ... and merges into the shared rows after this many centre words (0: at its end) */
+    double lr_start;    /* learning rate at the first position of the task's range */
+    double lr_end;      /* ... and at its end */
+    const float *sigmoid_table;
+    int64_t sigmoid_last;
+    double sigmoid_max;
+    double sigmoid_scale;
+} wv_settings;
+
+/* A task: token positions start:end, trained from the random state `seed`. */
+typedef struct {
+    int64_t start;
+    int64_t end;
+    uint64_t seed;
+} wv_task;
+
+/* One training step: contexts[:n_contexts] against targets[:n_targets], targets[0] the centre word. */
+typedef struct {
+    const int32_t *contexts;
+    int32_t n_contexts;
+    const int32_t *targets;
+    int32_t n_targets;
+} wv_block;
+
+enum { WV_SKIP_GRAM = 0, WV_CBOW = 1 };
+
+/* Train word2vec on a task's positions (windows never cross a document); loss_out gets
+ * (loss sum, loss terms). Returns 0, or -1 when memory for the task's buffers is short. */
+WV_EXPORT int wv_train_task(const wv_weights *weights, const wv_stream *stream, const wv_sampler *sampler,
+                  const wv_settings *settings, const wv_task *task, double *loss_out);
+
+/* The pieces of each word (subword models): its input rows are
+ * rows[offsets[w]:offsets[w + 1]] (its own row, then its n-grams' rows). */
+typedef struct {
+    const int64_t *offsets;
+    const int32_t *rows;
+    int64_t max_pieces;
+} wv_subword_table;
+
+/* Train a subword model (fastText's, see subwords.c) on a task's positions; as wv_train_task. */
+WV_EXPORT int wv_train_subword_task(const wv_weights *weights, const wv_subword_table *table, const wv_stream *stream,
+                          const wv_sampler *sampler, const wv_settings *settings, const wv_task *task,
+                          double *loss_out);
+
+/* One skip-gram block / CBOW step (as the tasks run them), for the tests' oracles. */
+WV_EXPORT int wv_sgns_block(const wv_weights *weights, const wv_block *block, double lr, const wv_settings *settings,
+                  double *loss_out);
+WV_EXPORT int wv_cbow_step(const wv_weights *weights, const wv_block *block, double lr, const wv_settings *settings,
+                 double *loss_out);
+
+/* The vector code in use: "avx512" or "generic"; wv_use_generic(1) forces the portable code. */
+WV_EXPORT const char *wv_vector_code(void);
+WV_EXPORT void wv_use_generic(int generic);
+
+#endif
