@@ -106,7 +106,7 @@ def test_command_line_refuses_unsupported_options_in_one_line(tmp_path, capsys, 
 
 
 def test_threads_are_resolved_in_one_place(monkeypatch):
-    monkeypatch.setattr("wordvec._threads.available_cores", lambda: 6)
+    monkeypatch.setattr("wordvec.threads.available_cores", lambda: 6)
     assert resolve_threads(None) == 6 and resolve_threads(2) == 2
     with pytest.raises(ParameterError, match="invalid threads=0"):
         resolve_threads(0)

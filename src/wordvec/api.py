@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ._atomic import check_writable_directory, check_writable_file, make_folders, remove_folders
+from .outputs import check_writable_directory, check_writable_file, make_folders, remove_folders
 from .readers import FORMATS, default_corpus, iter_documents
 from .engines import engine_names, get_engine
 from .errors import CorpusError, ModelFormatError, OutputError, ParameterError, TrainingInterrupted

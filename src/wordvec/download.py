@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ._atomic import atomic_open
+from .outputs import atomic_open
 from .errors import DownloadError, ParameterError
 
 __all__ = ["Dataset", "DATASETS", "cache_root", "cached_path", "fetch"]

@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from ._threads import resolve_threads
+from .threads import resolve_threads
 from .encoding import TokenCorpus, encode_documents, remap_tokens
 from .engines import Engine, EngineState, TrainingCallbacks, TrainingData, engine_names, get_engine
 from .errors import CorpusError, ModelFormatError, ParameterError, TrainingInterrupted

@@ -151,7 +151,7 @@ class PhraseModel:
 
     def save_tsv(self, path) -> None:
         """Write every phrase and its score, best first, as ``phrase<TAB>score`` lines."""
-        from ._atomic import atomic_open
+        from .outputs import atomic_open
 
         with atomic_open(path, "w", what="phrase file", encoding="utf-8") as handle:
             for phrase, score in self.top(len(self.phrases_)):

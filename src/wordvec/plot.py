@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._atomic import atomic_path
+from .outputs import atomic_path
 from .errors import ParameterError
 
 __all__ = ["IMAGE_FORMATS", "check_map_parameters", "plot_map", "tsne_coordinates"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from .._threads import resolve_threads
+from ..threads import resolve_threads
 from ..errors import CorpusError
 from ..kernels.text import fold_table
 from ..readers import Reading, is_compressed, unstarted_reading

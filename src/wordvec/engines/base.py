@@ -45,7 +45,7 @@ from typing import Any, ClassVar, Sequence
 
 import numpy as np
 
-from .._threads import resolve_threads  # noqa: F401  (engines use it from here)
+from ..threads import resolve_threads  # noqa: F401  (engines use it from here)
 
 
 @dataclass(frozen=True)

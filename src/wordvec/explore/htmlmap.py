@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from .._atomic import atomic_open
+from ..outputs import atomic_open
 from ..errors import ParameterError
 
 _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")

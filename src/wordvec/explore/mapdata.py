@@ -35,7 +35,7 @@ import threading
 import time
 from pathlib import Path
 
-from .._atomic import atomic_open
+from ..outputs import atomic_open
 from ..download import cache_root
 from ..errors import WordvecError
 

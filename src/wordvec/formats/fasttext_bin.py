@@ -21,7 +21,7 @@ import struct
 
 import numpy as np
 
-from .._atomic import atomic_open
+from ..outputs import atomic_open
 from ..errors import ModelFormatError, ParameterError
 from ..vectors import SubwordVectors, Vectors
 from .rows import decode_words, exported_rows, first_non_finite_row

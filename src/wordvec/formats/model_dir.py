@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._atomic import atomic_directory, recover_directory
+from ..outputs import atomic_directory, recover_directory
 from ..errors import ModelFormatError, ParameterError
 from ..vectors import SubwordVectors, Vectors
 from .model_schema import ARRAY_DTYPES, FORMAT_NAME, read_meta

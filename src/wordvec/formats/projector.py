@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._atomic import atomic_directory
+from ..outputs import atomic_directory
 from ..errors import ParameterError
 from ..vectors import Vectors
 from .rows import exported_rows

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._atomic import atomic_open
+from ..outputs import atomic_open
 from ..vectors import Vectors
 from .rows import exported_rows
 

@@ -19,7 +19,7 @@ import re
 
 import numpy as np
 
-from .._atomic import atomic_open
+from ..outputs import atomic_open
 from ..errors import ModelFormatError, ParameterError
 from ..vectors import Vectors
 from .rows import decode_joined, decode_words, exported_rows

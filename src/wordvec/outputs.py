@@ -167,7 +167,7 @@ def check_writable_file(target, what: str = "output file", *, inputs: Iterable =
     >>> check_writable_file(tempfile.mkdtemp())
     Traceback (most recent call last):
     ...
-    wordvec._atomic.RefusedOutput: cannot write the output file ...: it is a directory; give a file name
+    wordvec.outputs.RefusedOutput: cannot write the output file ...: it is a directory; give a file name
     """
     target = Path(target)
     real = _resolve(target, what)
