@@ -66,9 +66,9 @@ def run_measured(command: list[str], env=None, stdout=None) -> dict:
 
 
 def warm_up_wordvec(tokens: Path, workdir: Path, command_for, lines: int = 2000) -> float:
-    """Run a wordvec command once on the first ``lines`` lines of the token file, so that Numba's
-    cache holds the kernels before the timed runs; returns its seconds (the compile, if the cache
-    was cold). ``command_for(sample, out)`` gives the command for the sample file and a model
+    """Run a wordvec command once on the first ``lines`` lines of the token file, so that the file
+    and the kernel library sit in the page cache before the timed runs; returns its seconds.
+    ``command_for(sample, out)`` gives the command for the sample file and a model
     directory; both are removed afterwards."""
     sample, out = workdir / "warm_up.txt", workdir / "warm_up_model"
     with open(tokens, encoding="utf-8") as source, open(sample, "w", encoding="utf-8") as handle:

@@ -5,7 +5,7 @@
     python benchmarks/compare_gensim.py --model cbow --memory-runs 0
     python benchmarks/compare_gensim.py --repeats 0 --memory-runs 0 --whole-command-runs 5   # whole commands only
     python benchmarks/compare_gensim.py --max-words 200000 --epochs 1 --repeats 1 --whole-command-runs 1 \
-        --memory-runs 0 --no-compile --threads 1 --out-dir /tmp/cg   # a quick try (seconds)
+        --memory-runs 0 --threads 1 --out-dir /tmp/cg   # a quick try (seconds)
 
 The corpus (``--corpus``; ``--max-words`` cuts it after the document that
 reaches that many words) is read and tokenized once with wordvec's own
@@ -37,8 +37,8 @@ Three kinds of run:
   ``wordvec train``'s default; gensim's ``max_final_vocab``; 0: no cap, min_count
   only). Each is measured by ``_common.run_measured``: wall seconds from start to
   exit and the peak resident memory of the whole process tree. wordvec runs once
-  untimed first, on the first lines of the file, so that Numba's cache holds its
-  kernels as after any earlier run of a user's. The saved vectors are scored
+  untimed first, on the first lines of the file, so that the file and the kernel
+  library sit in the page cache as after any earlier run. The saved vectors are scored
   after all the timed runs.
 
 Peak memory of the speed and memory runs is read right after training, before
@@ -59,9 +59,7 @@ cap, wordvec keeps N words and gensim's ``max_final_vocab`` fewer), the
 *shared* figure scores both on the same questions: those whose four words lie
 within ``restrict_vocab`` of every run of both trainers of that kind.
 Vocabulary of the speed and memory runs: ``--num-words`` (default 0: no cap,
-min_count only). wordvec's JIT compile time is measured once on its own, with
-an empty Numba cache, in a separate process. Results go to ``--out-dir`` as
-JSON and a Markdown table.
+min_count only). Results go to ``--out-dir`` as JSON and a Markdown table.
 
 Not part of the test suite: it takes minutes and needs gensim.
 """
@@ -83,6 +81,8 @@ from _common import (BENCH_CORPUS, HERE, SHARED_DATA, TokenLines, describe_setti
                      machine_description, median, package_versions, peak_rss_mib, run_child, run_child_measured,
                      run_measured, tokenized_documents, warm_up_wordvec, write_child_result, write_report,
                      write_token_lines)
+
+from wordvec.kernels import backend as kernels_backend
 
 DEFAULT_EVAL = SHARED_DATA / "eval"
 EVAL_FILES = {"wordsim353": "wordsim353.tsv", "simlex999": "simlex999.txt", "analogy": "questions-words.txt"}
@@ -211,23 +211,6 @@ def child_tokenize(args) -> dict:
     return {"raw_words": words, "documents": documents, "seconds": time.perf_counter() - started}
 
 
-def child_compile(args) -> dict:
-    """Time wordvec's first training call in a fresh process (NUMBA_CACHE_DIR set by the parent).
-
-    Run once with an empty cache (the call compiles the kernels) and once more with
-    the cache that run left (the call only loads them); the difference is the compile time.
-    """
-    from wordvec.encoding import encode_documents
-    from wordvec.model import Word2Vec
-
-    docs = [["alpha", "beta", "gamma", "delta", "alpha", "beta"]] * 50
-    vocab, corpus = encode_documents(docs, num_words=None, min_count=1)
-    started = time.perf_counter()
-    Word2Vec(dim=args.dim, epochs=1, min_count=1, num_words=None, model=args.model, threads=args.threads,
-             progress=False).fit_corpus(vocab, corpus)
-    return {"first_call_seconds": time.perf_counter() - started}
-
-
 def child_gensim_command(args) -> dict:
     """gensim's whole command: ``Word2Vec`` built and trained from the token file (``LineSentence``,
     or ``corpus_file`` with ``--gensim-input corpus_file``), its vectors saved in word2vec's binary
@@ -315,7 +298,7 @@ def whole_command_run(args, trainer: str, tokens: Path, run_dir: Path, threads: 
         meta = json.loads((out / "model.json").read_text(encoding="utf-8"))
         info = meta.get("info", {})
         result.update(vectors=str(out), train_seconds=info.get("train_seconds"),
-                      read_seconds=info.get("read_seconds"), compile_seconds=info.get("compile_seconds"),
+                      read_seconds=info.get("read_seconds"),
                       wordvec_raw_words=info.get("raw_words"))
     else:
         vectors = run_dir / "vectors.bin"
@@ -337,7 +320,7 @@ def whole_command_runs(args, workdir: Path, tokens: Path, raw_words: int) -> tup
     if args.whole_command_runs <= 0:
         return None, []
     warm = warm_up(args, workdir, tokens)
-    print(f"wordvec warm-up command (Numba cache): {warm:.1f} s", flush=True)
+    print(f"wordvec warm-up command (untimed): {warm:.1f} s", flush=True)
     runs = []
     for repeat in range(args.whole_command_runs):
         for threads in args.threads:
@@ -465,8 +448,7 @@ def _whole_lines(report: dict) -> list[str]:
                  f"`{' '.join(report['whole_command'])}` against a Python process training gensim's `Word2Vec` "
                  f"from {gensim_input} and saving its vectors (word2vec binary); vocabulary: {vocab}; "
                  f"{report['whole_command_runs']} runs each (medians, ranges in brackets); seconds start to exit, "
-                 f"peak RSS of the process tree. wordvec's kernels loaded (and, where the C kernels were not "
-                 f"built, compiled into Numba's cache) by an untimed first command "
+                 f"peak RSS of the process tree, after an untimed first wordvec command "
                  f"({report['whole_command_warm_up_seconds']:.1f} s).{_shared_note(report, 'whole')}", "",
              "| trainer | threads | whole s | peak RSS MiB | training words/s | vocabulary | WordSim-353 | "
              "SimLex-999 | analogy % | analogy % (shared) |",
@@ -528,14 +510,9 @@ def markdown(report: dict) -> str:
                           f"**{r['memory_ratio']:.2f}x** (words/s {r['speed_ratio']:.2f}x)."]
     if report.get("whole_summary"):
         lines += _whole_lines(report)
-    if report.get("compile"):
-        c = report["compile"]
-        lines += ["", f"wordvec JIT compile (empty Numba cache, paid once): {c['compile_seconds']:.1f} s; loading "
-                      f"the cached kernels in a new process: {c['first_call_warm_cache_seconds']:.2f} s (the first "
-                      f"call on a tiny corpus, {c['first_call_cold_cache_seconds']:.1f} s with the cache empty). "
-                      f"Neither is in the training time."]
-    lines += ["", f"Machine: {report['machine']}; gensim {report['versions']['gensim']}, numba "
-                  f"{report['versions']['numba']}, numpy {report['versions']['numpy']}."]
+    v = report["versions"]
+    lines += ["", f"Machine: {report['machine']}; gensim {v['gensim']}, numpy {v['numpy']}, wordvec's kernels "
+                  f"{v['kernels']}."]
     return "\n".join(lines) + "\n"
 
 
@@ -577,11 +554,10 @@ def main(argv=None) -> int:
     parser.add_argument("--model", choices=("skipgram", "cbow"), default="skipgram")
     parser.add_argument("--restrict-vocab", type=int, default=30000)
     parser.add_argument("--seed", type=int, default=1, help="first seed; run i uses seed + i")
-    parser.add_argument("--no-compile", action="store_true", help="skip the cold-cache compile measurement")
     parser.add_argument("--out-dir", type=Path, default=HERE / "results")
     parser.add_argument("--name", default=None, help="file name stem of the results (default from the settings)")
     # internal: child processes
-    parser.add_argument("--child", choices=("train", "compile", "tokenize", "gensim-command", "score"),
+    parser.add_argument("--child", choices=("train", "tokenize", "gensim-command", "score"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
     parser.add_argument("--trainer", choices=TRAINERS, help=argparse.SUPPRESS)
@@ -596,7 +572,7 @@ def main(argv=None) -> int:
 
     if args.child:
         args.threads = args.threads[0]
-        result = {"train": child_train, "compile": child_compile, "tokenize": child_tokenize,
+        result = {"train": child_train, "tokenize": child_tokenize,
                   "gensim-command": child_gensim_command, "score": child_score}[args.child](args)
         write_child_result(args.child_out, result)
         return 0
@@ -615,17 +591,6 @@ def main(argv=None) -> int:
     raw_words, n_documents = info["raw_words"], info["documents"]
     print(f"tokenized {args.corpus.name}: {raw_words:,} words in {n_documents:,} documents "
           f"({info['seconds']:.1f} s)", flush=True)
-
-    compile_info = None
-    if not args.no_compile:
-        env = dict(os.environ, NUMBA_CACHE_DIR=str(workdir / "numba-cache"))
-        flags = _common_flags(args) + ["--threads", str(max(args.threads))]
-        cold = run_child(__file__, "compile", flags, env=env)["first_call_seconds"]
-        warm = run_child(__file__, "compile", flags, env=env)["first_call_seconds"]
-        compile_info = {"compile_seconds": max(0.0, cold - warm), "first_call_cold_cache_seconds": cold,
-                        "first_call_warm_cache_seconds": warm}
-        print(f"wordvec JIT compile with an empty cache: {max(0.0, cold - warm):.1f} s (first call {cold:.1f} s; "
-              f"with the cache filled {warm:.2f} s)", flush=True)
 
     runs = []
     for repeat in range(args.repeats):
@@ -674,9 +639,9 @@ def main(argv=None) -> int:
                                                        args.threads[0] if len(args.threads) == 1 else "T",
                                                        args.seed if args.whole_command_runs == 1 else "SEED")[3:],
         "whole_command_warm_up_seconds": whole_warm_up,
-        "shared_analogy_questions": shared_counts, "compile": compile_info,
+        "shared_analogy_questions": shared_counts,
         "machine": machine_description(),
-        "versions": package_versions(("gensim", "numba", "numpy")),
+        "versions": dict(package_versions(("gensim", "numpy")), kernels=kernels_backend()),
     }
     stem = args.name or (f"compare_gensim_{args.model}_e{args.epochs}_t" + "-".join(map(str, args.threads))
                          + (f"_w{args.max_words}" if args.max_words else ""))

@@ -45,8 +45,8 @@ wordvec's ``SubwordVectors.vector_for_unknown``). Each child writes its
 vocabulary vectors (in its own frequency order) and those out-of-vocabulary
 vectors to files; the parent scores all runs at the end.
 
-wordvec runs once untimed first, on the first lines of the file, so that
-Numba's cache holds its kernels (the time of that run is reported).
+wordvec runs once untimed first, on the first lines of the file, so that the
+file and the kernel library sit in the page cache (the time of that run is reported).
 
 fastText takes no seed: its runs on one file differ only by thread timing, so
 its repeats measure one draw of its random numbers. With ``--shuffle-lines``
@@ -72,6 +72,8 @@ from pathlib import Path
 from _common import (BENCH_CORPUS, HERE, describe_settings, first_words, machine_description, median,
                      package_versions, run_child, run_child_measured, run_measured, tokenized_documents,
                      warm_up_wordvec, write_child_result, write_report, write_token_lines)
+
+from wordvec.kernels import backend as kernels_backend
 
 TOOLS = ("wordvec", "fasttext", "gensim")
 OTHERS = ("fasttext", "gensim")
@@ -518,10 +520,10 @@ def markdown(report: dict) -> str:
         lines += ["", "wordvec against each (speed: the other's time / wordvec's, wordvec's words/s / the other's; "
                       "memory: wordvec's / the other's; quality: wordvec minus the other, in-vocabulary / every "
                       "pair):", ""] + _comparison_lines(report)
-    lines += ["", f"wordvec's untimed first run (loads its kernels; where the C kernels were not built, "
-                  f"fills Numba's cache): {report['warm_up_seconds']:.1f} s.",
+    lines += ["", f"wordvec's untimed first run (the file and the kernel library in the page cache): "
+                  f"{report['warm_up_seconds']:.1f} s.",
               "", f"Machine: {report['machine']}; fasttext {v['fasttext']}, gensim {v['gensim']}, "
-                  f"numpy {v['numpy']}, numba {v['numba']}."]
+                  f"numpy {v['numpy']}, wordvec's kernels {v['kernels']}."]
     return "\n".join(lines) + "\n"
 
 
@@ -579,7 +581,7 @@ def run_benchmark(args, workdir: Path) -> dict:
     print(f"tokenized {args.corpus.name}: {info['raw_words']:,} words in {info['documents']:,} documents "
           f"({info['seconds']:.1f} s)", flush=True)
     warm = warm_up(args, workdir, tokens)
-    print(f"wordvec warm-up run (Numba cache): {warm:.1f} s", flush=True)
+    print(f"wordvec warm-up run (untimed): {warm:.1f} s", flush=True)
     runs = run_all(args, workdir, tokens, info["raw_words"])
     print("scoring...", flush=True)
     note = score_runs(runs, args.restrict_vocab, workdir)
@@ -591,7 +593,7 @@ def run_benchmark(args, workdir: Path) -> dict:
             "settings": settings, "threads": args.threads, "repeats": args.repeats, "warm_up_seconds": warm,
             "all_pairs_note": note, "runs": runs, "summary": summary, "comparisons": comparisons(summary),
             "machine": machine_description(),
-            "versions": dict(package_versions(("gensim", "numpy", "numba")), fasttext=_fasttext_version())}
+            "versions": dict(package_versions(("gensim", "numpy")), fasttext=_fasttext_version(), kernels=kernels_backend())}
 
 
 def _fasttext_version() -> str:

@@ -24,15 +24,14 @@ defaults) and no progress bars::
 Reported per run: the whole command's seconds (start to exit) and the peak
 resident memory of its process tree (``_common.run_measured``), and, from the
 training record the command writes to ``DIR/model.json``, the seconds of
-reading (and encoding) the corpus, of compiling kernels (0 when Numba's cache
-holds them), of training, and what is left (Python's start and imports,
+reading (and encoding) the corpus, of training, and what is left (Python's start and imports,
 setting up the training, saving the model); training words/s (corpus words x
 epochs / training seconds) and whole-job words/s (the same words / the whole
 command's seconds).
 
 Before the timed runs, one untimed run (1 epoch) on the first 80,000 reviews
-of the file, enough for the block reading path, fills Numba's cache, as any
-earlier run of a user's has; its seconds and its compile time are reported.
+of the file, enough for the block reading path, puts the file and the kernel
+library in the page cache, as any earlier run of a user's has; its seconds are reported.
 
 Results go to ``--out-dir`` (default ``benchmarks/results``) as
 ``fullsize_finefoods_e<epochs>_t<threads>[_r<reviews>].{json,md}``.
@@ -53,6 +52,8 @@ import time
 from pathlib import Path
 
 from _common import HERE, SHARED_DATA, machine_description, median, package_versions, run_measured, write_report
+
+from wordvec.kernels import backend as kernels_backend
 
 SNAP_SAMPLE = SHARED_DATA / "finefoods" / "finefoods_sample.txt.gz"
 FULL_REVIEWS = 568_454  # SNAP's finefoods.txt.gz
@@ -117,10 +118,10 @@ def run_once(corpus: Path, out: Path, epochs: int, threads: int) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     info = meta.get("info", {})
     result = {"whole_seconds": measured["seconds"], "peak_rss_mib": measured["peak_rss_mib"],
-              "read_seconds": info.get("read_seconds"), "compile_seconds": info.get("compile_seconds", 0.0),
+              "read_seconds": info.get("read_seconds"),
               "train_seconds": info.get("train_seconds"), "words_per_second": info.get("words_per_second"),
               "raw_words": info.get("raw_words"), "epochs": info.get("epochs_done"), "vocab_size": meta.get("n_words")}
-    parts = [result[k] for k in ("read_seconds", "compile_seconds", "train_seconds")]
+    parts = [result[k] for k in ("read_seconds", "train_seconds")]
     result["other_seconds"] = None if None in parts else result["whole_seconds"] - sum(parts)
     if result["raw_words"]:
         result["whole_words_per_second"] = result["raw_words"] * epochs / result["whole_seconds"]
@@ -130,22 +131,22 @@ def run_once(corpus: Path, out: Path, epochs: int, threads: int) -> dict:
 def run_all(args, corpus: Path, warm_up: Path) -> tuple[dict, list[dict]]:
     """The untimed warm-up run, then ``--repeats`` timed runs."""
     out = args.work_dir / "model"
-    print(f"warm-up: {warm_up.name}, 1 epoch (fills Numba's cache)", flush=True)
+    print(f"warm-up: {warm_up.name}, 1 epoch (untimed)", flush=True)
     warm = run_once(warm_up, out, 1, args.threads)
-    print(f"  {warm['whole_seconds']:.1f} s, of which compiling {warm['compile_seconds'] or 0:.1f} s", flush=True)
+    print(f"  {warm['whole_seconds']:.1f} s", flush=True)
     runs = []
     for repeat in range(args.repeats):
         result = dict(run_once(corpus, out, args.epochs, args.threads), repeat=repeat)
         runs.append(result)
         print(f"[{repeat + 1}/{args.repeats}] whole {result['whole_seconds']:.1f} s: reading "
-              f"{_seconds(result['read_seconds'])}, compiling {_seconds(result['compile_seconds'])}, training "
+              f"{_seconds(result['read_seconds'])}, training "
               f"{_seconds(result['train_seconds'])} ({_mwords(result['words_per_second'])} words/s), other "
               f"{_seconds(result['other_seconds'])}; peak {result['peak_rss_mib']:.0f} MiB", flush=True)
     return warm, runs
 
 
 # -- the report -----------------------------------------------------------------------
-COLUMNS = ("whole_seconds", "read_seconds", "compile_seconds", "train_seconds", "other_seconds", "words_per_second",
+COLUMNS = ("whole_seconds", "read_seconds", "train_seconds", "other_seconds", "words_per_second",
            "whole_words_per_second", "peak_rss_mib")
 
 
@@ -172,7 +173,7 @@ def _row(label: str, r: dict) -> str:
         return "-" if r.get(key) is None else f"{r[key]:.1f}"
 
     share = ("-" if r.get("train_seconds") is None else f"{100 * r['train_seconds'] / r['whole_seconds']:.0f} %")
-    figures = [s("whole_seconds"), s("read_seconds"), s("compile_seconds"), s("train_seconds"), s("other_seconds"),
+    figures = [s("whole_seconds"), s("read_seconds"), s("train_seconds"), s("other_seconds"),
                _mwords(r.get("words_per_second")), _mwords(r.get("whole_words_per_second")), share,
                f"{r['peak_rss_mib']:.0f}"]
     return f"| {label} | " + " | ".join(figures) + " |"
@@ -191,20 +192,19 @@ def render(report: dict) -> str:
              f"Each run: `{' '.join(s['command'])}` (dim {s['dim']}, window {s['window']}, "
              f"{s['num_words']:,} words, {_count(s['epochs'], 'epoch')}, {_count(s['threads'], 'thread')}; "
              "skip-gram, 5 negatives, min_count 5, sample 1e-3: wordvec's defaults), in a process of its own; "
-             f"{_count(runs, 'run')}{', medians' if runs > 1 else ''}. Reading, compiling and training seconds "
+             f"{_count(runs, 'run')}{', medians' if runs > 1 else ''}. Reading and training seconds "
              "from the training record in `model.json`; other = whole - those (Python's start and imports, "
              "setting up the training, saving the model).",
              "",
-             "| run | whole s | reading s | compiling s | training s | other s | training words/s | "
+             "| run | whole s | reading s | training s | other s | training words/s | "
              "whole-job words/s | training / whole | peak RSS MiB |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     lines += [_row(str(r["repeat"] + 1), r) for r in report["runs"]]
     if runs > 1:
         lines.append(_row("median", report["median"]))
     lines += ["",
-              f"Untimed warm-up before the runs (fills Numba's cache as a user's earlier run has): "
-              f"{warm['reviews']:,} reviews, 1 epoch, {warm['whole_seconds']:.1f} s, of which compiling "
-              f"{warm['compile_seconds'] or 0:.1f} s.",
+              f"Untimed warm-up before the runs (the file and the kernel library in the page cache, as after "
+              f"a user's earlier run): {warm['reviews']:,} reviews, 1 epoch, {warm['whole_seconds']:.1f} s.",
               "",
               f"Machine: {report['machine']}; "
               + ", ".join(f"{name} {version}" for name, version in report["versions"].items()) + ".", ""]
@@ -246,7 +246,7 @@ def main(argv=None) -> int:
         "runs": runs,
         "median": summarize(runs),
         "machine": machine_description(),
-        "versions": package_versions(("wordvec", "numba", "numpy")),
+        "versions": dict(package_versions(("wordvec", "numpy")), kernels=kernels_backend()),
     }
     suffix = "" if args.reviews == FULL_REVIEWS else f"_r{args.reviews}"
     stem = args.name or f"fullsize_finefoods_e{args.epochs}_t{args.threads}{suffix}"

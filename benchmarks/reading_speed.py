@@ -14,7 +14,7 @@ vocabulary and the int32 token array (``encode_documents``), decompression inclu
   ``Word2Vec.fit`` and ``wordvec train`` use for inputs of a few MB and more).
 
 The two alternate (and which goes first alternates), ``--repeats`` times each, in this one
-process; the kernels are compiled (or loaded from Numba's cache) before timing, and that first
+process; the kernel library is loaded before timing, and that first
 call is reported on its own. Both results are checked identical (vocabulary, counts, token ids,
 document offsets, raw word count) on every file. Figures are medians; the load average before
 and after is printed, and "cores used" (CPU seconds over wall seconds) shows how much of the

@@ -10,7 +10,7 @@ that file ``k`` times over (word counts multiply by ``k``, so the vocabulary,
 subsampling and the noise distribution stay the same), encodes it in one pass
 and trains. Each size runs in a subprocess of its own, so each peak resident
 memory (``ru_maxrss``) is that job's alone. Time and memory should grow
-linearly: words/s stays flat, and memory is a fixed part (interpreter, Numba,
+linearly: words/s stays flat, and memory is a fixed part (interpreter, libraries,
 vocabulary, weights) plus at most the 4 bytes per word of the token-id array.
 
 Results go to ``--out-dir`` as JSON and a Markdown table.
