@@ -3,7 +3,8 @@
 Each function checks that it can write its output before it reads or trains
 anything, and the module offers the lists of choices the command line shows
 (:data:`FORMATS`, :data:`MODELS`, :func:`engines`, :data:`EXPORT_FORMATS`,
-:data:`EVALUATION_METHODS`, :func:`datasets`, :func:`training_defaults`).
+:data:`EVALUATION_METHODS`, :func:`datasets`, :func:`training_defaults`,
+:func:`training_parameters`).
 
 >>> import tempfile
 >>> result = train(out=tempfile.mkdtemp() + "/model", dim=16, epochs=1, progress=False)
@@ -29,14 +30,15 @@ from .kernels import backend  # noqa: F401  (wordvec --version names it)
 from .evaluate import METHODS as EVALUATION_METHODS
 from .formats import (DIRECTORY_EXPORTS, EXPORT_FORMATS, export_vectors, foreign_to_model, foreign_to_projector,
                       load_model, load_vectors)
-from .model import MODELS, Checkpoint, Word2Vec
+from .model import Checkpoint, Word2Vec
+from .params import MODELS, Parameter, cli_parameters, defaults
 from .phrases import PhraseModel
 from .text import tokenize
 from .vectors import Vectors
 
 __all__ = ["CHECKPOINT", "EVALUATION_METHODS", "EXPORT_FORMATS", "FORMATS", "MODELS", "Neighbours", "TrainResult",
            "datasets", "download", "engines", "evaluate", "explore", "export", "learn_phrases", "plot",
-           "resolve_sources", "resume", "similar", "train", "training_defaults"]
+           "resolve_sources", "resume", "similar", "train", "training_defaults", "training_parameters"]
 
 #: The sub-directory of a model directory where checkpoints are kept.
 CHECKPOINT = "checkpoint"
@@ -48,8 +50,14 @@ def engines() -> dict[str, str]:
 
 
 def training_defaults() -> dict:
-    """The default of every training parameter (``Word2Vec``'s)."""
-    return Word2Vec.defaults()
+    """The default of every training parameter (``Word2Vec``'s, from :mod:`wordvec.params`)."""
+    return defaults()
+
+
+def training_parameters() -> list[Parameter]:
+    """Every training parameter (:mod:`wordvec.params`: flag, default, help), in the order
+    ``wordvec train --help`` lists them."""
+    return cli_parameters()
 
 
 def datasets() -> list[str]:
@@ -98,9 +106,12 @@ def refuse_pipes(sources, why: str) -> None:
     """Raise :class:`CorpusError` if a source is a pipe or another stream that can be read
     only once (``<(zcat x.gz)``, a FIFO), since ``why`` needs it more than once.
 
-    >>> refuse_pipes(["/dev/stdin"], "x reads the corpus twice")  # doctest: +SKIP
+    >>> import os, tempfile
+    >>> fifo = os.path.join(tempfile.mkdtemp(), "reviews")
+    >>> os.mkfifo(fifo)                       # what <(zcat x.gz) or /dev/stdin from a pipe is
+    >>> refuse_pipes([fifo], "x reads the corpus twice")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    wordvec.errors.CorpusError: /dev/stdin is a pipe, which can be read only once, but x reads the corpus twice; ...
+    wordvec.errors.CorpusError: .../reviews is a pipe, which can be read only once, but x reads the corpus twice; ...
     """
     for source in sources:
         try:

@@ -1,7 +1,8 @@
 """The ``wordvec`` command: parse arguments, call one public function, print.
 
-Every choice and default shown here comes from the library (:mod:`wordvec.api`),
-so a new format, engine or export format needs no edit in this file.
+Every choice and default shown here comes from the library (:mod:`wordvec.api`;
+the training options, their help and defaults, from the table of :mod:`wordvec.params`),
+so a new format, engine, export format or training parameter needs no edit in this file.
 
 >>> main(["--version"])  # doctest: +SKIP
 """
@@ -38,37 +39,16 @@ def _num_words(text: str):
     return None if text.lower() in ("0", "none", "all") else _integer(text)
 
 
-#: Training options: flag, parameter name, type, help (the default is added from the library).
-_TRAINING_OPTIONS = [
-    ("--engine", "engine", str, "trainer"),
-    ("--model", "model", str, "skip-gram or CBOW"),
-    ("--dim", "dim", _integer, "vector dimension"),
-    ("--window", "window", _integer, "context window"),
-    ("--negative", "negative", _integer, "negative samples"),
-    ("--epochs", "epochs", _integer, "passes over the corpus"),
-    ("--min-count", "min_count", _integer, "ignore rarer words"),
-    ("--num-words", "num_words", _num_words, "keep the N most frequent words; 0 for no limit"),
-    ("--sample", "sample", _number, "frequent-word subsampling"),
-    ("--lr", "lr", _number, "initial learning rate (default: 0.025, CBOW 0.05)"),
-    ("--min-lr", "min_lr", _number, "final learning rate"),
-    ("--threads", "threads", _integer, "worker threads, every engine (default: all cores)"),
-    ("--seed", "seed", _integer, "random seed"),
-    ("--min-n", "min_n", _integer, "subword engine: shortest character n-gram"),
-    ("--max-n", "max_n", _integer, "subword engine: longest character n-gram"),
-    ("--buckets", "buckets", _integer, "subword engine: hash buckets for the n-grams (fewer: less memory)"),
-    ("--steps-per-epoch", "steps_per_epoch", _integer, "keras engine: reviews per epoch (default: all)"),
-    ("--negative-samples", "negative_samples", _number, "keras engine: negatives per positive couple"),
-]
-_CHOICES = {"engine": lambda: list(api.engines()), "model": lambda: list(api.MODELS)}
+#: How the command line reads each kind of training parameter (:attr:`wordvec.params.Parameter.kind`).
+_READERS = {"integer": _integer, "number": _number, "limit": _num_words, "choice": str, "engine": str}
 
 
 def _add_training_options(parser) -> None:
-    defaults = api.training_defaults()
-    for flag, name, kind, text in _TRAINING_OPTIONS:
-        if "(default" not in text and defaults[name] is not None:
-            text = f"{text} (default {defaults[name]})"
-        choices = _CHOICES[name]() if name in _CHOICES else None
-        parser.add_argument(flag, dest=name, type=kind, choices=choices, default=argparse.SUPPRESS, help=text)
+    """One option per training parameter (:func:`wordvec.api.training_parameters`), with its help and default."""
+    for p in api.training_parameters():
+        choices = list(api.engines()) if p.kind == "engine" else (list(p.choices) if p.choices else None)
+        parser.add_argument(p.flag, dest=p.name, type=_READERS[p.kind], choices=choices, default=argparse.SUPPRESS,
+                            help=p.cli_help)
 
 
 def _add_reading_options(parser) -> None:
@@ -209,7 +189,7 @@ def _add_download_command(commands) -> None:
 
 
 def _run_train(args) -> int:
-    params = {name: getattr(args, name) for _, name, _, _ in _TRAINING_OPTIONS if hasattr(args, name)}
+    params = {p.name: getattr(args, p.name) for p in api.training_parameters() if hasattr(args, p.name)}
     if args.subwords:
         if params.get("engine", "subword") != "subword":
             raise ParameterError(f"--subwords trains the subword engine; it cannot be combined with "

@@ -1,9 +1,10 @@
-"""The estimator: parameters, fit / update / resume, progress, checkpoints; engines train.
+"""The estimator: parameters, fit / update / resume, checkpoints; engines train.
 
-:class:`Word2Vec` reads and encodes the corpus, validates the parameters, picks
-an engine from the registry (:mod:`wordvec.engines`), and owns the progress
-bar, the timing, the checkpoints and the model directory it saves. It imports
-no kernel: how vectors are learned is the engine's business.
+:class:`Word2Vec` reads and encodes the corpus, validates the parameters
+against their table (:mod:`wordvec.params`), picks an engine from the registry
+(:mod:`wordvec.engines`), and owns the run: its progress bars and clock
+(:mod:`wordvec.progress`), the checkpoints and the model directory it saves.
+It imports no kernel: how vectors are learned is the engine's business.
 
 >>> from wordvec.readers import default_corpus, iter_documents
 >>> model = Word2Vec(dim=16, epochs=1, min_count=2, progress=False).fit(
@@ -14,8 +15,8 @@ no kernel: how vectors are learned is the engine's business.
 
 from __future__ import annotations
 
+import functools
 import math
-import numbers
 import sys
 import time
 from typing import Callable, Iterable
@@ -24,17 +25,13 @@ import numpy as np
 
 from .threads import resolve_threads
 from .encoding import TokenCorpus, encode_documents, remap_tokens
-from .engines import Engine, EngineState, TrainingCallbacks, TrainingData, engine_names, get_engine
+from .engines import Engine, EngineState, TrainingData, engine_names, get_engine
 from .errors import CorpusError, ModelFormatError, ParameterError, TrainingInterrupted
+from .params import NAMES, check, check_learning_rates, defaults, is_integer, is_number, not_taken
+from .progress import ReadingBar, TrainingMonitor
 from .vectors import SubwordVectors, Vectors
 from .vocab import Vocabulary
 
-MODELS = ("skipgram", "cbow")
-#: The longest character n-gram the subword engine takes.
-MAX_NGRAM = 32
-#: The most worker threads a run may ask for, on any machine (a fixed bound, so that a
-#: command valid on one machine is valid on every other).
-MAX_THREADS = 1024
 #: A thread needs at least this many corpus words (of the vocabulary) to train: a run uses
 #: fewer threads on a smaller corpus, and says so when ``threads`` was given.
 MIN_WORDS_PER_THREAD = 1000
@@ -42,6 +39,8 @@ MIN_WORDS_PER_THREAD = 1000
 
 class Word2Vec:
     """Word embeddings by skip-gram or CBOW with negative sampling.
+
+    The parameters' defaults, ranges and engines are declared once, in :mod:`wordvec.params`.
 
     Parameters
     ----------
@@ -66,7 +65,7 @@ class Word2Vec:
         0.025 for skip-gram and 0.05 for CBOW (word2vec's defaults).
     min_lr : float, default=1e-4
     threads : int or None, default=None
-        Worker threads, for every engine (at most :data:`MAX_THREADS`); None uses
+        Worker threads, for every engine (at most :data:`wordvec.params.MAX_THREADS`); None uses
         every core. Engines that take tokens use at most one thread per
         :data:`MIN_WORDS_PER_THREAD` words of the corpus.
     seed : int, default=1
@@ -141,22 +140,18 @@ class Word2Vec:
         self.progress = progress
 
     # -- parameters ---------------------------------------------------------
-    _PARAMS = ("dim", "window", "negative", "epochs", "min_count", "num_words", "sample", "model", "lr",
-               "min_lr", "threads", "seed", "engine", "min_n", "max_n", "buckets", "steps_per_epoch",
-               "negative_samples")
-
     def get_params(self) -> dict:
         """The constructor parameters, as given (``progress`` aside)."""
-        return {name: getattr(self, name) for name in self._PARAMS}
+        return {name: getattr(self, name) for name in NAMES}
 
     @classmethod
     def defaults(cls) -> dict:
-        """The default of every parameter, as :meth:`get_params` gives them.
+        """The default of every parameter, as :meth:`get_params` gives them (:func:`wordvec.params.defaults`).
 
         >>> Word2Vec.defaults()["dim"]
         128
         """
-        return cls().get_params()
+        return defaults()
 
     def check_parameters(self) -> Engine:
         """Validate every parameter against its range and the engine; returns the engine.
@@ -164,19 +159,18 @@ class Word2Vec:
         Raises :class:`~wordvec.errors.ParameterError` (one line) for a value
         out of range or a parameter the engine does not take.
         """
-        _check_ranges(self)
+        values = self.get_params()
+        check(values, engine_names())
         engine = get_engine(self.engine)
-        defaults = self.defaults()
-        refused = sorted(name for name in self._PARAMS
-                         if name != "engine" and name not in engine.parameters
-                         and not _same(getattr(self, name), defaults[name]))
+        refused = not_taken(values, engine.parameters)
         if refused:
             raise ParameterError(f"the {engine.name} engine does not take: {', '.join(refused)}")
-        _check_learning_rates(self, engine)
+        if "min_lr" in engine.parameters:
+            check_learning_rates(values, engine.name, engine.default_lr)
         return engine
 
     def _engine_params(self, engine: Engine) -> dict:
-        return {name: getattr(self, name) for name in self._PARAMS if name in engine.parameters}
+        return {name: getattr(self, name) for name in NAMES if name in engine.parameters}
 
     # -- training -----------------------------------------------------------
     def fit(self, documents: Iterable[str], callbacks: Iterable[Callable] = ()) -> "Word2Vec":
@@ -280,7 +274,7 @@ class Word2Vec:
 
     def _encode(self, documents, num_words, min_count):
         """The vocabulary and the encoded corpus; the seconds of reading are kept for :meth:`_train`."""
-        reading = _ReadingBar(self.progress)
+        reading = ReadingBar(self.progress)
         started = time.perf_counter()
         try:
             encoded = encode_documents(documents, num_words=num_words, min_count=min_count, progress=reading,
@@ -293,7 +287,8 @@ class Word2Vec:
     def _train(self, engine: Engine, data: TrainingData, callbacks: list,
                start: EngineState | None = None) -> "Word2Vec":
         read_seconds = self.__dict__.pop("_reading", None)
-        monitor = _Monitor(self, callbacks, first_epoch=start.epochs_done if start else 0)
+        monitor = TrainingMonitor(self.progress, self.epochs, first_epoch=start.epochs_done if start else 0,
+                                  on_epoch=functools.partial(self._epoch_finished, callbacks))
         self.epoch_losses_ = list(start.epoch_losses) if start else []
         params = self._engine_params(engine)
         if data.corpus is not None and "threads" in params:
@@ -316,6 +311,16 @@ class Word2Vec:
         self.words_per_second_ = (epochs_run * state.raw_words / max(self.train_seconds_, 1e-9)
                                   if state.raw_words else None)
         return self
+
+    def _epoch_finished(self, callbacks: list, epoch: int, loss: float, state: EngineState | None) -> None:
+        """An epoch is done: its vectors published (where the engine gives its state), the callbacks called."""
+        if state is not None:
+            self._publish(state)
+            self.epoch_losses_ = list(state.epoch_losses)
+        else:
+            self.epoch_losses_.append(loss)
+        for callback in callbacks:
+            callback(self, epoch, loss)
 
     def _threads_for(self, corpus: TokenCorpus) -> int | None:
         """The threads a run on ``corpus`` uses: ``threads``, or fewer where the corpus cannot
@@ -409,7 +414,7 @@ class Word2Vec:
         model._publish(state)
         model.epoch_losses_ = list(losses)
         raw_words = saved.info.get("raw_words")
-        model.raw_word_count_ = raw_words if _is_int(raw_words) and raw_words >= 0 else None
+        model.raw_word_count_ = raw_words if is_integer(raw_words) and raw_words >= 0 else None
         return model
 
 
@@ -435,69 +440,9 @@ class Checkpoint:
         model.save(self.directory, self.extra_info)
 
 
-class _Monitor(TrainingCallbacks):
-    """The estimator's side of the engine callbacks: progress bar, clock, epoch callbacks.
-
-    The clock and the bar start when the engine calls :meth:`started`, after its setup
-    and warm-up.
-    """
-
-    def __init__(self, model: Word2Vec, callbacks: list, first_epoch: int):
-        self.model = model
-        self.callbacks = callbacks
-        self.first_epoch = first_epoch
-        self.epoch = first_epoch + 1
-        self.live = None
-        self.bar = None
-        self.started_at = None
-        self.ended_at = None
-
-    def started(self, state, total: int, unit: str = "word") -> None:
-        self.live = state
-        self.started_at = time.perf_counter()
-        if self.model.progress:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(total=total, unit=unit, unit_scale=True, smoothing=0.1, dynamic_ncols=True)
-
-    def advanced(self, done: int, loss: float) -> None:
-        if self.bar is not None:
-            self.bar.set_description(f"epoch {self.epoch}/{self.model.epochs}")
-            self.bar.set_postfix_str(f"loss={loss:.4f}", refresh=False)
-            self.bar.update(done)
-
-    def epoch_finished(self, epoch: int, loss: float, state) -> None:
-        self.epoch = epoch + 1
-        if state is not None:
-            self.model._publish(state)
-            self.model.epoch_losses_ = list(state.epoch_losses)
-        else:
-            self.model.epoch_losses_.append(loss)
-        for callback in self.callbacks:
-            callback(self.model, epoch, loss)
-
-    def note(self, text: str) -> None:
-        if self.model.progress:
-            from tqdm.auto import tqdm
-
-            tqdm.write(text.rstrip("\n"), file=sys.stdout)
-
-    def seconds(self) -> float:
-        if self.started_at is None:
-            return 0.0
-        return (self.ended_at or time.perf_counter()) - self.started_at
-
-    def close(self) -> None:
-        if self.ended_at is None and self.started_at is not None:
-            self.ended_at = time.perf_counter()
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
-
-
 def _saved_parameters(cls, directory, saved) -> dict:
     """The parameters a model directory records, checked as :meth:`Word2Vec.check_parameters` checks them."""
-    params = {k: v for k, v in saved.params.items() if k in cls._PARAMS}
+    params = {k: v for k, v in saved.params.items() if k in NAMES}
     params["engine"] = saved.engine
     try:
         cls(**params).check_parameters()
@@ -512,10 +457,10 @@ def _saved_parameters(cls, directory, saved) -> dict:
 def _saved_epoch_losses(directory, info: dict) -> list:
     """The losses of the epochs a model directory (or checkpoint) records as done, checked."""
     losses = info.get("epoch_losses", [])
-    if not isinstance(losses, list) or not all(_is_number(x) and math.isfinite(x) for x in losses):
+    if not isinstance(losses, list) or not all(is_number(x) and math.isfinite(x) for x in losses):
         raise ModelFormatError(f"{directory}: its epoch_losses must be a list of finite numbers")
     done = info.get("epochs_done", len(losses))
-    if not _is_int(done) or not 0 <= done <= len(losses):
+    if not is_integer(done) or not 0 <= done <= len(losses):
         raise ModelFormatError(f"{directory}: its epochs_done is {str(done)[:20]}, where the "
                                f"{len(losses)} epoch losses it records allow 0 to {len(losses)}")
     return losses[:done]
@@ -534,12 +479,6 @@ def _training_state(vectors: Vectors, output_weights, epoch_losses) -> EngineSta
                        list(epoch_losses), unknown=vectors.unknown, subwords=subwords)
 
 
-def _same(value, default) -> bool:
-    return value is default or (type(value) is type(default) and value == default) or (
-        isinstance(value, numbers.Number) and isinstance(default, numbers.Number)
-        and not isinstance(value, bool) and value == default)
-
-
 _NO_PAIRS = ("no training pairs: every document of {what} has fewer than 2 words in the vocabulary (a word "
              "learns only from neighbours in its own document); join short lines into documents, or lower min_count")
 
@@ -555,90 +494,3 @@ def _check_trainable(corpus: TokenCorpus, what: str, rows_at_once: int = 1 << 20
         if np.any(block[1:] - block[:-1] >= 2):
             return
     raise CorpusError(_NO_PAIRS.format(what=what))
-
-
-def _check_learning_rates(model: Word2Vec, engine: Engine) -> None:
-    """Refuse ``min_lr`` above the starting learning rate (``lr``, or the engine's default)."""
-    if "min_lr" not in engine.parameters:
-        return
-    if model.lr is not None:
-        start, whose = model.lr, ""
-    elif engine.default_lr is not None and model.model in engine.default_lr:
-        start, whose = engine.default_lr[model.model], f" (the {engine.name} engine's default for {model.model})"
-    else:
-        return
-    if model.min_lr > start:
-        raise ParameterError(f"min_lr={float(model.min_lr)!r} is above lr={float(start)!r}{whose}: the learning "
-                             "rate decays from lr down to min_lr; give a smaller min_lr or a larger lr")
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-
-
-def _check_ranges(model: Word2Vec) -> None:
-    def need(name, ok, valid):
-        if not ok:
-            raise ParameterError.out_of_range(name, getattr(model, name), valid)
-
-    m = model
-    need("dim", _is_int(m.dim) and 1 <= m.dim <= 10000, "an integer from 1 to 10000")
-    need("window", _is_int(m.window) and 1 <= m.window <= 1000, "an integer from 1 to 1000")
-    need("negative", _is_int(m.negative) and 0 <= m.negative <= 1000, "an integer from 0 to 1000")
-    need("epochs", _is_int(m.epochs) and m.epochs >= 1, "an integer of at least 1")
-    need("min_count", _is_int(m.min_count) and m.min_count >= 1, "an integer of at least 1")
-    need("num_words", m.num_words is None or (_is_int(m.num_words) and m.num_words >= 2),
-         "an integer of at least 2, or None for no limit")
-    need("sample", _is_number(m.sample) and 0 <= m.sample < 1, "a number in [0, 1)")
-    need("model", m.model in MODELS, " or ".join(MODELS))
-    need("lr", m.lr is None or (_is_number(m.lr) and 0 < m.lr <= 10), "a number in (0, 10]")
-    need("min_lr", _is_number(m.min_lr) and math.isfinite(m.min_lr) and m.min_lr >= 0, "a finite number >= 0")
-    need("threads", m.threads is None or (_is_int(m.threads) and m.threads >= 1), "an integer of at least 1")
-    need("threads", m.threads is None or m.threads <= MAX_THREADS,
-         f"at most {MAX_THREADS} (more threads than any machine feeds)")
-    need("seed", _is_int(m.seed) and m.seed >= 0, "an integer >= 0")
-    need("engine", isinstance(m.engine, str) and m.engine in engine_names(), " or ".join(engine_names()))
-    need("min_n", _is_int(m.min_n) and 1 <= m.min_n <= MAX_NGRAM, f"an integer from 1 to {MAX_NGRAM}")
-    need("max_n", _is_int(m.max_n) and 1 <= m.max_n <= MAX_NGRAM, f"an integer from 1 to {MAX_NGRAM}")
-    if m.min_n > m.max_n:
-        raise ParameterError(f"min_n={m.min_n} is larger than max_n={m.max_n}: n-grams run from min_n to max_n")
-    need("buckets", _is_int(m.buckets) and 1 <= m.buckets <= 2**31 - 1, "an integer from 1 to 2147483647")
-    need("steps_per_epoch", m.steps_per_epoch is None or (_is_int(m.steps_per_epoch) and m.steps_per_epoch >= 1),
-         "an integer of at least 1, or None for every review")
-    need("negative_samples", _is_number(m.negative_samples) and math.isfinite(m.negative_samples)
-         and m.negative_samples >= 0, "a finite number >= 0")
-
-
-class _ReadingBar:
-    """Counts words while the corpus is read; call it per document, close it at the end.
-
-    The bar appears with the first words read, so an input rejected up front
-    prints nothing but its error.
-    """
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.bar = None
-        self.pending = 0
-
-    def __call__(self, n_words: int) -> None:
-        self.pending += n_words
-        if self.enabled and self.pending >= 50_000:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self.bar is None:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(unit="word", unit_scale=True, desc="reading", dynamic_ncols=True, mininterval=0.5)
-        self.bar.update(self.pending)
-        self.pending = 0
-
-    def close(self) -> None:
-        if self.enabled and (self.bar is not None or self.pending):
-            self._flush()
-            self.bar.close()

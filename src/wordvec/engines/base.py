@@ -45,6 +45,7 @@ from typing import Any, ClassVar, Sequence
 
 import numpy as np
 
+from ..params import defaults_of
 from ..threads import resolve_threads  # noqa: F401  (engines use it from here)
 
 
@@ -139,14 +140,16 @@ class Engine(ABC):
         What :meth:`train` receives in its :class:`TrainingData`.
     parameters : frozenset of str
         The estimator parameters it honours; any other parameter set away from
-        its default is refused with one line before any work.
+        its default is refused with one line before any work. wordvec's engines
+        take theirs from the table (:func:`wordvec.params.engine_parameters`).
     checkpoints : bool
         Whether a run can be checkpointed and resumed (``start`` is honoured, and
         :meth:`initial_state` gives fresh weights, from which ``update()`` takes the
         rows of new words).
     default_lr : dict or None
         For engines that take ``lr``: the starting learning rate of each ``model``
-        when ``lr`` is None (the estimator refuses a ``min_lr`` above it).
+        when ``lr`` is None (the estimator refuses a ``min_lr`` above it);
+        wordvec's engines take theirs from :data:`wordvec.params.DEFAULT_LR`.
     """
 
     name: ClassVar[str]
@@ -155,6 +158,11 @@ class Engine(ABC):
     parameters: ClassVar[frozenset] = frozenset()
     checkpoints: ClassVar[bool] = False
     default_lr: ClassVar[dict | None] = None
+
+    @classmethod
+    def defaults(cls) -> dict:
+        """The default of every parameter it takes (:mod:`wordvec.params`), as :meth:`train` gets them."""
+        return defaults_of(cls.parameters)
 
     @abstractmethod
     def train(self, data: TrainingData, params: dict, callbacks: TrainingCallbacks,

@@ -28,6 +28,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from ..errors import CorpusError, MissingDependencyError, ParameterError
+from ..params import engine_parameters
 from ..preprocessing import Tokenizer, skipgrams
 from ..vectors import Vectors
 from .base import Engine, EngineState, TrainingCallbacks, TrainingData, resolve_threads
@@ -310,8 +311,7 @@ class KerasEngine(Engine):
     name = "keras"
     description = "the tutorial's Keras model (shared embedding, dot, sigmoid; Adam), needs wordvec[keras]"
     input = "texts"
-    parameters = frozenset({"dim", "window", "epochs", "num_words", "seed", "threads", "steps_per_epoch",
-                            "negative_samples"})
+    parameters = engine_parameters("keras")
     checkpoints = False
 
     def train(self, data: TrainingData, params: dict, callbacks: TrainingCallbacks,

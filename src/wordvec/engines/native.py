@@ -25,12 +25,11 @@ from ..kernels import backend, training
 from ..kernels import tasks as K
 from ..encoding.memory import forget_pages, release_free_memory
 from ..errors import TrainingError
+from ..params import DEFAULT_LR, MODELS, engine_parameters
 from .base import Engine, EngineState, TrainingCallbacks, TrainingData, resolve_threads
 from .epoch_order import EpochOrder
 
-MODELS = ("skipgram", "cbow")
 _WORDS_PER_TASK = 1 << 16
-_DEFAULT_LR = {"skipgram": 0.025, "cbow": 0.05}
 
 
 #: Input rows start uniform in +-INITIAL_RANGE / dim. word2vec.c draws in +-0.5/dim, gensim 4 and
@@ -46,22 +45,15 @@ class NativeEngine(Engine):
     name = "native"
     description = "word2vec skip-gram or CBOW with negative sampling, native kernels on every core"
     input = "tokens"
-    parameters = frozenset({"model", "dim", "window", "negative", "epochs", "min_count", "num_words",
-                            "sample", "lr", "min_lr", "threads", "seed"})
+    parameters = engine_parameters("native")
     checkpoints = True
-    default_lr = _DEFAULT_LR
+    default_lr = DEFAULT_LR["native"]
 
     @staticmethod
     def kernels() -> str:
         """The compiled kernels this engine trains with and their vector code (``"c, avx512"``), as
         ``model.json`` records them."""
         return backend()
-
-    @staticmethod
-    def defaults() -> dict:
-        """The parameters :meth:`train` needs, at the estimator's defaults."""
-        return dict(model="skipgram", dim=128, window=5, negative=5, epochs=5, sample=1e-3, lr=None,
-                    min_lr=1e-4, threads=None, seed=1)
 
     def train(self, data: TrainingData, params: dict, callbacks: TrainingCallbacks,
               start: EngineState | None = None) -> EngineState:
@@ -129,7 +121,7 @@ def uniform_weight_rows(rng: np.random.Generator, n_rows: int, dim: int, bound: 
     return out
 
 
-def initial_lr(params: dict, defaults: dict = _DEFAULT_LR) -> float:
+def initial_lr(params: dict, defaults: dict = DEFAULT_LR["native"]) -> float:
     """The starting learning rate: ``lr``, or the default for the model."""
     return float(params["lr"]) if params.get("lr") is not None else defaults[params["model"]]
 
@@ -140,7 +132,7 @@ class Run:
     Subclasses train other models on the same loop by overriding :meth:`train_chunk`.
     """
 
-    default_lr = _DEFAULT_LR
+    default_lr = DEFAULT_LR["native"]
     #: Negatives are drawn in proportion to count ** noise_power (word2vec's 0.75).
     noise_power = 0.75
     #: The blocks each epoch shuffles (:mod:`.epoch_order`), a task's worth each. Blocks of

@@ -22,13 +22,11 @@ import numpy as np
 
 from ..kernels import tasks as K
 from ..kernels import training
+from ..params import DEFAULT_LR, engine_parameters
 from ..subwords import ngram_hash_table
 from .base import EngineState, TrainingCallbacks, TrainingData  # noqa: F401  (the doctest uses them)
 from .epoch_order import BLOCK_TOKENS
 from .native import NativeEngine, Run, empty_weight_rows, uniform_weight_rows
-
-#: fastText's defaults where they differ from word2vec's.
-_DEFAULT_LR = {"skipgram": 0.05, "cbow": 0.05}
 
 
 class SubwordEngine(NativeEngine):
@@ -37,13 +35,9 @@ class SubwordEngine(NativeEngine):
     name = "subword"
     description = ("fastText-style subword vectors (character n-grams): every word gets a vector, "
                    "known or not")
-    parameters = NativeEngine.parameters | {"min_n", "max_n", "buckets"}
+    parameters = engine_parameters("subword")
     checkpoints = True
-    default_lr = _DEFAULT_LR
-
-    @staticmethod
-    def defaults() -> dict:
-        return dict(NativeEngine.defaults(), min_n=3, max_n=6, buckets=2_000_000)
+    default_lr = DEFAULT_LR["subword"]  # fastText's
 
     def initial_state(self, vocab, params: dict) -> EngineState:
         """Word rows and the rows of every bucket the vocabulary uses, uniform in +-1/dim
@@ -66,7 +60,7 @@ class SubwordEngine(NativeEngine):
 class SubwordRun(Run):
     """The native run with the subword kernels and fastText's learning rate."""
 
-    default_lr = _DEFAULT_LR
+    default_lr = DEFAULT_LR["subword"]  # fastText's
     #: fastText draws negatives in proportion to count ** 0.5 (word2vec: 0.75); measured on the
     #: benchmark corpus, 0.5 gives the better vectors here too.
     noise_power = 0.5

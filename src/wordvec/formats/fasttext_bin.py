@@ -7,12 +7,12 @@ gives; read (:func:`read_fasttext_bin`, through
 where it lies in the file.
 
 The header stores training settings; those a model's parameters leave out
-come from :data:`HEADER_DEFAULTS`, the estimator's defaults (kept here so
-that reading and writing files never imports the trainer):
+come from :data:`HEADER_DEFAULTS`, the training parameters' defaults
+(:mod:`wordvec.params`, so that reading and writing files never imports the
+trainer):
 
->>> from wordvec.model import Word2Vec
->>> all(Word2Vec.defaults()[name] == value for name, value in HEADER_DEFAULTS.items())
-True
+>>> HEADER_DEFAULTS["window"], HEADER_DEFAULTS["model"]
+(5, 'skipgram')
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import numpy as np
 
 from ..outputs import atomic_open
 from ..errors import ModelFormatError, ParameterError
+from ..params import defaults_of
 from ..vectors import SubwordVectors, Vectors
 from .rows import decode_words, exported_rows, first_non_finite_row
 from .sources import Source
@@ -34,8 +35,8 @@ _FASTTEXT_MODELS = {"cbow": 1, "skipgram": 2}
 _FASTTEXT_NEGATIVE_SAMPLING = 2  # fastText's loss_name::ns
 _FASTTEXT_LR_UPDATE_RATE = 100  # fastText's default; not a wordvec setting
 _BIN_ROWS = 1 << 15  # rows written at a time
-#: wordvec's defaults (``Word2Vec``'s) for the training settings a ``.bin`` header stores.
-HEADER_DEFAULTS = {"model": "skipgram", "window": 5, "epochs": 5, "min_count": 5, "negative": 5, "sample": 1e-3}
+#: wordvec's defaults (:mod:`wordvec.params`) for the training settings a ``.bin`` header stores.
+HEADER_DEFAULTS = defaults_of(("model", "window", "epochs", "min_count", "negative", "sample"))
 
 
 # -- writing ---------------------------------------------------------------------------
