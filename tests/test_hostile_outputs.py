@@ -18,6 +18,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import wordvec.api as api
@@ -388,3 +389,19 @@ def test_defect_20_the_suite_keeps_to_its_own_cache_home_and_temporary_folders(t
     assert Path(user_cache_dir("wordvec")).is_relative_to(base)
     assert Path(tempfile.gettempdir()).is_relative_to(base) and Path.home().is_relative_to(base)
     assert "WORDVEC_CACHE" not in os.environ
+
+
+def test_a_checkpoint_swap_cut_short_leaves_nothing_that_blocks_the_next_save(tmp_path):
+    # A run killed between the two renames of a checkpoint swap leaves the retired copy beside it:
+    # wordvec's own, so it must not make the model folder look foreign (train --resume would refuse it).
+    from wordvec.formats import foreign_to_model, save_model
+    from wordvec.vectors import Vectors
+
+    vectors = Vectors(["tea"], np.ones((1, 2), dtype=np.float32))
+    model = save_model(tmp_path / "model", vectors)
+    save_model(model / "checkpoint", vectors)
+    save_model(model / ".checkpoint.old.k2x_9q", vectors)
+    save_model(model / ".checkpoint.a1b2c3", vectors)
+    assert foreign_to_model(model) == []
+    (model / ".checkpoint.old.k2x_9q" / "notes.txt").write_text("mine")
+    assert foreign_to_model(model) == [".checkpoint.old.k2x_9q"]

@@ -106,7 +106,8 @@ def save_model(directory, vectors: Vectors, *, params: dict | None = None, engin
 #: The files :func:`save_model` writes in a model directory; ``checkpoint`` is the folder of
 #: ``wordvec train --checkpoint-every`` (``api.CHECKPOINT``), itself a model directory.
 MODEL_FILES = frozenset({"model.json", "vocab.tsv", "vectors.npy", "output.npy", "ngrams.npy", "buckets.npy"})
-_CHECKPOINT_FOLDER = "checkpoint"
+#: The checkpoint folder, and the staging and retired copies a run killed while replacing it leaves beside it.
+_CHECKPOINT_ENTRY = re.compile(r"checkpoint|\.checkpoint\.(old\.)?\w+")
 #: The explorer's cached maps (``explore.mapdata.cache_path``), and their temporary names while written.
 _MAP_FILE = re.compile(r"map_tsne_\d+\.json|\.map_tsne_\d+\.json\.\w+\.json")
 
@@ -116,7 +117,8 @@ def foreign_to_model(directory) -> list[str]:
 
     A model's own files (and the explorer's cached maps) count only beside a
     ``model.json`` of the wordvec format; a ``checkpoint`` folder counts when it
-    holds nothing foreign itself.
+    holds nothing foreign itself, and so does what a run killed while replacing
+    the checkpoint leaves beside it (``.checkpoint.old.*``, ``.checkpoint.*``).
 
     >>> import tempfile, numpy as np
     >>> folder = tempfile.mkdtemp()
@@ -130,7 +132,7 @@ def foreign_to_model(directory) -> list[str]:
     ours = _is_wordvec_meta(directory / "model.json")
     foreign = []
     for entry in sorted(os.scandir(directory), key=lambda e: e.name):
-        if entry.name == _CHECKPOINT_FOLDER and entry.is_dir(follow_symlinks=False):
+        if _CHECKPOINT_ENTRY.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
             if not foreign_to_model(entry.path):
                 continue
         elif (ours and (entry.name in MODEL_FILES or _MAP_FILE.fullmatch(entry.name))
