@@ -1,8 +1,10 @@
-"""Shared fixtures: the review files the tests read, built from the data the package ships.
+"""Shared fixtures: the review files the tests read, built from the data the package ships, and the
+trained models several test files use (``trained_model_dir``, ``subword_model``), each trained once.
 
 Every test runs from a clone of the repository alone. ``../shared/data`` (or the folder named by
 ``WORDVEC_SHARED_DATA``) is only read, where present, for extra checks: see the ``shared_file`` fixture.
-No test reaches the user's real cache, home or temporary folder: see ``private_folders``.
+No test reaches the user's real cache, home or temporary folder: see ``private_folders`` in the
+root ``conftest.py``, which also holds the rules for collecting the doctests of ``src/wordvec``.
 """
 
 from __future__ import annotations
@@ -10,40 +12,17 @@ from __future__ import annotations
 import csv
 import gzip
 import os
-import tempfile
+import shutil
 from pathlib import Path
 
 import pytest
 
-from wordvec.readers import default_corpus
+from wordvec.readers import default_corpus, iter_documents
 
 SHARED_DATA = Path(os.environ.get("WORDVEC_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 
 KAGGLE_COLUMNS = ["Id", "ProductId", "UserId", "ProfileName", "HelpfulnessNumerator", "HelpfulnessDenominator",
                   "Score", "Time", "Summary", "Text"]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def private_folders(tmp_path_factory):
-    """The per-user cache, the home folder and the temporary folder, made private to this test run.
-
-    ``XDG_CACHE_HOME`` and ``HOME`` (which ``platformdirs`` reads), ``TMPDIR`` and ``tempfile.tempdir`` point
-    at folders under pytest's own temporary folder, so models rescued by a failing save, downloads and
-    temporary files of the tests never land in the user's real folders (``WORDVEC_CACHE`` is unset for the
-    same reason). Returns ``{"cache", "home", "tmp"}``.
-    """
-    root = tmp_path_factory.mktemp("private")
-    folders = {name: root / name for name in ("cache", "home", "tmp")}
-    for folder in folders.values():
-        folder.mkdir()
-    patch = pytest.MonkeyPatch()
-    patch.setenv("XDG_CACHE_HOME", str(folders["cache"]))
-    patch.setenv("HOME", str(folders["home"]))
-    patch.setenv("TMPDIR", str(folders["tmp"]))
-    patch.setattr(tempfile, "tempdir", str(folders["tmp"]))
-    patch.delenv("WORDVEC_CACHE", raising=False)
-    yield folders
-    patch.undo()
 
 
 @pytest.fixture(scope="session")
@@ -105,3 +84,53 @@ def finefoods(tmp_path_factory) -> Path:
     (folder / "fine_food_reviews_1k.csv").write_bytes(gzip.decompress(reduced.read_bytes()))
     write_kaggle_csv(snap, folder / "Reviews_sample.csv")
     return folder
+
+
+# -- trained models, made once per session -----------------------------------------------------------
+#
+# Each is trained once and handed out so that no test can change what the next one sees: a model
+# directory is copied for every test, the arrays of a model in memory are read-only.
+
+MODEL_ARGS = ["--dim", "16", "--epochs", "1", "--seed", "1"]
+SUBWORD_SETTINGS = dict(engine="subword", dim=16, epochs=1, buckets=20000, threads=1, seed=3, progress=False)
+
+
+@pytest.fixture(scope="session")
+def _trained_model_dir(tmp_path_factory) -> Path:
+    """The model directory ``wordvec train --out DIR`` + ``MODEL_ARGS`` makes; never handed out as it is."""
+    from wordvec.cli import main
+
+    out = tmp_path_factory.mktemp("trained") / "model"
+    assert main(["train", "--out", str(out), *MODEL_ARGS, "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture
+def trained_model_dir(_trained_model_dir, tmp_path_factory) -> Path:
+    """A copy, this test's own, of a model directory of the embedded sample (word2vec skip-gram).
+
+    Trained once by the command line with ``MODEL_ARGS``: dim 16, 1 epoch, seed 1, the default
+    ``min_count`` (5), so 2,385 words, ``UNK`` first with a zero vector. The copy lies alone in a
+    folder of its own (not in ``tmp_path``), named ``model``.
+    """
+    target = tmp_path_factory.mktemp("model") / "model"
+    shutil.copytree(_trained_model_dir, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def subword_model():
+    """A subword (fastText) model of the embedded sample, trained once with ``SUBWORD_SETTINGS``.
+
+    Dim 16, 1 epoch, 20,000 buckets, n-grams of 3 to 6 characters, 1 thread, seed 3. Shared by the
+    whole session, so its arrays (word rows, n-gram rows, buckets, output weights) are read-only:
+    save or export it to change a copy.
+    """
+    from wordvec.model import Word2Vec
+
+    model = Word2Vec(**SUBWORD_SETTINGS).fit(iter_documents(default_corpus()))
+    vectors = model.vectors_
+    for array in (vectors.word_rows, vectors.ngram_rows, vectors.bucket_rows, vectors.counts,
+                  model.output_weights_):
+        array.flags.writeable = False
+    return model

@@ -14,11 +14,10 @@ from wordvec.cli import main
 from wordvec.formats import load_model, load_word2vec
 
 
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("cli") / "model"
-    assert main(["train", "--out", str(out), "--dim", "16", "--epochs", "3", "--min-count", "3", "--quiet"]) == 0
-    return out
+@pytest.fixture
+def model_dir(trained_model_dir):
+    """The session's model of the embedded sample, trained by the command line (tests/conftest.py: dim 16)."""
+    return trained_model_dir
 
 
 def test_train_on_embedded_sample_and_query(model_dir, capsys):

@@ -80,8 +80,9 @@ def _make_handler(state: FileServer):
     return RangeHandler
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def gzip_bytes() -> bytes:
+    """A small gzip file of random reviews (the same bytes every time; bytes cannot be changed, so made once)."""
     rng = random.Random(0)
     words = ["tea", "coffee", "good", "bad", "taste", "dog", "food", "price", "great", "bitter"]
     text = "\n".join(" ".join(rng.choice(words) for _ in range(12)) for _ in range(4000))

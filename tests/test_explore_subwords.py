@@ -11,20 +11,18 @@ pytest.importorskip("flask", reason="the explorer needs flask")
 
 import wordvec.explore  # noqa: E402
 from wordvec.cli import main  # noqa: E402
-from wordvec.readers import default_corpus, iter_documents  # noqa: E402
 from wordvec.explore import create_app  # noqa: E402
 from wordvec.explore.queries import BUILT_HEADER  # noqa: E402
 from wordvec.explore.routes import read_static  # noqa: E402
 from wordvec.formats import export_vectors  # noqa: E402
-from wordvec.model import Word2Vec  # noqa: E402
 from wordvec.subwords import ngram_hashes  # noqa: E402
 from wordvec.vectors import SubwordVectors, Vectors  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def trained():
-    return Word2Vec(engine="subword", dim=16, epochs=2, buckets=20000, threads=1, seed=2,
-                    progress=False).fit(iter_documents(default_corpus()))
+def trained(subword_model):
+    """The session's subword model of the embedded sample (tests/conftest.py: dim 16, 20,000 buckets)."""
+    return subword_model
 
 
 @pytest.fixture(scope="module")

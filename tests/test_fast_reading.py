@@ -213,12 +213,15 @@ def test_odd_snap_reviews_are_encoded_as_today(tmp_path, include_summary, small_
 
 @pytest.mark.slow
 def test_a_long_line_across_many_blocks(tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus_module, "BLOCK_BYTES", 1 << 16)
-    words = " ".join(f"word{i % 5000} Caf\u00e9{i % 7}" for i in range(300_000))
+    # The shapes of 4.9 MB lines read in 64 KiB blocks and cut into pieces of at most 1 MiB, at a
+    # sixteenth of the size: lines of 306 KB, blocks of 4 KiB, pieces of at most 64 KiB.
+    monkeypatch.setattr(corpus_module, "BLOCK_BYTES", 1 << 12)
+    monkeypatch.setattr(corpus_module, "MAX_LINE_BYTES", 1 << 16)
+    words = " ".join(f"word{i % 5000} Caf\u00e9{i % 7}" for i in range(300_000 // 16))
     path = tmp_path / "long.txt"
     path.write_text("short first line\n" + words + "\n" + words.upper() + "\nshort last line\n")
     result = assert_same_as_oracle(path, num_words=None)
-    assert result[1].n_documents == 2 + 2 * 5  # each long line (4.9 MB) read in pieces of at most 1 MiB
+    assert result[1].n_documents == 2 + 2 * 5  # each long line read in 5 pieces of at most MAX_LINE_BYTES
 
 
 def test_empty_and_blank_inputs_fail_as_today(tmp_path):

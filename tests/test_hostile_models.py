@@ -31,12 +31,10 @@ from wordvec.vectors import SubwordVectors, Vectors, ZeroVectorError
 MARKER = 12345.0  # a value written in one row of the fastText file, found again to be damaged
 
 
-@pytest.fixture(scope="session")
-def base(tmp_path_factory) -> Path:
-    """A 1-epoch model of the embedded sample (small: dim 16); its UNK row is zero."""
-    out = tmp_path_factory.mktemp("hostile") / "base"
-    assert main(["train", "--out", str(out), "--epochs", "1", "--dim", "16", "--seed", "1", "--quiet"]) == 0
-    return out
+@pytest.fixture
+def base(trained_model_dir) -> Path:
+    """A 1-epoch model of the embedded sample (small: dim 16); its UNK row is zero (tests/conftest.py)."""
+    return trained_model_dir
 
 
 @pytest.fixture(scope="session")

@@ -56,7 +56,8 @@ def test_runs_with_small_settings_and_prints_accuracies(tmp_path):
     pytest.importorskip("keras")
     env = {**os.environ, "KERAS_BACKEND": "torch"}
     proc = subprocess.run(
-        [sys.executable, str(EXAMPLE), "--seeds", "2", "--epochs", "2", "--dim", "16", "--w2v-epochs", "2"],
+        [sys.executable, str(EXAMPLE), "--seeds", "2", "--epochs", "1", "--dim", "8", "--w2v-epochs", "1",
+         "--maxlen", "50", "--num-words", "2000"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     out = proc.stdout

@@ -26,8 +26,9 @@ SMALL = dict(engine="subword", dim=16, epochs=1, buckets=20000, threads=1, seed=
 
 
 @pytest.fixture(scope="module")
-def trained():
-    return Word2Vec(**SMALL).fit(iter_documents(default_corpus()))
+def trained(subword_model):
+    """The session's subword model of the embedded sample (tests/conftest.py): SMALL's settings."""
+    return subword_model
 
 
 @pytest.fixture(scope="module")

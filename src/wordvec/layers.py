@@ -10,8 +10,8 @@ install it when it is absent.
 >>> import numpy as np
 >>> from wordvec.vectors import Vectors
 >>> vectors = Vectors(["tea", "coffee"], np.eye(2, dtype=np.float32))
->>> layer = to_torch_embedding(vectors, {"coffee": 1, "tea": 2})   # doctest: +SKIP
->>> layer.weight.tolist()                                           # doctest: +SKIP
+>>> layer = to_torch_embedding(vectors, {"coffee": 1, "tea": 2})   # row 0: the padding row
+>>> layer.weight.tolist()
 [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0]]
 """
 
@@ -108,9 +108,20 @@ def to_keras_embedding(vectors, word_index=None, trainable: bool = False, mask_z
 
     Examples
     --------
-    >>> layer = to_keras_embedding(vectors, tokenizer.word_index, trainable=True)  # doctest: +SKIP
-    >>> model = keras.Sequential([layer, keras.layers.GlobalAveragePooling1D(),     # doctest: +SKIP
+    >>> import numpy as np
+    >>> from wordvec.preprocessing import Tokenizer
+    >>> from wordvec.vectors import Vectors
+    >>> tokenizer = Tokenizer()
+    >>> tokenizer.fit_on_texts(["good tea", "good coffee"])
+    >>> vectors = Vectors(["good", "tea", "coffee"], np.eye(3, dtype=np.float32))
+    >>> layer = to_keras_embedding(vectors, tokenizer.word_index, trainable=True)
+    >>> layer.get_weights()[0].shape      # the padding row 0, then one row per word
+    (4, 3)
+    >>> import keras
+    >>> model = keras.Sequential([layer, keras.layers.GlobalAveragePooling1D(),
     ...                           keras.layers.Dense(1, activation="sigmoid")])
+    >>> tuple(model(np.array([[1, 2, 0]])).shape)
+    (1, 1)
     """
     matrix = _weights(vectors, word_index, matrix_options)
     keras = _import_keras()
@@ -152,9 +163,15 @@ def to_torch_embedding(vectors, word_index=None, freeze: bool = True, padding_id
 
     Examples
     --------
-    >>> layer = to_torch_embedding(vectors, tokenizer, freeze=False)   # doctest: +SKIP
-    >>> layer(torch.tensor([[1, 2, 0]])).shape                          # doctest: +SKIP
-    torch.Size([1, 3, 128])
+    >>> import numpy as np, torch
+    >>> from wordvec.preprocessing import Tokenizer
+    >>> from wordvec.vectors import Vectors
+    >>> tokenizer = Tokenizer()
+    >>> tokenizer.fit_on_texts(["good tea", "good coffee"])
+    >>> vectors = Vectors(["good", "tea", "coffee"], np.eye(3, dtype=np.float32))
+    >>> layer = to_torch_embedding(vectors, tokenizer, freeze=False)
+    >>> layer(torch.tensor([[1, 2, 0]])).shape
+    torch.Size([1, 3, 3])
     """
     matrix = _weights(vectors, word_index, matrix_options)
     torch = _import_torch()
