@@ -5,6 +5,8 @@
 - :mod:`~wordvec.formats.word2vec`: word2vec text (also fastText's ``.vec``) and binary,
   and the text parser that also reads GloVe and TSV;
 - :mod:`~wordvec.formats.fasttext_bin`: fastText's ``.bin`` model, written and read;
+- :mod:`~wordvec.formats.fasttext_supervised`: fastText's classifiers (supervised ``.bin`` and
+  quantized ``.ftz``), read and written;
 - :mod:`~wordvec.formats.tsv` and :mod:`~wordvec.formats.projector`: TSV and the
   TensorBoard Projector directory;
 - :mod:`~wordvec.formats.sources` (the bytes of a file, decompressed by its magic bytes) and
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 from .export import DIRECTORY_EXPORTS, EXPORT_FORMATS, export_vectors
 from .fasttext_bin import save_fasttext
+from .fasttext_supervised import FastTextSupervised, read_fasttext_supervised, save_fasttext_supervised
 from .load import check_limit, first_rows, load_vectors, load_word2vec
 from .model_dir import (FORMAT_VERSION, MODEL_FILES, PLAIN_FORMAT_VERSION, SavedModel, foreign_to_model, load_model,
                         save_model)
@@ -38,8 +41,9 @@ from .sniff import READ_FORMATS, detect_format
 from .tsv import save_tsv
 from .word2vec import save_word2vec
 
-__all__ = ["DIRECTORY_EXPORTS", "EXPORT_FORMATS", "FORMAT_NAME", "FORMAT_VERSION", "MAX_META_BYTES", "MAX_META_DEPTH",
-           "MODEL_FILES", "PLAIN_FORMAT_VERSION", "PROJECTOR_FILES", "READ_FORMATS", "SavedModel", "check_limit",
-           "detect_format", "export_vectors", "first_rows", "foreign_to_model", "foreign_to_projector",
-           "load_model", "load_vectors", "load_word2vec", "save_fasttext", "save_model", "save_projector",
-           "save_tsv", "save_word2vec"]
+__all__ = ["DIRECTORY_EXPORTS", "EXPORT_FORMATS", "FORMAT_NAME", "FORMAT_VERSION", "FastTextSupervised",
+           "MAX_META_BYTES", "MAX_META_DEPTH", "MODEL_FILES", "PLAIN_FORMAT_VERSION", "PROJECTOR_FILES",
+           "READ_FORMATS", "SavedModel", "check_limit", "detect_format", "export_vectors", "first_rows",
+           "foreign_to_model", "foreign_to_projector", "load_model", "load_vectors", "load_word2vec",
+           "read_fasttext_supervised", "save_fasttext", "save_fasttext_supervised", "save_model",
+           "save_projector", "save_tsv", "save_word2vec"]

@@ -1,0 +1,233 @@
+"""Text classifiers: fastText's supervised models, loaded from their files and predicting as fastText does.
+
+:func:`load_classifier` reads a fastText ``.bin`` or quantized ``.ftz``
+classifier (``lid.176.ftz``, say) and gives a :class:`Classifier`, whose
+:meth:`~Classifier.predict` returns what fastText's ``predict`` returns: the
+same labels, in the same order, with the same probabilities (to float32
+rounding), for any ``k`` and ``threshold``, in fastText's shapes. A list of
+texts is predicted a batch at a time on NumPy arrays
+(:mod:`wordvec.classifier_predict`); a text's input rows come from
+:mod:`wordvec.classifier_lines`. Training comes with the next part of the work.
+
+>>> import tempfile, numpy as np
+>>> from wordvec.formats.fasttext_supervised import FastTextSupervised, save_fasttext_supervised
+>>> path = tempfile.mkdtemp() + "/sentiment.bin"
+>>> save_fasttext_supervised(FastTextSupervised.from_arrays(
+...     ["</s>", "good", "bad"], ["__label__pos", "__label__neg"],
+...     [[0, 0], [1, 0], [-1, 0]], [[4, 0], [-4, 0]]), path)
+>>> clf = load_classifier(path)
+>>> labels, probs = clf.predict("good tea", k=2)
+>>> labels, probs.round(3)
+(('__label__pos', '__label__neg'), array([0.982, 0.018]))
+>>> clf.predict(["bad", "good"])[0]
+[['__label__neg'], ['__label__pos']]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .classifier_lines import LineEncoder, text_bytes
+from .classifier_predict import Predictor
+from .errors import ParameterError, WordvecError
+from .formats.fasttext_supervised import FastTextSupervised, read_fasttext_supervised
+
+_TEXTS_PER_BATCH = 4096
+
+
+def load_classifier(path) -> "Classifier":
+    """Load a text classifier: a supervised fastText ``.bin`` or quantized ``.ftz`` (compressed or not).
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    Classifier
+
+    Raises
+    ------
+    ModelFormatError
+        One line naming the file: not a fastText model, an unsupervised one
+        (word vectors: :func:`wordvec.load_vectors` reads those), a truncated
+        or corrupted file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from wordvec.formats.fasttext_supervised import FastTextSupervised, save_fasttext_supervised
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.bin"
+    >>> save_fasttext_supervised(FastTextSupervised.from_arrays(["</s>"], ["__label__a"], [[1.0]], [[1.0]]), path)
+    >>> load_classifier(path).labels_
+    ['__label__a']
+    """
+    return Classifier.from_fasttext(read_fasttext_supervised(path), path=path)
+
+
+class Classifier:
+    """A text classifier: fastText's supervised model (prediction; training comes next).
+
+    Attributes
+    ----------
+    labels_ : list of str
+        The labels, in the model's order (with their prefix, ``__label__``).
+    loss_ : str
+        ``'softmax'``, ``'ns'``, ``'hs'`` or ``'ova'``.
+    model_ : FastTextSupervised
+        The model's dictionary, settings and matrices, as its file holds them.
+
+    Examples
+    --------
+    >>> from wordvec.formats.fasttext_supervised import FastTextSupervised
+    >>> clf = Classifier.from_fasttext(FastTextSupervised.from_arrays(
+    ...     ["</s>", "tea"], ["__label__drink", "__label__food"], [[0.0], [1.0]], [[3.0], [-3.0]], loss="ova"))
+    >>> clf.labels_, clf.loss_
+    (['__label__drink', '__label__food'], 'ova')
+    >>> clf.predict("tea", k=-1, threshold=0.5)
+    (('__label__drink',), array([0.81758451]))
+    """
+
+    def __init__(self):
+        self.model_ = None
+
+    @classmethod
+    def from_fasttext(cls, model: FastTextSupervised, path=None) -> "Classifier":
+        """A classifier predicting with a supervised fastText model (:func:`read_fasttext_supervised`'s)."""
+        clf = cls()
+        clf.model_ = model
+        clf.labels_ = model.labels
+        clf.loss_ = model.loss
+        args = model.args
+        clf._lines = LineEncoder(model.words + model.labels_raw, len(model.words), word_ngrams=args["word_ngrams"],
+                                 bucket=args["bucket"], minn=args["minn"], maxn=args["maxn"],
+                                 pruneidx=model.pruneidx)
+        clf._predictor = Predictor(model)
+        clf._path = None if path is None else Path(path).resolve()
+        return clf
+
+    def __reduce__(self):
+        """A classifier loaded from a file pickles as its path (each process maps the file again)."""
+        if getattr(self, "_path", None) is not None:
+            return (load_classifier, (str(self._path),))
+        return super().__reduce__()
+
+    def _fitted(self) -> None:
+        if self.model_ is None:
+            raise WordvecError("this classifier has no model yet: load one with wordvec.load_classifier")
+
+    # -- predicting ------------------------------------------------------------------
+
+    def predict(self, texts, k: int = 1, threshold: float = 0.0):
+        """The ``k`` most probable labels of a text, or of each text of a list, as fastText's ``predict``.
+
+        Parameters
+        ----------
+        texts : str, bytes, or a list (any iterable) of them
+            One line of text each (a newline inside is refused, as fastText does).
+        k : int
+            How many labels at most; -1 for every label.
+        threshold : float
+            Leave out labels of probability below it.
+
+        Returns
+        -------
+        For one text ``(labels, probabilities)``: a tuple of str and a float64
+        array. For a list ``(list of lists of labels, list of float32 arrays)``.
+        Probabilities are fastText's: ``p + 1e-5`` (so they can pass 1); the
+        hierarchical softmax (``hs``) may return fewer than ``k`` labels.
+
+        Raises
+        ------
+        ParameterError
+            ``k`` neither -1 nor at least 1, or a text holding a newline.
+
+        Examples
+        --------
+        >>> from wordvec.formats.fasttext_supervised import FastTextSupervised
+        >>> clf = Classifier.from_fasttext(FastTextSupervised.from_arrays(
+        ...     ["</s>", "tea"], ["__label__a", "__label__b"], [[0.0], [1.0]], [[1.0], [0.0]]))
+        >>> labels, probs = clf.predict(["tea", ""], k=2)   # "": only the end of line, a row of zeros here
+        >>> labels                                        # equal scores: fastText's heap order, kept
+        [['__label__a', '__label__b'], ['__label__b', '__label__a']]
+        >>> probs
+        [array([0.62246937, 0.3775507 ], dtype=float32), array([0.50001, 0.50001], dtype=float32)]
+        >>> clf.predict("tea", k=0)
+        Traceback (most recent call last):
+        wordvec.errors.ParameterError: k needs to be 1 or higher, or -1 for every label (got 0)
+        """
+        self._fitted()
+        k = self._check_k(k)
+        if isinstance(texts, (str, bytes, bytearray)):
+            labels, probs = self._predict([texts], k, threshold)[0]
+            return tuple(labels), probs.astype(np.float64)
+        results = self._predict(list(texts), k, threshold)
+        return [labels for labels, _ in results], [probs for _, probs in results]
+
+    def _check_k(self, k) -> int:
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not (k >= 1 or k == -1):
+            raise ParameterError(f"k needs to be 1 or higher, or -1 for every label (got {k!r})")
+        return len(self.labels_) if k == -1 else int(k)
+
+    def _predict(self, texts: list, k: int, threshold: float) -> list:
+        """``[(labels, float32 probabilities)]`` for each text, a batch of texts at a time."""
+        names, out = self.labels_, []
+        for first in range(0, len(texts), _TEXTS_PER_BATCH):
+            rows, starts = self._rows(texts[first:first + _TEXTS_PER_BATCH])
+            for labels, probs in self._predictor.predict_rows(rows, starts, k, threshold):
+                out.append(([names[i] for i in labels], probs))
+        return out
+
+    def _rows(self, texts: list) -> tuple[np.ndarray, np.ndarray]:
+        data = [text_bytes(t) for t in texts]
+        for i, one in enumerate(data):
+            if b"\n" in one:
+                raise ParameterError(f"text {i + 1} holds a newline: predict takes one line per text "
+                                     "(remove '\\n', as fastText asks)")
+        return self._lines.flat_rows(data)
+
+    # -- vectors ---------------------------------------------------------------------
+
+    def embed(self, texts) -> np.ndarray:
+        """Each text's vector (the mean of its input rows, fastText's ``get_sentence_vector``), float32.
+
+        Examples
+        --------
+        >>> from wordvec.formats.fasttext_supervised import FastTextSupervised
+        >>> clf = Classifier.from_fasttext(FastTextSupervised.from_arrays(
+        ...     ["</s>", "tea"], ["__label__a"], [[0.0, 2.0], [1.0, 0.0]], [[1.0, 1.0]]))
+        >>> clf.embed(["tea", "tea tea"]).tolist()
+        [[0.5, 1.0], [0.6666666865348816, 0.6666666865348816]]
+        """
+        self._fitted()
+        texts = [texts] if isinstance(texts, (str, bytes, bytearray)) else list(texts)
+        out = np.zeros((len(texts), self.model_.args["dim"]), dtype=np.float32)
+        for first in range(0, len(texts), _TEXTS_PER_BATCH):
+            rows, starts = self._rows(texts[first:first + _TEXTS_PER_BATCH])
+            out[first:first + len(starts) - 1] = self._predictor.hidden(rows, starts)
+        return out
+
+    def get_sentence_vector(self, text) -> np.ndarray:
+        """One text's vector, as fastText's ``get_sentence_vector`` gives it (float32, the model's dimension)."""
+        return self.embed([text])[0]
+
+    def input_rows(self, texts) -> list:
+        """The input matrix rows whose mean is a text's vector, in fastText's order (words, then n-grams).
+
+        For one text a list of row numbers; for a list of texts a list of them.
+
+        Examples
+        --------
+        >>> from wordvec.formats.fasttext_supervised import FastTextSupervised
+        >>> clf = Classifier.from_fasttext(FastTextSupervised.from_arrays(
+        ...     ["</s>", "tea"], ["__label__a"], [[0.0]] * 12, [[1.0]], word_ngrams=2))
+        >>> clf.input_rows("tea tea"), clf.input_rows(["tea", ""])
+        ([1, 1, 0, 10, 10], [[1, 0, 10], [0]])
+        """
+        self._fitted()
+        if isinstance(texts, (str, bytes, bytearray)):
+            return self._lines.rows(texts)
+        rows, starts = self._rows(list(texts))
+        return [part.tolist() for part in np.split(rows, starts[1:-1])]
