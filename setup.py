@@ -58,6 +58,7 @@ setup(
                 "subwords",
                 "vector_code",
                 "text",
+                "classify",
             )],
             depends=[f"{CSRC}/{name}.h" for name in ("wordvec_kernels", "compiler", "rows", "steps", "random",
                                                      "task")],

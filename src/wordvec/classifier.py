@@ -90,8 +90,9 @@ class Classifier:
     (('__label__drink',), array([0.81758451]))
     """
 
-    def __init__(self):
+    def __init__(self, threads: int = 1):
         self.model_ = None
+        self.threads = threads
 
     @classmethod
     def from_fasttext(cls, model: FastTextSupervised, path=None) -> "Classifier":
@@ -120,7 +121,7 @@ class Classifier:
 
     # -- predicting ------------------------------------------------------------------
 
-    def predict(self, texts, k: int = 1, threshold: float = 0.0):
+    def predict(self, texts, k: int = 1, threshold: float = 0.0, threads: int | None = None):
         """The ``k`` most probable labels of a text, or of each text of a list, as fastText's ``predict``.
 
         Parameters
@@ -131,6 +132,10 @@ class Classifier:
             How many labels at most; -1 for every label.
         threshold : float
             Leave out labels of probability below it.
+        threads : int, optional
+            Threads a list is predicted on (the compiled kernel, the GIL
+            released; dense models with ``softmax``, ``ova`` or ``ns``);
+            default: the classifier's ``threads`` (1).
 
         Returns
         -------
@@ -161,9 +166,9 @@ class Classifier:
         self._fitted()
         k = self._check_k(k)
         if isinstance(texts, (str, bytes, bytearray)):
-            labels, probs = self._predict([texts], k, threshold)[0]
+            labels, probs = self._predict([texts], k, threshold, 1)[0]
             return tuple(labels), probs.astype(np.float64)
-        results = self._predict(list(texts), k, threshold)
+        results = self._predict(list(texts), k, threshold, self.threads if threads is None else threads)
         return [labels for labels, _ in results], [probs for _, probs in results]
 
     def _check_k(self, k) -> int:
@@ -171,12 +176,12 @@ class Classifier:
             raise ParameterError(f"k needs to be 1 or higher, or -1 for every label (got {k!r})")
         return len(self.labels_) if k == -1 else int(k)
 
-    def _predict(self, texts: list, k: int, threshold: float) -> list:
+    def _predict(self, texts: list, k: int, threshold: float, threads: int = 1) -> list:
         """``[(labels, float32 probabilities)]`` for each text, a batch of texts at a time."""
         names, out = self.labels_, []
         for first in range(0, len(texts), _TEXTS_PER_BATCH):
             rows, starts = self._rows(texts[first:first + _TEXTS_PER_BATCH])
-            for labels, probs in self._predictor.predict_rows(rows, starts, k, threshold):
+            for labels, probs in self._predictor.predict_rows(rows, starts, k, threshold, threads):
                 out.append(([names[i] for i in labels], probs))
         return out
 

@@ -22,8 +22,11 @@ that they come out the same to the bit as fastText's Linux build (glibc's
 Each step is done on NumPy arrays for a batch of texts; the few texts whose
 result depends on the heap's order (equal log-scores among those returned,
 or, for ``hs``, leaves too close to the k-th to tell which fastText's walk
-keeps) are redone one by one, exactly as fastText walks. This is the seam for
-a compiled kernel: :meth:`Predictor.predict_rows` takes flat arrays.
+keeps) are redone one by one, exactly as fastText walks. :meth:`Predictor.predict_rows`
+takes flat arrays; for a dense input matrix with ``softmax``, ``ova`` or ``ns`` (and a
+dense output matrix), a batch of more than a few texts runs in the compiled kernel
+(:mod:`wordvec.kernels.classify`) on ``threads`` threads, the GIL released, and only the
+texts it flags (equal log-scores) are redone here.
 
 >>> import numpy as np
 >>> from wordvec.formats.fasttext_supervised import FastTextSupervised
@@ -184,10 +187,14 @@ class Predictor:
     ----------
     model : FastTextSupervised
         The model's header, dictionary counts and matrices (dense or quantized).
+    threads : int
+        Threads the compiled kernel splits a batch over (dense models, losses
+        ``softmax``, ``ova``, ``ns``).
     """
 
-    def __init__(self, model: FastTextSupervised):
+    def __init__(self, model: FastTextSupervised, threads: int = 1):
         self.model = model
+        self.threads = threads
         self.loss = model.loss
         self.dim = model.args["dim"]
         self.labels = len(model.labels_raw)
@@ -202,6 +209,22 @@ class Predictor:
             self._out_t, self._out_norms = np.ascontiguousarray(output.unscaled_rows(index).T), output.norms(index)
         else:
             self._out_t, self._out_norms = np.ascontiguousarray(np.asarray(output[index], dtype=_F32).T), None
+        self._kernel_model = None  # made on first use (wordvec.kernels.classify.DenseModel), or False
+
+    def _kernel(self):
+        """The compiled kernel's view of the model, or None where the model takes the NumPy path."""
+        if self._kernel_model is None:
+            self._kernel_model = False
+            from .kernels import classify
+            if (self.loss in classify.LOSSES and self._out_norms is None and self.labels > 0
+                    and isinstance(self.model.input, np.ndarray) and self.model.input.dtype == _F32
+                    and self.model.input.flags.c_contiguous and self.model.input.ndim == 2):
+                try:
+                    self._kernel_model = classify.DenseModel(self.model.input, np.ascontiguousarray(self._out_t.T),
+                                                             self.loss, self._table)
+                except Exception:  # the library missing or refusing: the NumPy path
+                    self._kernel_model = False
+        return self._kernel_model or None
 
     # -- the texts' vectors ----------------------------------------------------------
 
@@ -240,13 +263,41 @@ class Predictor:
 
     # -- the labels ------------------------------------------------------------------
 
-    def predict_rows(self, rows: np.ndarray, starts: np.ndarray, k: int, threshold: float) -> list:
+    def predict_rows(self, rows: np.ndarray, starts: np.ndarray, k: int, threshold: float,
+                     threads: int | None = None) -> list:
         """Each text's k best labels (indices) and their probabilities (float32), as fastText gives them.
 
         ``rows`` and ``starts``: the texts' input rows, one after the other, and
         where each text's begin (:meth:`LineEncoder.flat_rows`); ``k`` at least
-        1 (the number of labels for every label).
+        1 (the number of labels for every label). ``threads``: the compiled
+        kernel's (default: the predictor's).
         """
+        n = len(starts) - 1
+        kernel = self._kernel() if n > _FEW_TEXTS else None
+        if kernel is not None:
+            return self._predict_kernel(kernel, rows, starts, k, threshold,
+                                        self.threads if threads is None else threads)
+        return self.predict_rows_numpy(rows, starts, k, threshold)
+
+    def _predict_kernel(self, kernel, rows, starts, k: int, threshold: float, threads: int) -> list:
+        """:meth:`predict_rows` in the compiled kernel; the texts it flags redone on the NumPy path."""
+        from .kernels.classify import predict_dense
+        rows = np.asarray(rows, dtype=np.int64)
+        starts = np.asarray(starts, dtype=np.int64)
+        labels, scores, counts, redo = predict_dense(kernel, rows, starts, k, _F32(threshold), threads)
+        probs = expf(scores)  # fastText's probabilities, every text's at once
+        labels_list, redone = labels.tolist(), np.flatnonzero(redo).tolist()
+        out = [(labels_list[t][:c], probs[t, :c]) for t, c in enumerate(counts.tolist())]
+        if redone:
+            pieces = [rows[starts[t]:starts[t + 1]] for t in redone]
+            sub_starts = np.concatenate([[0], np.cumsum([len(p) for p in pieces])]).astype(np.int64)
+            sub_rows = np.concatenate(pieces) if pieces else np.zeros(0, np.int64)
+            for t, result in zip(redone, self.predict_rows_numpy(sub_rows, sub_starts, k, threshold)):
+                out[t] = result
+        return out
+
+    def predict_rows_numpy(self, rows: np.ndarray, starts: np.ndarray, k: int, threshold: float) -> list:
+        """:meth:`predict_rows` on NumPy arrays only (the reference the compiled kernel is held to)."""
         hidden = self.hidden(rows, starts)
         has_rows = np.diff(starts) > 0
         results = []

@@ -100,6 +100,39 @@ WV_EXPORT int wv_sgns_block(const wv_weights *weights, const wv_block *block, do
 WV_EXPORT int wv_cbow_step(const wv_weights *weights, const wv_block *block, double lr, const wv_settings *settings,
                  double *loss_out);
 
+/* A supervised fastText model with a dense input matrix, for prediction (classify.c): input rows
+ * and output rows (n_labels of them) of dim floats each; loss WV_CLASSIFY_SOFTMAX, or
+ * WV_CLASSIFY_SIGMOID (ova, ns: fastText's 513-entry sigmoid_table). */
+#define WV_CLASSIFY_SOFTMAX 0
+#define WV_CLASSIFY_SIGMOID 1
+typedef struct {
+    const float *input;
+    const float *output;
+    int64_t dim;
+    int64_t n_labels;
+    int32_t loss;
+    const float *sigmoid_table;
+} wv_classify_model;
+
+/* A batch of texts: text t's input rows are rows[starts[t]:starts[t + 1]]. Each text gets
+ * counts[t] (<= k) labels at labels[t * k...] with their log-scores at scores[t * k...], best
+ * first; redo[t] = 1 where equal log-scores make fastText's heap order matter (redo it in Python). */
+typedef struct {
+    const int64_t *rows;
+    const int64_t *starts;
+    int64_t k;
+    float threshold;
+    int32_t *labels;
+    float *scores;
+    int64_t *counts;
+    uint8_t *redo;
+} wv_classify_batch;
+
+/* Predict texts first..last-1 of the batch; work holds dim + 2 * n_labels floats and work_labels
+ * n_labels ints (one of each per thread). */
+WV_EXPORT void wv_classify_dense(const wv_classify_model *model, const wv_classify_batch *batch, int64_t first,
+                                 int64_t last, float *work, int32_t *work_labels);
+
 /* The vector code in use: "avx512" or "generic"; wv_use_generic(1) forces the portable code. */
 WV_EXPORT const char *wv_vector_code(void);
 WV_EXPORT void wv_use_generic(int generic);
