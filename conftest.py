@@ -8,7 +8,8 @@ that both are under it; the test data and the trained models the tests share are
 - No test or doctest reaches the user's real cache, home or temporary folder (``private_folders``).
 - ``src/wordvec/__main__.py`` is never imported by the doctest collector: it runs the command line.
 - A doctest that needs an optional extra (``keras``, ``torch``, ...) is skipped, with the reason,
-  where that extra is not installed (``NEEDS``); collecting a module never needs one.
+  where that extra is not installed (``NEEDS``); collecting a module never needs one. Such doctests are
+  marked ``slow``: importing Keras or PyTorch alone takes seconds, which the quick tier leaves out.
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ NEEDS = {
     "wordvec.engines.keras.build_model": ("keras", "torch"),
     "wordvec.engines.keras.train_keras": ("keras", "torch"),
 }
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the doctests that import an optional framework ``slow``, as the tests that do are."""
+    for item in items:
+        if isinstance(item, pytest.DoctestItem) and item.name in NEEDS:
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_runtest_setup(item):

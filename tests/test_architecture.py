@@ -67,6 +67,7 @@ def _wordvec_imports():
                 yield name, target, names
 
 
+@pytest.mark.slow
 def test_no_private_name_is_imported_from_another_package():
     crossings = []
     for name, target, names in _wordvec_imports():
@@ -77,6 +78,7 @@ def test_no_private_name_is_imported_from_another_package():
     assert crossings == []
 
 
+@pytest.mark.slow
 def test_no_import_circle_between_the_parts_of_wordvec():
     graph: dict[str, set[str]] = {}
     for name, target, _ in _wordvec_imports():

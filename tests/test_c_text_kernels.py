@@ -126,6 +126,7 @@ def test_lines_of_random_bytes(numba_kernels, seed):
     assert hard.any() and not hard.all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("include_summary", [False, True])
 @pytest.mark.parametrize("seed", range(4))
 def test_reviews_of_snap_records(numba_kernels, include_summary, seed):
@@ -162,6 +163,7 @@ def test_tags_and_separators_are_encoded_alike(numba_kernels, data):
     encode_both(numba_kernels, buf, docs, hard, replacements_for(hard, 1), empty_tables())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("start", [(16, 64), (1, 64), (4096, 1 << 16)])
 def test_long_and_many_words_grow_the_tables_alike(numba_kernels, start):
     buf = as_buffer(long_words(3, 6000))
@@ -174,6 +176,7 @@ def test_long_and_many_words_grow_the_tables_alike(numba_kernels, start):
     assert words[:3] == [word.decode().lower() for word in buf.tobytes().split(b"\n")[0].split(b" ")[:3]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("include_summary", [False, True])
 def test_snap_blocks_in_one_growing_table_are_encoded_alike(numba_kernels, include_summary):
     tables = empty_tables()
@@ -207,6 +210,7 @@ def test_merge_numbers_words_alike(numba_kernels):
     assert_same_arrays((c_rows,), (result[3],))
 
 
+@pytest.mark.slow
 def test_threads_encode_their_own_tables_at_once():
     blocks = [as_buffer(random_bytes(seed, 200_000) + long_words(seed, 3000)) for seed in range(4)]
     documents = [T.find_lines(buf) for buf in blocks]
@@ -280,6 +284,7 @@ READ_CORPUS = ("import sys, wordvec.encoding as E; "
                "print('numba' in sys.modules, vocab.words[:2], corpus.n_documents)")
 
 
+@pytest.mark.slow
 def test_reading_a_corpus_never_imports_numba(tmp_path):
     done = run_python(READ_CORPUS, tmp_path)
     assert done.returncode == 0, done.stderr

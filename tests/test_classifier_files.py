@@ -112,6 +112,7 @@ def assert_predicts_as_fasttext(ft_model, clf, texts=TEXTS, ks=(1, 3, -1), thres
                 np.testing.assert_allclose(one[1], want_one[1], rtol=0, atol=1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(MODELS))
 def test_trained_models_predict_as_fasttext(trained, name):
     ft_model, path = trained(name)
@@ -126,6 +127,7 @@ def test_trained_models_predict_as_fasttext(trained, name):
     assert clf.input_rows(TEXTS * 2) == [clf.input_rows(t) for t in TEXTS * 2]
 
 
+@pytest.mark.slow
 def test_a_quantized_model_stays_codes_and_centroids(trained):
     _, path = trained("ftz-qnorm-cutoff")
     model = read_fasttext_supervised(path)
@@ -134,6 +136,7 @@ def test_a_quantized_model_stays_codes_and_centroids(trained):
     assert model.input.codes.base is not None  # a view of the file, not a decoded copy
 
 
+@pytest.mark.slow
 def test_quantized_output_qout(tmp_path):
     labels = [f"l{i}" for i in range(260)]  # fastText quantizes a matrix of at least 256 rows
     corpus = _corpus(tmp_path / "many.txt", labels=labels, lines=3000, seed=1)
@@ -146,6 +149,7 @@ def test_quantized_output_qout(tmp_path):
     assert_predicts_as_fasttext(fasttext.load_model(str(tmp_path / "qout.ftz")), clf, texts, ks=(1, 5))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loss", ["softmax", "ns", "hs", "ova"])
 @pytest.mark.parametrize("output", ["zeros", "nearly zeros"])
 def test_equal_and_nearly_equal_scores_come_out_in_fasttexts_order(tmp_path, loss, output):
@@ -224,6 +228,7 @@ def test_expf_is_glibcs():
     assert np.array_equal(expf(values), want)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["softmax", "hs", "chars-hs", "ftz-qnorm-cutoff", "ftz-plain"])
 def test_written_back_byte_for_byte_and_fasttext_reads_it(trained, tmp_path, name):
     ft_model, path = trained(name)
@@ -252,6 +257,7 @@ def _one_line(err) -> str:
     return message
 
 
+@pytest.mark.slow
 def test_an_unsupervised_model_is_refused(tmp_path):
     corpus = tmp_path / "plain.txt"
     corpus.write_text(" ".join(COMMON * 30) + "\n", encoding="utf-8")

@@ -73,6 +73,7 @@ def _same(got: list, want: list) -> None:
         np.testing.assert_allclose(probs, want_probs, rtol=0, atol=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(MODELS))
 def test_kernel_equals_numpy_path(trained, name):
     get, texts = trained
@@ -88,6 +89,7 @@ def test_kernel_equals_numpy_path(trained, name):
                 _same(predictor.predict_rows(rows, starts, kk, threshold, threads=threads), want)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(MODELS))
 def test_kernel_predicts_as_fasttext(trained, name):
     get, texts = trained

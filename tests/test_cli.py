@@ -38,6 +38,7 @@ def test_train_on_files_with_format_and_column(finefoods, tmp_path, capsys):
     assert load_model(out).info["corpus"][0].endswith("fine_food_reviews_1k.csv")
 
 
+@pytest.mark.slow
 def test_the_first_run_compiles_nothing_and_loads_no_numba(tmp_path):
     script = ("import sys\nfrom wordvec.cli import main\n"
               f"code = main(['train', '--out', {str(tmp_path / 'm')!r}, '--dim', '8', '--epochs', '1'])\n"

@@ -22,6 +22,7 @@ def test_vocabulary_merge_keeps_old_words_and_adds_new():
     assert rows_new.tolist() == [0, 1, 3, 0]
 
 
+@pytest.mark.slow
 def test_load_update_adds_new_words_and_keeps_the_rest_usable(tmp_path):
     snap, csv = default_corpus()
     model = Word2Vec(dim=24, epochs=8, min_count=3, threads=1, progress=False).fit(iter_documents(snap))
@@ -62,6 +63,7 @@ def test_update_needs_a_trained_native_model(tmp_path):
         Word2Vec.load(tmp_path / "k")
 
 
+@pytest.mark.slow
 def test_update_keeps_known_rows_and_starts_new_words_as_a_fresh_run_does(monkeypatch):
     from wordvec.engines.native import INITIAL_RANGE, NativeEngine
 

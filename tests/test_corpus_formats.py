@@ -269,6 +269,7 @@ def test_a_long_first_json_line_is_still_json_lines(tmp_path):
 
 # --- compression ------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("compression", COMPRESSORS)
 def test_compression_is_recognised_from_the_content(tmp_path, csv_documents, compression):
     csv_bytes = gzip.decompress(SHIPPED_CSV.read_bytes())
@@ -289,6 +290,7 @@ def test_concatenated_streams_are_all_read(tmp_path, compression):
     assert list(iter_documents(path)) == ["one", "two", "three"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("compression", COMPRESSORS)
 def test_truncated_compressed_text_says_where_it_stopped(tmp_path, compression):
     text = "".join(f"review number {i} with words\n" for i in range(40000)).encode()
@@ -363,6 +365,7 @@ REFUSED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("format", ["auto", "text", "csv", "snap", "jsonl"])
 @pytest.mark.parametrize("name", REFUSED)
 def test_files_that_are_no_corpus_are_refused_never_read_as_text(tmp_path, name, format):
@@ -466,6 +469,7 @@ def test_extras_named_in_the_errors_are_declared():
                                b"PK\x03\x04"]),
        compression=st.sampled_from([None, *COMPRESSORS]), cut=st.integers(min_value=0, max_value=40),
        format=st.sampled_from(FORMATS))
+@pytest.mark.slow
 def test_any_bytes_give_texts_or_one_line_corpus_error(tmp_path, data, prefix, compression, cut, format):
     data = prefix + data
     if compression:

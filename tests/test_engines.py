@@ -258,6 +258,7 @@ def _documents_of(tokens, doc_offsets) -> list[tuple]:
     return [tuple(tokens[a:b].tolist()) for a, b in zip(doc_offsets[:-1], doc_offsets[1:]) if b > a]
 
 
+@pytest.mark.slow
 def test_every_epoch_trains_each_document_once_in_short_blocks_shuffled_with_the_rate_decaying_along_them(
         monkeypatch):
     epochs, corpus = _epoch_calls(monkeypatch, seed=3)

@@ -136,6 +136,7 @@ def _assert_pairs_equal(ours, kv, path, **kw):
     assert ours["pairs"] == round(n_lines * (1 - oov_percent / 100))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("restrict_vocab", [300000, 500])
 @pytest.mark.parametrize("case_insensitive", [True, False])
 def test_word_pairs_match_gensim(plain, mixed, restrict_vocab, case_insensitive):
@@ -158,6 +159,7 @@ def test_analogies_match_gensim(plain, restrict_vocab):
         assert 0 < ours["oov"] < 1
 
 
+@pytest.mark.slow
 def test_analogies_match_gensim_case_sensitive(plain):
     kv, vecs = plain
     ours = evaluate_analogies(vecs, QUESTIONS, restrict_vocab=2000, case_insensitive=False)
@@ -222,6 +224,7 @@ def _cosmul_expectation(kv, questions, case_insensitive):
     return correct, total
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case_insensitive", [True, False])
 def test_3cosmul_matches_gensim_most_similar_cosmul(mixed, tmp_path, case_insensitive):
     kv, vecs = mixed

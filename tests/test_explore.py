@@ -75,6 +75,7 @@ def _error(response, status: int) -> str:
 
 # -- answers -----------------------------------------------------------------
 
+@pytest.mark.slow
 def test_similar_gives_the_nearest_words(client, vectors):
     body = client.get("/api/similar?word=tea&n=5").get_json()
     assert [(a["word"], pytest.approx(a["similarity"], abs=1e-5)) for a in body] == vectors.most_similar("tea", n=5)
@@ -82,6 +83,7 @@ def test_similar_gives_the_nearest_words(client, vectors):
     assert all(a["count"] == int(vectors.counts[vectors.index(a["word"])]) for a in body)
 
 
+@pytest.mark.slow
 def test_similar_defaults_to_ten_and_strips_spaces(client):
     body = client.get("/api/similar", query_string={"word": "  tea "}).get_json()
     assert len(body) == 10 and "UNK" not in [a["word"] for a in body]
@@ -205,6 +207,7 @@ odd_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 @given(path=st.sampled_from(["/api/similar", "/api/analogy", "/api/vocab", "/api/map", "/static/x", "/"]),
        params=st.dictionaries(st.sampled_from(["word", "n", "positive", "negative", "prefix", "limit"]),
                               odd_text, max_size=4))
+@pytest.mark.slow
 def test_odd_queries_never_break_the_server(client, path, params):
     response = client.get(path, query_string=params)
     assert response.status_code < 500
@@ -317,6 +320,7 @@ def test_map_is_cached_beside_the_model(model_dir, app, monkeypatch, capsys):
     assert capsys.readouterr().err == ""  # nothing to say when the map is cached
 
 
+@pytest.mark.slow
 def test_a_stale_or_corrupted_cache_is_recomputed(tmp_path, vectors, capsys):
     model = save_model(tmp_path / "model", vectors)
     first = MapStore(vectors, model, top=12).result(timeout=60)
@@ -448,6 +452,7 @@ def _inlined_data(text: str) -> dict:
     return json.loads(match.group(1))
 
 
+@pytest.mark.slow
 def test_html_map_is_self_contained(tmp_path, vectors):
     out = write_html_map(vectors, tmp_path / "map.html", top=20, perplexity=5, seed=2)
     text = out.read_text(encoding="utf-8")
@@ -466,6 +471,7 @@ def test_html_map_is_self_contained(tmp_path, vectors):
     assert "WordMap" in text and "renderAnswers" in text  # the script is inlined
 
 
+@pytest.mark.slow
 def test_html_map_escapes_what_could_end_a_script(tmp_path):
     words = ["UNK", "</script><b>", "<!--", "a&b", "\u2028"] + [f"w{i}" for i in range(10)]
     vecs = Vectors(words, np.random.default_rng(1).normal(size=(len(words), 6)).astype(np.float32), unknown="UNK")

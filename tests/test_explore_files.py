@@ -60,6 +60,7 @@ def test_explore_serves_a_glove_file(glove):
     assert [w["word"] for w in client.get("/api/vocab?prefix=caf").get_json()] == ["café"]
 
 
+@pytest.mark.slow
 def test_the_map_of_a_file_is_kept_in_the_user_cache(glove, cache, monkeypatch):
     app = create_app(glove, top=TOP, progress=False)
     first = app.extensions["wordvec_explorer"].map.result(timeout=60)
@@ -76,6 +77,7 @@ def test_the_map_of_a_file_is_kept_in_the_user_cache(glove, cache, monkeypatch):
     assert again["cached"] is True and again["x"] == first["x"]
 
 
+@pytest.mark.slow
 def test_a_changed_file_gets_a_new_map(glove, cache):
     MapStore(_vectors(), source_file=glove, top=TOP, progress=False).result(timeout=60)
     old = mapdata.file_cache_path(glove, TOP)
@@ -100,6 +102,7 @@ def test_explore_a_compressed_word2vec_binary_with_a_limit(tmp_path):
     assert client.get("/api/similar?word=milk").status_code == 404  # row 7: past the limit
 
 
+@pytest.mark.slow
 def test_the_cache_folder_is_the_one_set_when_the_map_was_asked_for(glove, cache, tmp_path, monkeypatch):
     store = MapStore(_vectors(), source_file=glove, top=TOP, progress=False, start=False)
     monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "another-cache"))  # changed while the map is computed

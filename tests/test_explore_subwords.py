@@ -45,6 +45,7 @@ def _words(response) -> list[str]:
     return [answer["word"] for answer in response.get_json()]
 
 
+@pytest.mark.slow
 def test_an_unknown_word_is_answered_and_said_to_be_built(client, trained):
     response = client.get("/api/similar?word=deliciuos&n=5")
     assert _words(response) == [w for w, _ in trained.vectors_.most_similar("deliciuos", n=5)]

@@ -78,6 +78,7 @@ def snap_record(summary: bytes, text: bytes, eol: bytes = b"\n") -> bytes:
 
 # --- the shipped data ---------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("include_summary", [False, True])
 @pytest.mark.parametrize("threads", [1, 2])
 def test_shipped_snap_sample_is_encoded_as_today(include_summary, threads):
@@ -85,6 +86,7 @@ def test_shipped_snap_sample_is_encoded_as_today(include_summary, threads):
     assert_same_as_oracle(SNAP_SAMPLE, threads=threads, num_words=None, include_summary=include_summary)
 
 
+@pytest.mark.slow
 def test_shipped_csv_and_both_files_together_are_encoded_as_today():
     assert_same_as_oracle(CSV_SAMPLE, include_summary=True)
     assert_same_as_oracle([SNAP_SAMPLE, CSV_SAMPLE], num_words=None, min_count=3)
@@ -99,6 +101,7 @@ def test_shipped_snap_as_plain_text_and_in_small_blocks(small_blocks, tmp_path):
     assert_same_as_oracle(plain, include_summary=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["finefoods_sample.txt.gz", "Reviews_sample.csv", "fine_food_reviews_1k.csv"])
 def test_the_finefoods_files_read_as_the_python_reader_does(shared_file, finefoods, name):
     # ../shared's copy where it is beside the checkout, else the same file made from the package's data.
@@ -174,6 +177,7 @@ def test_odd_plain_text_is_encoded_as_today(tmp_path, compress, small_blocks):
     assert_same_as_oracle(path, threads=1, num_words=5, min_count=2)
 
 
+@pytest.mark.slow
 def test_odd_text_in_the_usual_block_size(tmp_path):
     path = tmp_path / "odd.txt.gz"
     path.write_bytes(gzip.compress(odd_text() * 50))
@@ -243,6 +247,7 @@ documents = st.lists(texts_of(list("aAbZ z.,<>/&;#!'\"\t\r\x00\x1c\x85\xa0é’�
                               + ["<br />", "&amp;", "Ã©", "â€™"], 40), max_size=12)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=documents, snap=st.booleans(), include_summary=st.booleans())
 def test_random_documents_are_encoded_as_today(tmp_path_factory, lines, snap, include_summary):
@@ -292,6 +297,7 @@ def test_fix_text_is_ftfy_on_known_texts():
 @settings(max_examples=300, deadline=None)
 @given(texts_of(list("aé’“”‘–—…ÃÂâ€œ©®™°±²³¼½¾×÷ÐÎØÙ\x80\x93\x9d\xa0\xadﬁＷ&<>;#\r\x1b[m\u2028\x0b\x01")
                 + ["&amp;", "&eacute;", "&#x2019;", "Ã©", "â€™", "\n"], 60))
+@pytest.mark.slow
 def test_fix_text_is_ftfy_on_random_texts(text):
     assert fix_text(text) == ftfy.fix_text(text, normalization=None)
     assert clean_text_fast(text) == clean_text(text)
@@ -303,6 +309,7 @@ MOJIBAKE_ENCODINGS = ["sloppy-windows-1252", "latin-1", "sloppy-windows-1251", "
 @settings(max_examples=300, deadline=None)
 @given(texts_of(list("abc .,'\"éèàçñöüßøæœ’‘“”–—…€£©®™°±×αβжзи日本\xa0") + [" the ", "Ã©", "â€™"], 50),
        st.sampled_from(MOJIBAKE_ENCODINGS), st.integers(0, 60), st.booleans())
+@pytest.mark.slow
 def test_fix_text_is_ftfy_on_mojibake(text, encoding, keep, nbsp):
     """Text encoded as UTF-8 and decoded in another encoding, in part, NBSPs for spaces or not."""
     try:
@@ -316,6 +323,7 @@ def test_fix_text_is_ftfy_on_mojibake(text, encoding, keep, nbsp):
     assert fast_ftfy._fix_encoding(garbled, ftfy.badness.is_bad) == ftfy.fix_encoding(garbled)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(texts_of(list("aZ .,ÃÂâ€œ©®™°±²³×ÐÎØÙ\x80\x93\xa0¡«¿ВГРСΒΓΞΟ√≈‚Ä"), 40))
 def test_windowed_mojibake_test_is_ftfys(text):
@@ -442,6 +450,7 @@ def test_ctrl_c_stops_reading_and_its_threads(tmp_path, monkeypatch):
     assert _reading_threads() == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("threads", [1, 2, 3])
 def test_threads_bound_the_encoding_threads(tmp_path, monkeypatch, threads):
     monkeypatch.setattr(corpus_module, "BLOCK_BYTES", 1 << 12)

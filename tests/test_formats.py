@@ -464,6 +464,7 @@ def test_ngram_hashes_are_fasttexts_subword_ids(fasttext_model, word):
     assert (ngram_hashes(word, 3, 6, 1000) + len(model.words)).tolist() == ids.tolist()
 
 
+@pytest.mark.slow
 def test_fasttext_bin_with_other_ngram_lengths(tmp_path):
     model = _train_fasttext(tmp_path, minn=2, maxn=4, bucket=5000)
     model.save_model(str(tmp_path / "m.bin"))

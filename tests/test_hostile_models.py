@@ -180,6 +180,7 @@ SCHEMA_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edit, expected", SCHEMA_CASES.values(), ids=SCHEMA_CASES.keys())
 def test_model_json_must_match_its_schema(base, tmp_path, capsys, edit, expected):
     damaged = copy(base, tmp_path)
@@ -257,6 +258,7 @@ CHECKPOINT_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edit, expected", CHECKPOINT_CASES.values(), ids=CHECKPOINT_CASES.keys())
 def test_a_damaged_checkpoint_is_refused_before_any_work(base, tmp_path, capsys, edit, expected):
     out = tmp_path / "run"

@@ -348,6 +348,7 @@ def test_defect_17_phrases_n_zero_prints_only_the_count(layout, capsys):
     (["--seed", "-1"], "invalid seed=-1"),
     (["--limit", "1"], "invalid limit=1"),
 ])
+@pytest.mark.slow
 @pytest.mark.parametrize("output", [["--out", "{tmp}/map.png"], ["--html", "{tmp}/map.html"]])
 def test_defect_19_plot_parameters_are_refused_before_any_progress_is_shown(layout, capsys, no_work, options,
                                                                            message, output):

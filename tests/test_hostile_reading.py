@@ -75,6 +75,7 @@ LONG_LINE_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(LONG_LINE_CASES))
 def test_a_long_line_is_read_in_pieces_of_at_most_the_limit_and_no_word_is_lost(tmp_path, monkeypatch, case):
     monkeypatch.setattr(corpus_module, "MAX_LINE_BYTES", LIMIT, raising=False)
@@ -186,6 +187,7 @@ PIPE_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
 @pytest.mark.parametrize("case", list(PIPE_CASES))
 def test_a_pipe_gives_the_documents_vocabulary_and_counts_of_the_file(tmp_path, case):
@@ -227,6 +229,7 @@ EVALUATE_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 @pytest.mark.parametrize("case", list(EVALUATE_CASES))
 def test_evaluate_refuses_endless_and_bomb_files_with_one_line_in_bounded_memory(tmp_path, model, case):

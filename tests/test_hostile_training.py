@@ -248,6 +248,7 @@ def test_half_sent_requests_hold_no_thread(half):
                 connection.close()
 
 
+@pytest.mark.slow
 def test_a_half_sent_request_is_closed_after_the_connection_timeout(monkeypatch):
     from wordvec.explore import server as explore_server
 

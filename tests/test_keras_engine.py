@@ -15,7 +15,10 @@ from wordvec.vectors import Vectors
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
 # Keras 3.15 on NumPy 2 warns about its own __array__ on every step; not ours to fix.
-pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy:DeprecationWarning")
+pytestmark = [
+    pytest.mark.slow,  # imports Keras and PyTorch (seconds) and trains with them
+    pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy:DeprecationWarning"),
+]
 
 
 @pytest.mark.slow
@@ -61,6 +64,7 @@ def keras():
     return pytest.importorskip("keras")
 
 
+@pytest.mark.slow
 def test_tutorial_model_has_2560130_parameters(keras):
     from wordvec.engines.keras import build_model
 

@@ -141,6 +141,7 @@ def test_wordvec_tokenizer_object_lends_num_words_and_oov_token(vectors):
     assert everything.matrix.shape == (100, 3)
 
 
+@pytest.mark.slow
 def test_same_matrix_from_keras_tokenizer_word_index(vectors):
     text = pytest.importorskip("keras.src.legacy.preprocessing.text")
     ours, theirs = Tokenizer(oov_token="<OOV>"), text.Tokenizer(oov_token="<OOV>")
@@ -172,6 +173,7 @@ def _fit_one_step(keras, layer):
     model.fit(x, np.array([1.0, -1.0]), epochs=1, batch_size=2, verbose=0)
 
 
+@pytest.mark.slow
 def test_keras_layer_holds_the_matrix_and_looks_rows_up(vectors):
     keras = _keras()
     word_index = {"coffee": 1, "jam": 2, "tea": 3, "milk": 4}
@@ -185,6 +187,7 @@ def test_keras_layer_holds_the_matrix_and_looks_rows_up(vectors):
     np.testing.assert_array_equal(out, expected[batch])
 
 
+@pytest.mark.slow
 def test_keras_layer_frozen_or_trainable(vectors):
     keras = _keras()
     word_index = {"coffee": 1, "jam": 2, "tea": 3, "milk": 4}
@@ -199,6 +202,7 @@ def test_keras_layer_frozen_or_trainable(vectors):
     assert not np.array_equal(trainable.get_weights()[0], before)
 
 
+@pytest.mark.slow
 def test_keras_layer_passes_matrix_options_and_takes_a_ready_matrix(vectors):
     _keras()
     word_index = {"coffee": 1, "jam": 2, "tea": 3}
@@ -217,6 +221,7 @@ def test_keras_layer_passes_matrix_options_and_takes_a_ready_matrix(vectors):
 
 # -- PyTorch -------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_torch_layer_holds_the_matrix_and_looks_rows_up(vectors):
     torch = pytest.importorskip("torch")
     tok = Tokenizer(oov_token="<OOV>")
@@ -230,6 +235,7 @@ def test_torch_layer_holds_the_matrix_and_looks_rows_up(vectors):
     np.testing.assert_array_equal(layer(batch).detach().numpy(), expected[batch.numpy()])
 
 
+@pytest.mark.slow
 def test_torch_layer_frozen_or_trainable(vectors):
     torch = pytest.importorskip("torch")
     word_index = {"coffee": 1, "jam": 2, "tea": 3}

@@ -20,6 +20,7 @@ def trained(reviews):
     return Word2Vec(dim=32, epochs=10, min_count=3, threads=2, seed=1, progress=False).fit(reviews)
 
 
+@pytest.mark.slow
 def test_related_words_end_up_closer_than_unrelated(trained):
     v = trained.vectors_
     assert v.similarity("coffee", "tea") > v.similarity("coffee", "dog") + 0.3
@@ -27,6 +28,7 @@ def test_related_words_end_up_closer_than_unrelated(trained):
     assert v.similarity("chocolate", "candy") > v.similarity("chocolate", "dog") + 0.3
 
 
+@pytest.mark.slow
 def test_loss_falls_and_is_recorded_per_epoch(trained):
     losses = trained.epoch_losses_
     assert len(losses) == 10
@@ -42,6 +44,7 @@ def test_fitted_attributes_and_unknown_row(trained):
     assert all(word != "UNK" for word, _ in v.most_similar("coffee", n=50))
 
 
+@pytest.mark.slow
 def test_one_thread_same_seed_is_bit_identical(reviews):
     runs = [Word2Vec(dim=16, epochs=2, min_count=3, threads=1, seed=s, progress=False).fit(reviews[:500])
             for s in (4, 4, 5)]
@@ -49,6 +52,7 @@ def test_one_thread_same_seed_is_bit_identical(reviews):
     assert not np.array_equal(runs[0].vectors_.matrix, runs[2].vectors_.matrix)
 
 
+@pytest.mark.slow
 def test_cbow_learns_too(reviews):
     model = Word2Vec(dim=32, epochs=10, min_count=3, model="cbow", threads=2, progress=False).fit(reviews)
     assert model.epoch_losses_[-1] < model.epoch_losses_[0]
@@ -83,6 +87,7 @@ def test_corpus_without_frequent_words_is_refused():
         Word2Vec(progress=False).fit(["every word here is unique"])
 
 
+@pytest.mark.slow
 def test_training_from_the_file_mapping_equals_training_from_memory(reviews):
     from wordvec.encoding import TokenCorpus, encode_documents
 

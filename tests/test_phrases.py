@@ -16,6 +16,7 @@ def review_sentences():
     return [tokenize(t) for t in iter_documents(default_corpus()[0])]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("min_count, threshold", [(5, 10.0), (3, 50.0), (10, 1.0)])
 def test_same_phrases_and_output_as_gensim(review_sentences, min_count, threshold):
     gensim_phrases = pytest.importorskip("gensim.models.phrases")
@@ -37,6 +38,7 @@ def test_two_passes_join_longer_phrases():
     assert one_pass.apply(["new", "york", "times", "report"]) == ["new_york", "times_report"]
 
 
+@pytest.mark.slow
 def test_phrases_on_the_reviews_and_in_training(tmp_path):
     found = learn_phrases(min_count=5, threshold=10.0).phrases_
     for phrase in ("peanut_butter", "green_tea", "dog_food"):

@@ -36,6 +36,7 @@ def test_coordinates_shape_and_word_order(vectors):
     assert np.isfinite(coords).all()
 
 
+@pytest.mark.slow
 def test_coordinates_are_deterministic_for_a_seed(vectors):
     _, first = tsne_coordinates(vectors, top=30, seed=3)
     _, again = tsne_coordinates(vectors, top=30, seed=3)
@@ -48,6 +49,7 @@ def test_small_map_is_not_collapsed(vectors):
     assert coords.std(axis=0).min() > 1.0
 
 
+@pytest.mark.slow
 def test_unknown_word_is_skipped_and_top_is_capped(vectors):
     words, coords = tsne_coordinates(vectors, top=500)  # more than there are
     assert "UNK" not in words
@@ -61,6 +63,7 @@ def test_without_unknown_row_zero_is_a_word(vectors):
     assert words == ["UNK", "tea", "coffee", "chocolate", "cookie"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("top", [2, 3, 4])
 def test_perplexity_is_lowered_for_few_words(vectors, top):
     words, coords = tsne_coordinates(vectors, top=top, perplexity=30.0)
@@ -89,6 +92,7 @@ def test_bad_perplexity_is_parameter_error(vectors, perplexity):
         tsne_coordinates(vectors, perplexity=perplexity)
 
 
+@pytest.mark.slow
 def test_png_is_written(vectors, tmp_path):
     out = tmp_path / "maps" / "words.png"
     result = plot_map(vectors, out, top=40, figsize=(6, 6), title="Food words", progress=False)
@@ -97,6 +101,7 @@ def test_png_is_written(vectors, tmp_path):
     assert [p.name for p in out.parent.iterdir()] == ["words.png"]  # no temporary left
 
 
+@pytest.mark.slow
 def test_svg_has_labels_as_text_and_no_unknown(vectors, tmp_path):
     import matplotlib
 

@@ -181,6 +181,7 @@ def _assert_same_tokenizer(ours, theirs):
     assert ours.document_count == theirs.document_count
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("oov_token", [None, "<OOV>"])
 @pytest.mark.parametrize("num_words", [None, 1, 10, 500, 20000])
 def test_tokenizer_matches_keras(kpre, reviews, num_words, oov_token):
@@ -204,6 +205,7 @@ def test_tokenizer_matches_keras(kpre, reviews, num_words, oov_token):
     {"filters": "", "split": "e"},
     {"oov_token": "the", "num_words": 20},     # the OOV token is also a word: its later index wins
 ])
+@pytest.mark.slow
 def test_tokenizer_options_match_keras(kpre, reviews, options):
     ktext, _ = kpre
     texts = reviews[:150]
@@ -214,6 +216,7 @@ def test_tokenizer_options_match_keras(kpre, reviews, options):
     assert ours.texts_to_sequences(reviews[150:200]) == theirs.texts_to_sequences(reviews[150:200])
 
 
+@pytest.mark.slow
 def test_json_is_interchangeable_with_keras(kpre, reviews):
     ktext, _ = kpre
     ours = Tokenizer(num_words=500, oov_token="<OOV>")
@@ -245,6 +248,7 @@ SLOW = pytest.mark.slow
     pytest.param(4, 1.0, marks=SLOW), pytest.param(4, 2.0, marks=SLOW), pytest.param(5, 1.0, marks=SLOW),
     pytest.param(5, 2.0, marks=SLOW),
 ])
+@pytest.mark.slow
 def test_skipgrams_match_keras(kpre, sequences, window_size, negative_samples):
     _, ksequence = kpre
     vocabulary_size = 501
@@ -270,6 +274,7 @@ def test_skipgrams_match_keras(kpre, sequences, window_size, negative_samples):
         assert plain[0][:n_pos] == kplain[0][:n_pos] and plain[1] == kplain[1]
 
 
+@pytest.mark.slow
 def test_skipgrams_categorical_and_sampling_table_match_keras(kpre, sequences):
     _, ksequence = kpre
     table = np.where(np.arange(501) % 3 == 0, 1.0, 0.0)     # keep or drop targets without chance
@@ -284,6 +289,7 @@ def test_skipgrams_categorical_and_sampling_table_match_keras(kpre, sequences):
 
 @pytest.mark.parametrize("size", [1, 2, 10, 501, 20001])
 @pytest.mark.parametrize("factor", [1e-5, 1e-3, 0.1])
+@pytest.mark.slow
 def test_make_sampling_table_matches_keras(kpre, size, factor):
     _, ksequence = kpre
     np.testing.assert_array_equal(make_sampling_table(size, factor), ksequence.make_sampling_table(size, factor))

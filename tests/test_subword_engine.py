@@ -59,6 +59,7 @@ def trained():
                     progress=False).fit(iter_documents(default_corpus()))
 
 
+@pytest.mark.slow
 def test_every_word_gets_a_vector_and_misspellings_find_their_word(trained):
     vectors = trained.vectors_
     assert isinstance(vectors, SubwordVectors) and vectors.buckets == 200_000
@@ -69,6 +70,7 @@ def test_every_word_gets_a_vector_and_misspellings_find_their_word(trained):
         vectors["  "]
 
 
+@pytest.mark.slow
 def test_vocabulary_vectors_are_the_mean_of_their_pieces(trained):
     vectors = trained.vectors_
     word = "delicious"
@@ -79,6 +81,7 @@ def test_vocabulary_vectors_are_the_mean_of_their_pieces(trained):
                                vectors.ngram_rows[rows].mean(axis=0), rtol=1e-5, atol=1e-7)
 
 
+@pytest.mark.slow
 def test_same_seed_one_thread_same_vectors():
     runs = [Word2Vec(engine="subword", dim=8, epochs=1, min_count=3, buckets=5000, threads=1, seed=4,
                      progress=False).fit(iter_documents(default_corpus())).vectors_ for _ in range(2)]
@@ -86,6 +89,7 @@ def test_same_seed_one_thread_same_vectors():
     np.testing.assert_array_equal(runs[0].ngram_rows, runs[1].ngram_rows)
 
 
+@pytest.mark.slow
 def test_cbow_subwords_train():
     model = Word2Vec(engine="subword", model="cbow", dim=8, epochs=2, min_count=3, buckets=5000, threads=2,
                      progress=False).fit(iter_documents(default_corpus()))

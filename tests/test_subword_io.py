@@ -181,6 +181,7 @@ def test_a_subword_model_saved_without_its_ngrams_cannot_resume(trained, tmp_pat
 
 # -- fastText .bin out ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_bin_loads_in_fasttext_with_the_same_vectors(trained, exported):
     fasttext = pytest.importorskip("fasttext")
     model, vectors = fasttext.load_model(str(exported)), trained.vectors_
@@ -199,6 +200,7 @@ def test_bin_loads_in_fasttext_with_the_same_vectors(trained, exported):
     assert untrained.size and not bucket_part[untrained].any()
 
 
+@pytest.mark.slow
 def test_bin_loads_in_gensim_with_the_same_vectors(trained, exported):
     pytest.importorskip("gensim")
     from gensim.models.fasttext import load_facebook_model, load_facebook_vectors
