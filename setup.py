@@ -59,6 +59,8 @@ setup(
                 "vector_code",
                 "text",
                 "classify",
+                "classify_lines",
+                "supervised",
             )],
             depends=[f"{CSRC}/{name}.h" for name in ("wordvec_kernels", "compiler", "rows", "steps", "random",
                                                      "task")],

@@ -1133,3 +1133,99 @@ def remap_range(ids, first, remap, doc_starts, offsets, state, out):
             n_kept += 1
     state[0], state[1] = doc, kept + n_kept
     return n_kept
+
+
+# --- the supervised classifier (fastText's supervised model) ---------------------------------------
+
+_MASK64 = (1 << 64) - 1
+
+
+class SplitMix:
+    """The C kernels' random numbers in plain Python: splitmix64, one 64-bit draw per choice."""
+
+    def __init__(self, state):
+        self.state = int(state)
+
+    def below(self, n):
+        """An index below ``n``: the next draw's high 32 bits times n, shifted down 32."""
+        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK64
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+        return (((z ^ (z >> 31)) >> 32) * int(n)) >> 32
+
+
+def _fasttext_log(x):
+    """fastText's ``Loss::log``: its 513-entry table of ``log((i + 1e-5) / 512)``."""
+    x = np.float32(x)
+    if x > 1.0:
+        return 0.0
+    return float(np.log((np.float32(int(x * np.float32(512))) + np.float32(1e-5)) / np.float32(512)))
+
+
+def _binary_logistic(output, row, hidden, label, lr, grad, sigmoid):
+    """fastText's ``binaryLogistic`` on one output row: grad and the row updated; returns the loss."""
+    p = np.float32(sigmoid(np.float32(np.dot(hidden, output[row]))))
+    alpha = np.float32(lr * (np.float32(label) - p))
+    grad += alpha * output[row]
+    output[row] += alpha * hidden
+    return -_fasttext_log(p if label else np.float32(1.0) - p)
+
+
+def _softmax_forward(output, hidden, target, lr, grad):
+    scores = (output @ hidden).astype(np.float32)
+    exps = np.exp((scores - scores.max()).astype(np.float64)).astype(np.float32)
+    probs = exps / exps.sum(dtype=np.float32)
+    for i in range(output.shape[0]):
+        alpha = np.float32(lr * (np.float32(i == target) - probs[i]))
+        grad += alpha * output[i]
+        output[i] += alpha * hidden
+    return -_fasttext_log(probs[target])
+
+
+def _supervised_forward(output, labels, targets, hidden, lr, grad, rng, sigmoid):
+    """One example's forward pass (fastText's ``Loss::forward``), one output row at a time."""
+    if labels.loss == "ova":
+        return sum(_binary_logistic(output, j, hidden, j in targets, lr, grad, sigmoid)
+                   for j in range(output.shape[0]))
+    target = int(targets[rng.below(len(targets))])
+    if labels.loss == "softmax":
+        return _softmax_forward(output, hidden, target, lr, grad)
+    if labels.loss == "hs":
+        begin, end = labels.path_starts[target], labels.path_starts[target + 1]
+        return sum(_binary_logistic(output, int(labels.paths[k]), hidden, int(labels.codes[k]), lr, grad, sigmoid)
+                   for k in range(begin, end))
+    loss = _binary_logistic(output, target, hidden, 1, lr, grad, sigmoid)
+    for _ in range(labels.negatives):
+        negative = target
+        while negative == target:
+            negative = int(labels.negative_table[rng.below(len(labels.negative_table))])
+        loss += _binary_logistic(output, negative, hidden, 0, lr, grad, sigmoid)
+    return loss
+
+
+def supervised_oracle(input, output, examples, labels, first, last, lr_first, lr_last, seed_state):
+    """fastText's ``Model::update`` for examples ``first..last-1`` in order, on one thread, in NumPy;
+    the draws from ``seed_state`` as the C kernel makes them. Returns ``(loss sum, examples trained)``."""
+    from wordvec.classifier_predict import sigmoid_table, table_sigmoid
+
+    table = sigmoid_table()
+    sigmoid = lambda x: table_sigmoid(np.array([x], np.float32), table)[0]  # noqa: E731
+    rng = SplitMix(seed_state)
+    tokens = examples.tokens[first:last]
+    before, total = np.concatenate(([0], np.cumsum(tokens))), max(int(tokens.sum()), 1)
+    loss, trained = 0.0, 0
+    for e in range(first, last):
+        lr = np.float32(lr_first + (lr_last - lr_first) * int(before[e - first]) / total)
+        rows = examples.rows[examples.row_starts[e]:examples.row_starts[e + 1]]
+        targets = examples.targets[examples.target_starts[e]:examples.target_starts[e + 1]]
+        if not len(rows) or not len(targets):
+            continue
+        hidden = input[rows].sum(axis=0, dtype=np.float32) * np.float32(1.0 / len(rows))
+        grad = np.zeros(input.shape[1], np.float32)
+        loss += _supervised_forward(output, labels, [int(t) for t in targets], hidden, lr, grad, rng, sigmoid)
+        grad *= np.float32(1.0 / len(rows))
+        for row in rows:
+            input[row] += grad
+        trained += 1
+    return loss, trained

@@ -28,7 +28,13 @@ MODELS = {
     "softmax-bigrams": {"loss": "softmax", "wordNgrams": 2, "bucket": 3000},
     "ova": {"loss": "ova"},
     "ns": {"loss": "ns", "neg": 3},
+    "hs": {"loss": "hs"},
+    "hs-quantized": {"loss": "hs", "minn": 2, "maxn": 4, "bucket": 5000},
+    "softmax-quantized": {"loss": "softmax", "wordNgrams": 2, "bucket": 3000, "minn": 2, "maxn": 3},
 }
+#: How the quantized models are quantized (pruned dictionaries and n-grams; qnorm: norms apart).
+QUANTIZE = {"hs-quantized": {"qnorm": True, "cutoff": 300}, "softmax-quantized": {"cutoff": 400}}
+DENSE_KERNEL = ["softmax", "softmax-bigrams", "ova", "ns"]
 
 
 def _lines(rng, n: int, labelled: bool) -> list:
@@ -49,7 +55,8 @@ def trained(tmp_path_factory):
     rng = np.random.default_rng(1)
     corpus = folder / "train.txt"
     corpus.write_text("\n".join(_lines(rng, 1200, True)) + "\n", encoding="utf-8")
-    texts = _lines(rng, 300, False) + ["", "   ", "unknownword", "the the the"]
+    texts = _lines(rng, 300, False) + ["", "   ", "unknownword", "the the the", "the </s> café", "\x00\t\v\f\r",
+                                       "東京" * 40, "__label__sport tea", "x" * 500]
     done: dict = {}
 
     def get(name: str):
@@ -58,6 +65,9 @@ def trained(tmp_path_factory):
             model = fasttext.train_supervised(str(corpus), dim=10, epoch=5, lr=0.5, thread=10, verbose=0,
                                               **MODELS[name])
             path = folder / f"{name}.bin"
+            if name in QUANTIZE:
+                model.quantize(input=str(corpus), retrain=False, **QUANTIZE[name])
+                path = folder / f"{name}.ftz"
             model.save_model(str(path))
             done[name] = (fasttext.load_model(str(path)), load_classifier(path))
         return done[name]
@@ -74,7 +84,7 @@ def _same(got: list, want: list) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("name", DENSE_KERNEL)
 def test_kernel_equals_numpy_path(trained, name):
     get, texts = trained
     _, clf = get(name)
@@ -101,6 +111,52 @@ def test_kernel_predicts_as_fasttext(trained, name):
             assert labels == want_labels
             for got, want in zip(probs, want_probs):
                 np.testing.assert_allclose(got, want, rtol=0, atol=1e-5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(MODELS))
+def test_text_kernel_equals_numpy_path(trained, name):
+    """From the texts themselves (any matrix, any loss), one text or many, 1 or 2 threads: the NumPy path's answer."""
+    get, texts = trained
+    _, clf = get(name)
+    predictor, model = clf._predictor, clf._predictor.text_model()
+    rows, starts = clf._lines.flat_rows([t.encode() for t in texts])
+    blob_starts = np.concatenate([[0], np.cumsum([len(t.encode()) for t in texts])])
+    blob = "".join(texts).encode()
+    for k in (1, 3, -1):
+        kk = predictor.labels if k == -1 else k
+        for threshold in (0.0, 0.3):
+            want = predictor.predict_rows_numpy(rows, starts, kk, threshold)
+            for threads in (1, 2):
+                labels, probs, counts = model.predict_many(blob, blob_starts, kk, threshold, threads)
+                _same([(labels[t, :c], probs[t, :c]) for t, c in enumerate(counts)], want)
+            for text, (want_labels, want_probs) in zip(texts[::7], want[::7]):
+                got_labels, got_probs = model.predict_one(text.encode(), kk, threshold)
+                assert got_labels == list(want_labels)
+                np.testing.assert_array_equal(np.float32(got_probs), want_probs)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(MODELS))
+def test_one_text_predicts_as_fasttext(trained, name):
+    get, texts = trained
+    ft_model, clf = get(name)
+    for k, threshold in ((1, 0.0), (3, 0.3), (-1, 0.0)):
+        for text in texts[::5]:
+            want_labels, want_probs = ft_model.predict(text, k=k, threshold=threshold)
+            labels, probs = clf.predict(text, k=k, threshold=threshold)
+            assert labels == want_labels and probs.dtype == np.float64
+            np.testing.assert_allclose(probs, want_probs, rtol=0, atol=1e-5)
+
+
+def test_expf_in_c_is_the_numpy_emulation():
+    from wordvec.classifier_predict import expf
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.uniform(-110, 100, 20000), rng.normal(0, 3, 20000), [0, -0.0, 88.7, 89, -104, -200]])
+    x = x.astype(np.float32)
+    library, table = classify._library(), classify.EXPF_TABLE
+    got = np.array([library.wv_classify_expf(float(v), table.ctypes.data) for v in x], np.float32)
+    np.testing.assert_array_equal(got, expf(x))
 
 
 def test_equal_scores_are_redone_in_fastText_order():

@@ -136,7 +136,9 @@ def test_cli_reference_documents_every_command_and_option():
         if name not in sections:
             missing.append(f"section `wordvec {name}`")
             continue
-        for action in sub._actions:
+        jobs = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]
+        parsers = list(jobs[0].choices.values()) if jobs else [sub]  # `wordvec classify train`, ...: one section
+        for action in (action for parser in parsers for action in parser._actions):
             for option in action.option_strings:
                 if option not in ("-h", "--help") and not re.search(rf"`{re.escape(option)}[ `\\]", sections[name]):
                     missing.append(f"wordvec {name} {option}")

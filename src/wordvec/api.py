@@ -31,14 +31,18 @@ from .evaluate import METHODS as EVALUATION_METHODS
 from .formats import (DIRECTORY_EXPORTS, EXPORT_FORMATS, export_vectors, foreign_to_model, foreign_to_projector,
                       load_model, load_vectors)
 from .model import Checkpoint, Word2Vec
-from .params import MODELS, Parameter, cli_parameters, defaults
+from .params import CLASSIFIER_PARAMETERS, MODELS, Parameter, cli_parameters, defaults
+from .classifier_jobs import (CLASSIFIER_EXPORTS, ClassifierResult, export_classifier, format_test, predict_file,
+                              score_classifier, train_classifier)
 from .phrases import PhraseModel
 from .text import tokenize
 from .vectors import Vectors
 
-__all__ = ["CHECKPOINT", "EVALUATION_METHODS", "EXPORT_FORMATS", "FORMATS", "MODELS", "Neighbours", "TrainResult",
-           "datasets", "download", "engines", "evaluate", "explore", "export", "learn_phrases", "plot",
-           "resolve_sources", "resume", "similar", "train", "training_defaults", "training_parameters"]
+__all__ = ["CHECKPOINT", "CLASSIFIER_EXPORTS", "ClassifierResult", "EVALUATION_METHODS", "EXPORT_FORMATS", "FORMATS",
+           "MODELS", "Neighbours", "TrainResult", "classifier_parameters", "datasets", "download", "engines",
+           "evaluate", "explore", "export", "export_classifier", "format_test", "learn_phrases", "plot",
+           "predict_file", "resolve_sources", "resume", "score_classifier", "similar", "train", "train_classifier",
+           "training_defaults", "training_parameters"]
 
 #: The sub-directory of a model directory where checkpoints are kept.
 CHECKPOINT = "checkpoint"
@@ -58,6 +62,11 @@ def training_parameters() -> list[Parameter]:
     """Every training parameter (:mod:`wordvec.params`: flag, default, help), in the order
     ``wordvec train --help`` lists them."""
     return cli_parameters()
+
+
+def classifier_parameters() -> list[Parameter]:
+    """The text classifier's parameters (``wordvec classify train``'s options), with their defaults."""
+    return list(CLASSIFIER_PARAMETERS)
 
 
 def datasets() -> list[str]:

@@ -31,8 +31,11 @@ import numpy as np
 
 from .classifier_lines import LineEncoder, text_bytes
 from .classifier_predict import Predictor
-from .errors import ParameterError, WordvecError
+from .errors import ModelFormatError, ParameterError, WordvecError
+from .formats.classifier_dir import is_classifier_dir, load_classifier_dir, save_classifier_dir
 from .formats.fasttext_supervised import FastTextSupervised, read_fasttext_supervised
+from .params import check_classifier, classifier_defaults
+from .threads import resolve_threads
 
 _TEXTS_PER_BATCH = 4096
 
@@ -43,6 +46,7 @@ def load_classifier(path) -> "Classifier":
     Parameters
     ----------
     path : str or Path
+        A classifier directory (``wordvec classify train``'s, memory-mapped), or a fastText file.
 
     Returns
     -------
@@ -64,6 +68,15 @@ def load_classifier(path) -> "Classifier":
     >>> load_classifier(path).labels_
     ['__label__a']
     """
+    if Path(path).is_dir() and not is_classifier_dir(path):
+        raise ModelFormatError(f"{path}: a folder without classifier.json, not a classifier directory "
+                               "('wordvec classify train' writes those; word vectors load with wordvec.load_vectors)")
+    if is_classifier_dir(path):
+        model, meta = load_classifier_dir(path)
+        clf = Classifier(**{k: v for k, v in meta.get("params", {}).items() if k in classifier_defaults()})
+        clf._set_model(model, path)
+        clf.info_ = meta.get("info", {})
+        return clf
     return Classifier.from_fasttext(read_fasttext_supervised(path), path=path)
 
 
@@ -90,24 +103,92 @@ class Classifier:
     (('__label__drink',), array([0.81758451]))
     """
 
-    def __init__(self, threads: int = 1):
+    def __init__(self, dim: int = 100, lr: float = 0.1, epochs: int = 5, loss: str = "softmax", negative: int = 5,
+                 word_ngrams: int = 1, min_n: int = 0, max_n: int = 0, buckets: int = 2_000_000, min_count: int = 1,
+                 min_count_label: int = 1, label_prefix: str = "__label__", threads: int | None = None,
+                 seed: int = 0):
+        self.dim, self.lr, self.epochs, self.loss, self.negative = dim, lr, epochs, loss, negative
+        self.word_ngrams, self.min_n, self.max_n, self.buckets = word_ngrams, min_n, max_n, buckets
+        self.min_count, self.min_count_label, self.label_prefix = min_count, min_count_label, label_prefix
+        self.threads, self.seed = threads, seed
         self.model_ = None
-        self.threads = threads
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The parameters, by name (scikit-learn's estimator contract)."""
+        return {name: getattr(self, name) for name in classifier_defaults()}
+
+    def set_params(self, **params) -> "Classifier":
+        """Set parameters by name; refuses names it does not take."""
+        for name, value in params.items():
+            if name not in classifier_defaults():
+                raise ParameterError(f"unknown classifier parameter {name!r}")
+            setattr(self, name, value)
+        return self
 
     @classmethod
     def from_fasttext(cls, model: FastTextSupervised, path=None) -> "Classifier":
         """A classifier predicting with a supervised fastText model (:func:`read_fasttext_supervised`'s)."""
-        clf = cls()
-        clf.model_ = model
-        clf.labels_ = model.labels
-        clf.loss_ = model.loss
         args = model.args
-        clf._lines = LineEncoder(model.words + model.labels_raw, len(model.words), word_ngrams=args["word_ngrams"],
-                                 bucket=args["bucket"], minn=args["minn"], maxn=args["maxn"],
-                                 pruneidx=model.pruneidx)
-        clf._predictor = Predictor(model)
-        clf._path = None if path is None else Path(path).resolve()
+        clf = cls(dim=args["dim"], epochs=args["epoch"], loss=model.loss, negative=args["neg"],
+                  word_ngrams=args["word_ngrams"], min_n=args["minn"], max_n=args["maxn"],
+                  buckets=max(args["bucket"], 1), min_count=max(args["min_count"], 1), threads=1)
+        clf._set_model(model, path)
         return clf
+
+    def _set_model(self, model: FastTextSupervised, path=None) -> None:
+        self.model_ = model
+        self.labels_ = model.labels
+        self.loss_ = model.loss
+        args = model.args
+        self._lines = LineEncoder(model.words + model.labels_raw, len(model.words), word_ngrams=args["word_ngrams"],
+                                  bucket=args["bucket"], minn=args["minn"], maxn=args["maxn"],
+                                  pruneidx=model.pruneidx)
+        self._predictor = Predictor(model)
+        self._path = None if path is None else Path(path).resolve()
+
+    # -- training --------------------------------------------------------------------
+
+    def fit(self, texts, labels=None, *, pretrained_vectors=None, progress: bool = False) -> "Classifier":
+        """Train on texts and their labels (fastText's ``train_supervised``).
+
+        Parameters
+        ----------
+        texts : list of str
+            One text each (newlines are read as spaces). Without ``labels``,
+            lines in fastText's format: labels are the words starting with
+            ``label_prefix`` (``__label__positive great tea``).
+        labels : list, optional
+            One label (str) per text, or a list of labels per text (for
+            ``loss="ova"``); the prefix is added.
+        pretrained_vectors : Vectors or path, optional
+            Word vectors of dimension ``dim`` the words' input rows start from.
+        progress : bool, default=False
+            Show a progress bar with the loss.
+
+        Examples
+        --------
+        >>> clf = Classifier(dim=8, epochs=20, lr=0.5, threads=1).fit(["hot tea", "iced water"] * 10,
+        ...                                                         ["hot", "cold"] * 10)
+        >>> clf.labels_, clf.predict("tea")[0]
+        (['__label__hot', '__label__cold'], ('__label__hot',))
+        """
+        from .classifier_training import fit_classifier
+        from .formats import load_vectors
+        from .readers.labelled import labelled_lines
+
+        params = self.get_params()
+        check_classifier(params)
+        if pretrained_vectors is not None and not hasattr(pretrained_vectors, "matrix"):
+            pretrained_vectors = load_vectors(pretrained_vectors)
+        blocks = labelled_lines(texts, labels, self.label_prefix)
+        model, self.info_ = fit_classifier(blocks, params, progress=progress, pretrained=pretrained_vectors)
+        self._set_model(model)
+        return self
+
+    def save(self, directory) -> Path:
+        """Write the classifier as a classifier directory (open formats, memory-mapped on load)."""
+        self._fitted()
+        return save_classifier_dir(directory, self.model_, params=self.get_params(), info=getattr(self, "info_", {}))
 
     def __reduce__(self):
         """A classifier loaded from a file pickles as its path (each process maps the file again)."""
@@ -117,7 +198,7 @@ class Classifier:
 
     def _fitted(self) -> None:
         if self.model_ is None:
-            raise WordvecError("this classifier has no model yet: load one with wordvec.load_classifier")
+            raise WordvecError("this classifier has no model yet: fit it, or load one with wordvec.load_classifier")
 
     # -- predicting ------------------------------------------------------------------
 
@@ -134,8 +215,7 @@ class Classifier:
             Leave out labels of probability below it.
         threads : int, optional
             Threads a list is predicted on (the compiled kernel, the GIL
-            released; dense models with ``softmax``, ``ova`` or ``ns``);
-            default: the classifier's ``threads`` (1).
+            released); default: the classifier's ``threads`` (1).
 
         Returns
         -------
@@ -166,9 +246,14 @@ class Classifier:
         self._fitted()
         k = self._check_k(k)
         if isinstance(texts, (str, bytes, bytearray)):
-            labels, probs = self._predict([texts], k, threshold, 1)[0]
-            return tuple(labels), probs.astype(np.float64)
-        results = self._predict(list(texts), k, threshold, self.threads if threads is None else threads)
+            data = texts.encode("utf-8", "surrogatepass") if isinstance(texts, str) else bytes(texts)
+            if b"\n" in data:
+                self._line_bytes([data])
+            labels, probs = self._predictor.text_model().predict_one(data, k, threshold)
+            names = self.labels_
+            return tuple([names[i] for i in labels]), np.array(probs)
+        threads = resolve_threads(self.threads if threads is None else threads)
+        results = self._predict(list(texts), k, threshold, threads)
         return [labels for labels, _ in results], [probs for _, probs in results]
 
     def _check_k(self, k) -> int:
@@ -177,21 +262,29 @@ class Classifier:
         return len(self.labels_) if k == -1 else int(k)
 
     def _predict(self, texts: list, k: int, threshold: float, threads: int = 1) -> list:
-        """``[(labels, float32 probabilities)]`` for each text, a batch of texts at a time."""
-        names, out = self.labels_, []
+        """``[(labels, float32 probabilities)]`` for each text, a batch of texts at a time, in the compiled kernel."""
+        model, names, out = self._predictor.text_model(), self.labels_, []
         for first in range(0, len(texts), _TEXTS_PER_BATCH):
-            rows, starts = self._rows(texts[first:first + _TEXTS_PER_BATCH])
-            for labels, probs in self._predictor.predict_rows(rows, starts, k, threshold, threads):
-                out.append(([names[i] for i in labels], probs))
+            data = self._line_bytes(texts[first:first + _TEXTS_PER_BATCH], first)
+            starts = np.zeros(len(data) + 1, dtype=np.int64)
+            np.cumsum(np.fromiter(map(len, data), dtype=np.int64, count=len(data)), out=starts[1:])
+            labels, probs, counts = model.predict_many(b"".join(data), starts, k, threshold, threads)
+            for row, text_probs, count in zip(labels.tolist(), probs, counts.tolist()):
+                out.append(([names[i] for i in row[:count]], text_probs[:count]))
         return out
 
-    def _rows(self, texts: list) -> tuple[np.ndarray, np.ndarray]:
+    @staticmethod
+    def _line_bytes(texts: list, first: int = 0) -> list:
+        """Each text's UTF-8 bytes; a text holding a newline refused (``first``: the number of the first)."""
         data = [text_bytes(t) for t in texts]
-        for i, one in enumerate(data):
-            if b"\n" in one:
-                raise ParameterError(f"text {i + 1} holds a newline: predict takes one line per text "
-                                     "(remove '\\n', as fastText asks)")
-        return self._lines.flat_rows(data)
+        if any(b"\n" in one for one in data):
+            i = next(i for i, one in enumerate(data) if b"\n" in one)
+            raise ParameterError(f"text {first + i + 1} holds a newline: predict takes one line per text "
+                                 "(remove '\\n', as fastText asks)")
+        return data
+
+    def _rows(self, texts: list) -> tuple[np.ndarray, np.ndarray]:
+        return self._lines.flat_rows(self._line_bytes(texts))
 
     # -- vectors ---------------------------------------------------------------------
 

@@ -5,7 +5,8 @@ This is fastText's ``Dictionary::getLine`` for classifiers, rule for rule:
 - the text is bytes (UTF-8), split at the seven bytes space, ``\\n``, ``\\r``,
   ``\\t``, ``\\v``, ``\\f`` and NUL (not at other Unicode spaces); the end of
   the line is the token ``</s>``, a word like any other (fastText's Python
-  ``predict`` adds the newline that makes it);
+  ``predict`` adds the newline that makes it); a ``</s>`` written in the text
+  ends the line there too (what follows is not read);
 - a token in the dictionary has its stored type; any other is a label when it
   starts with ``__label__`` (the prefix fastText assumes for a loaded model);
   labels give no rows;
@@ -58,16 +59,19 @@ def text_bytes(text) -> bytes:
 
 
 def tokens(data: bytes) -> list[bytes]:
-    """fastText's tokens of one line (without the ``</s>`` that ends it).
+    """fastText's tokens of one line (without the ``</s>`` that ends it, and nothing after a ``</s>`` in it).
 
     Examples
     --------
-    >>> tokens(b"caf\\xc3\\xa9\\x00au\\tlait\\xc2\\xa0x")
-    [b'caf\\xc3\\xa9', b'au', b'lait\\xc2\\xa0x']
+    >>> tokens(b"caf\\xc3\\xa9\\x00au\\tlait\\xc2\\xa0x"), tokens(b"a </s> b")
+    ([b'caf\\xc3\\xa9', b'au', b'lait\\xc2\\xa0x'], [b'a'])
     """
     if b"\0" in data:
         data = data.replace(b"\0", b" ")
-    return data.split()  # bytes.split() splits at the six ASCII whitespace bytes
+    line = data.split()  # bytes.split() splits at the six ASCII whitespace bytes
+    if EOS in data and EOS in line:  # fastText stops reading at a "</s>" token
+        del line[line.index(EOS):]
+    return line
 
 
 def word_hashes(words: list[bytes]) -> list[int]:

@@ -210,6 +210,29 @@ class Predictor:
         else:
             self._out_t, self._out_norms = np.ascontiguousarray(np.asarray(output[index], dtype=_F32).T), None
         self._kernel_model = None  # made on first use (wordvec.kernels.classify.DenseModel), or False
+        self._text_model = None
+
+    def text_model(self):
+        """The compiled kernel's view of the whole model, dictionary included (made once).
+
+        :class:`wordvec.kernels.classify.TextModel`: predicts from the texts
+        themselves, any input matrix and loss.
+        """
+        if self._text_model is None:
+            from .kernels.classify import TextModel
+            model, input = self.model, self.model.input
+            if isinstance(input, QuantizedMatrix):
+                matrix = {"codes": input.codes, "centroids": input.centroids, "dsub": input.dsub,
+                          "lastdsub": input.lastdsub, "norm_codes": input.norm_codes,
+                          "norm_centroids": input.norm_centroids}
+            else:
+                matrix = {"dense": input}
+            tables = {"sigmoid": self._table}
+            if self.tree is not None:
+                tables.update(left=self.tree.left, right=self.tree.right)
+            self._text_model = TextModel(model.words + model.labels_raw, len(model.words), model.args,
+                                         model.pruneidx, matrix, self._out_t.T, self._out_norms, self.loss, tables)
+        return self._text_model
 
     def _kernel(self):
         """The compiled kernel's view of the model, or None where the model takes the NumPy path."""

@@ -14,6 +14,7 @@ import json
 import sys
 
 from . import api
+from .cli_classify import add_classify_command
 from .errors import ParameterError, TrainingInterrupted, WordvecError
 
 _MODEL_HELP = ("a model directory written by 'wordvec train', or a vectors file (word2vec text or binary, GloVe, "
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_phrases_command(commands)
     _add_explore_command(commands)
     _add_download_command(commands)
+    add_classify_command(commands)
     return parser
 
 

@@ -69,7 +69,7 @@ class Parameter:
         The estimator's keyword; ``--name-with-dashes`` on the command line.
     default
         Its value when not given (None: see ``none_means``).
-    kind : {"integer", "number", "limit", "choice", "engine"}
+    kind : {"integer", "number", "limit", "choice", "engine", "text"}
         How the command line reads it (``limit``: an integer, or 0 for none; ``engine``:
         one of the registered engines, which the caller names).
     rules : tuple of (accepts, valid)
@@ -233,3 +233,69 @@ def _same(value, default) -> bool:
     return value is default or (type(value) is type(default) and value == default) or (
         isinstance(value, numbers.Number) and isinstance(default, numbers.Number)
         and not isinstance(value, bool) and value == default)
+
+
+# -- the text classifier (fastText's supervised model) ---------------------------------------------
+
+#: The losses of the classifier: softmax, negative sampling, hierarchical softmax, one-vs-all.
+LOSSES = ("softmax", "ns", "hs", "ova")
+_CLASSIFIER = frozenset({"supervised"})
+
+#: The classifier's parameters (:class:`wordvec.Classifier`, ``wordvec classify train``), with
+#: fastText's ``supervised`` defaults.
+CLASSIFIER_PARAMETERS = (
+    Parameter("dim", 100, "integer", ((_integer(1, 10000), "an integer from 1 to 10000"),),
+              "vector dimension", _CLASSIFIER),
+    Parameter("lr", 0.1, "number", ((lambda v: is_number(v) and 0 < v <= 10, "a number in (0, 10]"),),
+              "initial learning rate (falls linearly to 0)", _CLASSIFIER),
+    Parameter("epochs", 5, "integer", ((_integer(1, 100000), "an integer from 1 to 100000"),),
+              "passes over the data", _CLASSIFIER),
+    Parameter("loss", "softmax", "choice", ((lambda v: v in LOSSES, " or ".join(LOSSES)),),
+              "loss: softmax, ns (negative sampling), hs (hierarchical softmax), ova (one-vs-all: "
+              "several labels per text)", _CLASSIFIER, choices=LOSSES),
+    Parameter("negative", 5, "integer", ((_integer(1, 1000), "an integer from 1 to 1000"),),
+              "negatives per example (loss ns)", _CLASSIFIER),
+    Parameter("word_ngrams", 1, "integer", ((_integer(1, 100), "an integer from 1 to 100"),),
+              "longest word n-gram (2: bigrams too)", _CLASSIFIER),
+    Parameter("min_n", 0, "integer", ((_integer(0, MAX_NGRAM), f"an integer from 0 to {MAX_NGRAM}"),),
+              "shortest character n-gram (0: none)", _CLASSIFIER),
+    Parameter("max_n", 0, "integer", ((_integer(0, MAX_NGRAM), f"an integer from 0 to {MAX_NGRAM}"),),
+              "longest character n-gram (0: none)", _CLASSIFIER, then=_check_ngram_order),
+    Parameter("buckets", 2_000_000, "integer", ((_integer(1, 2**31 - 1), "an integer from 1 to 2147483647"),),
+              "hash buckets for word and character n-grams", _CLASSIFIER),
+    Parameter("min_count", 1, "integer", ((_integer(1), "an integer of at least 1"),),
+              "ignore rarer words", _CLASSIFIER),
+    Parameter("min_count_label", 1, "integer", ((_integer(1), "an integer of at least 1"),),
+              "ignore rarer labels", _CLASSIFIER),
+    Parameter("label_prefix", "__label__", "text", ((lambda v: isinstance(v, str) and v != "" and not any(
+        c.isspace() or c == "\0" for c in v), "a word without spaces"),), "what starts a label", _CLASSIFIER),
+    Parameter("threads", None, "integer", ((_integer(1, MAX_THREADS, none=True),
+                                            f"an integer from 1 to {MAX_THREADS}"),),
+              "worker threads", _CLASSIFIER, none_means="all cores"),
+    Parameter("seed", 0, "integer", ((_integer(0, 2**63 - 1), "an integer >= 0"),), "random seed", _CLASSIFIER),
+)
+#: name -> :class:`Parameter`, for the classifier.
+CLASSIFIER_PARAMETER = {p.name: p for p in CLASSIFIER_PARAMETERS}
+
+
+def classifier_defaults() -> dict:
+    """The default of every classifier parameter.
+
+    >>> classifier_defaults()["lr"], classifier_defaults()["loss"]
+    (0.1, 'softmax')
+    """
+    return {p.name: p.default for p in CLASSIFIER_PARAMETERS}
+
+
+def check_classifier(values: dict) -> None:
+    """Check the classifier's parameters (all of them); the first out of range raises (one line).
+
+    >>> check_classifier({**classifier_defaults(), "loss": "cosine"})
+    Traceback (most recent call last):
+        ...
+    wordvec.errors.ParameterError: invalid loss='cosine': must be softmax or ns or hs or ova
+    """
+    for p in CLASSIFIER_PARAMETERS:
+        p.check(values[p.name], ())
+        if p.then is not None:
+            p.then(values)

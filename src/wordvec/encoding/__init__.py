@@ -19,8 +19,10 @@ spooled to disk), ``memory`` (pages and heap handed back to the operating system
 from __future__ import annotations
 
 from .encode import BLOCKS_FROM_BYTES, encode_documents, encode_files
+from .labelled import LabelledCorpus, encode_labelled
 from .memory import forget_pages, release_free_memory
 from .tally import TokenCorpus, remap_tokens
 
-__all__ = ["BLOCKS_FROM_BYTES", "TokenCorpus", "encode_documents", "encode_files", "forget_pages",
+__all__ = ["BLOCKS_FROM_BYTES", "LabelledCorpus", "TokenCorpus", "encode_documents", "encode_files",
+           "encode_labelled", "forget_pages",
            "release_free_memory", "remap_tokens"]

@@ -1,0 +1,147 @@
+"""``wordvec classify``: train, predict, test and export text classifiers (parse, call one function, print).
+
+The training options, their help and defaults come from the classifier's table
+in :mod:`wordvec.params`; the jobs are :mod:`wordvec.api`'s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+from . import api
+from .errors import ParameterError
+
+_CLASSIFIER_HELP = "a classifier directory written by 'wordvec classify train', or a fastText .bin or .ftz classifier"
+_READ = {"integer": int, "number": float, "choice": str, "text": str}
+
+
+def _k(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+
+
+def add_classify_command(commands) -> None:
+    """The ``wordvec classify`` command and its four sub-commands."""
+    classify = commands.add_parser("classify", help="text classifiers: train, predict, test, export (fastText's "
+                                                    "supervised model)")
+    jobs = classify.add_subparsers(dest="job", metavar="JOB", required=True)
+    _add_train(jobs)
+    _add_predict(jobs)
+    _add_test(jobs)
+    _add_export(jobs)
+
+
+def _add_reading(parser) -> None:
+    parser.add_argument("--format", default="auto", choices=list(api.FORMATS))
+    parser.add_argument("--label-column", help="table column(s) holding the labels: a name, several names "
+                                               "comma-separated, or a column of lists")
+    parser.add_argument("--text-column", help="table column holding the text (default: 'Text' and the like)")
+
+
+def _add_train(jobs) -> None:
+    train = jobs.add_parser("train", help="train a classifier on labelled text",
+                            description="Train fastText's supervised classifier. Input: fastText's format (one "
+                                        "text a line, labels as __label__ words), CSV / JSON lines / Parquet "
+                                        "with --label-column, or SNAP reviews (the score is the label).")
+    train.add_argument("corpus", nargs="+", metavar="CORPUS", help="files or folders of labelled text")
+    train.add_argument("--out", required=True, help="classifier directory to write")
+    _add_reading(train)
+    for p in api.classifier_parameters():
+        train.add_argument(p.flag, dest=p.name, type=_READ[p.kind], choices=list(p.choices) if p.choices else None,
+                           default=argparse.SUPPRESS, help=p.cli_help.removeprefix("supervised engine: "))
+    train.add_argument("--pretrained-vectors", metavar="PATH",
+                       help="word vectors (.vec or a wordvec model) the words' rows start from")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.set_defaults(run=_run_train)
+
+
+def _add_predict(jobs) -> None:
+    predict = jobs.add_parser("predict", help="the most probable labels of each line",
+                              description="Predict each line of FILE (or standard input, '-'), one output line "
+                                          "each, as fastText's predict (or predict-prob) prints it.")
+    predict.add_argument("model", help=_CLASSIFIER_HELP)
+    predict.add_argument("file", metavar="FILE", help="text, one line per prediction; '-' for standard input")
+    predict.add_argument("-k", type=_k, default=1, help="how many labels (default 1; -1: all)")
+    predict.add_argument("--threshold", type=float, default=0.0, help="leave out labels below this probability")
+    shown = predict.add_mutually_exclusive_group()
+    shown.add_argument("--probabilities", action="store_true", help="each label followed by its probability")
+    shown.add_argument("--json", action="store_true", help="one JSON object a line: labels and probabilities")
+    predict.add_argument("--threads", type=_k, default=None, help="threads (default: all cores)")
+    predict.set_defaults(run=_run_predict)
+
+
+def _add_test(jobs) -> None:
+    test = jobs.add_parser("test", help="precision and recall at k on labelled text",
+                           description="Score a classifier on labelled text: N, P@k and R@k as fastText's test "
+                                       "prints them.")
+    test.add_argument("model", help=_CLASSIFIER_HELP)
+    test.add_argument("file", metavar="FILE", help="labelled text (any input 'classify train' reads)")
+    _add_reading(test)
+    test.add_argument("-k", type=_k, default=1, help="labels predicted per line (default 1)")
+    test.add_argument("--threshold", type=float, default=0.0, help="leave out labels below this probability")
+    test.add_argument("--per-label", action="store_true", help="precision, recall and F1 of each label "
+                                                               "(fastText's test-label)")
+    test.add_argument("--confusion", metavar="IMAGE", help="write a confusion matrix picture (.png, .svg, .pdf)")
+    test.add_argument("--json", action="store_true", help="print the scores as JSON")
+    test.set_defaults(run=_run_test)
+
+
+def _add_export(jobs) -> None:
+    export = jobs.add_parser("export", help="write a classifier for fastText",
+                             description="Write a classifier as a fastText .bin that fastText's load_model reads.")
+    export.add_argument("model", help=_CLASSIFIER_HELP)
+    export.add_argument("--format", default="fasttext", choices=list(api.CLASSIFIER_EXPORTS))
+    export.add_argument("--out", required=True, help="the file to write (m.bin)")
+    export.set_defaults(run=_run_export)
+
+
+def _run_train(args) -> int:
+    params = {p.name: getattr(args, p.name) for p in api.classifier_parameters() if hasattr(args, p.name)}
+    result = api.train_classifier(args.corpus, args.out, format=args.format, label_column=args.label_column,
+                                  text_column=args.text_column, pretrained_vectors=args.pretrained_vectors,
+                                  progress=not args.quiet, **params)
+    info, clf = result.info, result.classifier
+    loss = f", final loss {info['epoch_losses'][-1]:.4f}" if info["epoch_losses"] else ""
+    skipped = f" ({info['skipped']:,} lines without a label or a word skipped)" if info["skipped"] else ""
+    print(f"saved a classifier of {len(clf.labels_):,} labels and {len(clf.model_.words):,} words to "
+          f"{result.path}: {info['examples']:,} examples{skipped}{loss}")
+    return 0
+
+
+def _run_predict(args) -> int:
+    output = "json" if args.json else "probabilities" if args.probabilities else "labels"
+    for line in api.predict_file(args.model, args.file, k=args.k, threshold=args.threshold, threads=args.threads,
+                                 output=output):
+        print(line)
+    return 0
+
+
+def _run_test(args) -> int:
+    scores = api.score_classifier(args.model, args.file, k=args.k, threshold=args.threshold, format=args.format,
+                                  label_column=args.label_column, text_column=args.text_column,
+                                  per_label=args.per_label, confusion=args.confusion)
+    if scores["examples"] == 0:
+        raise ParameterError(f"{args.file}: no line holds a label to test against")
+    if args.json:
+        print(json.dumps(_no_nan(scores), indent=2))
+    else:
+        print(api.format_test(scores))
+    if args.confusion:
+        print(f"wrote {args.confusion}")
+    return 0
+
+
+def _no_nan(value):
+    """JSON has no NaN: a score with nothing to count (no prediction of a label) becomes null."""
+    if isinstance(value, dict):
+        return {key: _no_nan(v) for key, v in value.items()}
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def _run_export(args) -> int:
+    print(f"wrote {api.export_classifier(args.model, args.out, args.format)}")
+    return 0

@@ -1,0 +1,453 @@
+"""Labelled lines → fastText's supervised dictionary and every example's input rows, as flat arrays.
+
+The input is blocks of fastText-format lines (:func:`~wordvec.readers.labelled.iter_labelled`). The
+rules are fastText's (``Dictionary::readWord``, ``add``, ``threshold``, the supervised ``getLine``):
+
+- a token is a run of bytes between the seven separators (space, ``\\n``, ``\\r``, ``\\t``, ``\\v``,
+  ``\\f``, NUL); each line ends with the word ``</s>``, counted once per line like any word;
+- a token starting with the label prefix is a label; the dictionary keeps the words seen at least
+  ``min_count`` times and the labels seen at least ``min_count_label`` times, each sorted by count,
+  most frequent first (ties in order of first appearance; fastText's sort leaves their order open);
+- an example's input rows are, token by token, a known word's row (then, with ``maxn`` > 0, its
+  character n-grams' rows ``nwords + bucket``), an unknown word's n-gram rows alone (none for
+  ``</s>``), then the word n-grams up to ``word_ngrams`` long over the hashes of all its words,
+  known or not (:class:`~wordvec.classifier_lines.LineEncoder` gives the same rows for the same line);
+- its targets are its known labels, in order, repeated where repeated; a line with no target or no
+  row is skipped (and counted), as fastText's training loop skips it.
+
+The tokens are split and counted by the compiled block encoder (:mod:`wordvec.kernels.text`) with
+a byte table that splits exactly at those seven bytes, on ``threads`` threads; each line's tokens
+are kept as int32 ids (spooled to a temporary file), never its text. The dictionary and the rows
+are then made with NumPy: per distinct token its hash, its type and its rows, per token a gather,
+a slice of lines at a time.
+
+>>> corpus = encode_labelled([b"__label__a good tea\\n__label__b bad tea\\nno label\\n"])
+>>> corpus.words, corpus.labels, corpus.skipped
+(['</s>', 'tea', 'good', 'bad', 'no', 'label'], ['__label__a', '__label__b'], 1)
+>>> corpus.rows.tolist(), corpus.row_starts.tolist(), corpus.targets.tolist(), corpus.tokens.tolist()
+([2, 1, 0, 3, 1, 0], [0, 3, 6], [0, 1], [4, 4])
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+import numpy as np
+
+from ..errors import CorpusError, ParameterError
+from ..kernels.text import Words, encode, find_lines
+from ..subwords import FNV_OFFSET, FNV_PRIME, fasttext_hash, ngram_hash_table
+from .pipeline import Numbering, Part, _ThreadTables, parts_in_order
+from .spool import GrowingInts, SpooledInts
+
+__all__ = ["LabelledCorpus", "encode_labelled", "fasttext_fold"]
+
+#: fastText's end-of-line word, and the bytes that separate its tokens.
+EOS = b"</s>"
+SEPARATORS = b" \n\r\t\v\f\0"
+_NGRAM_MULTIPLIER = np.uint64(116049371)
+_SHORT = 64  # tokens up to this many bytes are hashed together with NumPy
+_SLICE_TOKENS = 1 << 20  # tokens put together at a time
+
+
+class LabelledCorpus(NamedTuple):
+    """fastText's supervised dictionary and the flat arrays of every kept example.
+
+    ``words`` and ``labels`` (prefix kept) are in dictionary order, with their counts; example
+    ``i``'s input rows are ``rows[row_starts[i]:row_starts[i + 1]]`` (words ``0..nwords - 1``,
+    hashed n-grams ``nwords + bucket``), its label ids ``targets[target_starts[i]:target_starts[i + 1]]``,
+    and ``tokens[i]`` the tokens its line counts for the learning rate (fastText's ``getLine``).
+    ``n_tokens`` is the dictionary's token count (all lines, skipped ones too), ``skipped`` the lines
+    left out, ``bucket`` the bucket count as fastText saves it (0 without n-grams).
+    """
+
+    words: list
+    word_counts: np.ndarray
+    labels: list
+    label_counts: np.ndarray
+    rows: np.ndarray
+    row_starts: np.ndarray
+    targets: np.ndarray
+    target_starts: np.ndarray
+    tokens: np.ndarray
+    n_tokens: int
+    skipped: int
+    bucket: int
+
+
+def fasttext_fold() -> np.ndarray:
+    """The block encoder's byte table for fastText's tokens: 0 at the seven separators, else the byte.
+
+    Examples
+    --------
+    >>> fold = fasttext_fold()
+    >>> int(fold[ord(" ")]), int(fold[0x0B]), chr(fold[ord("<")]), chr(fold[ord("A")])
+    (0, 0, '<', 'A')
+    """
+    fold = np.arange(256, dtype=np.uint8)
+    fold[list(SEPARATORS)] = 0
+    return fold
+
+
+class _Tokens(NamedTuple):
+    """What the block encoder gave: each line's token ids (``</s>`` first) and the distinct tokens."""
+
+    ids: np.ndarray
+    lengths: np.ndarray
+    arena: bytes
+    starts: np.ndarray
+
+
+def _encode_lines(block, fold: np.ndarray, tables: _ThreadTables) -> Part:
+    """Number the tokens of a block of lines, each line led by ``</s>`` (placed after the block's bytes)."""
+    size = len(block)
+    buf = np.frombuffer(bytes(block) + EOS, dtype=np.uint8)
+    docs, hard = find_lines(buf[:size])
+    docs[:, 0], docs[:, 1] = size, size + len(EOS)
+    hard[:] = 0  # no line is cleaned: fastText reads the bytes as they are
+    table = tables.of_this_thread()
+    first = int(table.words.sizes[0])
+    none = (np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64))
+    words, ids, lengths = encode(buf, docs, hard, none, table.words, fold)
+    table.words = words
+    return Part(table, words, first, int(words.sizes[0]), ids, lengths)
+
+
+def _tokenize(blocks: Iterable, threads: int) -> _Tokens:
+    """All lines' tokens numbered by first appearance, on ``threads`` threads."""
+    fold, tables = fasttext_fold(), _ThreadTables()
+    name = Path("labelled input")
+
+    def jobs():
+        from ..readers import DocumentCount
+
+        for block in blocks:
+            if len(block):
+                yield name, DocumentCount(), lambda block=block: _encode_lines(block, fold, tables)
+
+    numbering, ids, lengths = Numbering(fold), SpooledInts(), GrowingInts(np.int32)
+    for part in parts_in_order(jobs(), max(1, int(threads))):
+        ids.extend(numbering.numbers(part))
+        lengths.extend(part.lengths)
+    total: Words = numbering.total
+    n_distinct, used = int(total.sizes[0]), int(total.sizes[1])
+    return _Tokens(ids.to_array(), lengths.to_array().astype(np.int64), total.arena[:used].tobytes(),
+                   total.starts[:n_distinct + 1].copy())
+
+
+class _Dictionary(NamedTuple):
+    """Per distinct token: its count, whether it is a label, its word row / label id (-1: none)."""
+
+    counts: np.ndarray
+    is_label: np.ndarray
+    word_index: np.ndarray
+    label_index: np.ndarray
+    word_order: np.ndarray
+    label_order: np.ndarray
+
+
+def _starts_with(tokens: _Tokens, prefix: bytes) -> np.ndarray:
+    """Whether each distinct token starts with ``prefix``."""
+    arena = np.frombuffer(tokens.arena, dtype=np.uint8)
+    first, sizes = tokens.starts[:-1], np.diff(tokens.starts) - 1
+    found = sizes >= len(prefix)
+    for k, byte in enumerate(prefix):
+        where = np.flatnonzero(found)
+        found[where] = arena[first[where] + k] == byte
+    return found
+
+
+def _dictionary(tokens: _Tokens, min_count: int, min_count_label: int, label_prefix: bytes) -> _Dictionary:
+    """fastText's ``threshold``: the words and labels kept, most frequent first; one line for bad input."""
+    n_distinct = tokens.starts.shape[0] - 1
+    counts = np.zeros(n_distinct, dtype=np.int64)
+    for start in range(0, tokens.ids.shape[0], _SLICE_TOKENS):  # a slice at a time: bincount copies to int64
+        counts += np.bincount(tokens.ids[start:start + _SLICE_TOKENS], minlength=n_distinct)
+    is_label = _starts_with(tokens, label_prefix)
+    _check_labels(tokens, counts, is_label, label_prefix)
+    orders = []
+    for wanted, least in ((~is_label, min_count), (is_label, min_count_label)):
+        kept = np.flatnonzero(wanted & (counts >= least))
+        orders.append(kept[np.argsort(-counts[kept], kind="stable")])
+    word_order, label_order = orders
+    if word_order.shape[0] == 0:
+        raise CorpusError(f"no word occurs min_count={min_count} times: the vocabulary is empty")
+    if label_order.shape[0] == 0:
+        raise CorpusError(f"no label occurs min_count_label={min_count_label} times")
+    word_index = np.full(n_distinct, -1, dtype=np.int64)
+    word_index[word_order] = np.arange(word_order.shape[0])
+    label_index = np.full(n_distinct, -1, dtype=np.int64)
+    label_index[label_order] = np.arange(label_order.shape[0])
+    return _Dictionary(counts, is_label, word_index, label_index, word_order, label_order)
+
+
+def _check_labels(tokens: _Tokens, counts: np.ndarray, is_label: np.ndarray, label_prefix: bytes) -> None:
+    """Refuse input without lines, without any label, or with one label only."""
+    prefix = label_prefix.decode("utf-8", "surrogateescape")
+    if tokens.lengths.shape[0] == 0:
+        raise CorpusError("no lines to train on: the input is empty")
+    found = np.flatnonzero(is_label & (counts > 0))
+    if found.shape[0] == 0:
+        raise CorpusError(f"no line has a label: a label is a token starting with {prefix!r} (fastText's format); "
+                          f"for CSV, JSON lines or Parquet name the label column")
+    if found.shape[0] == 1:
+        raise CorpusError(f"only one label in all the data ({_token(tokens, int(found[0]))}): "
+                          f"a classifier needs at least two")
+
+
+def _token(tokens: _Tokens, k: int) -> str:
+    return tokens.arena[tokens.starts[k]:tokens.starts[k + 1] - 1].decode("utf-8", "surrogateescape")
+
+
+def _token_bytes(tokens: _Tokens, which: np.ndarray) -> list[bytes]:
+    arena, starts = tokens.arena, tokens.starts
+    return [arena[s:e - 1] for s, e in zip(starts[which].tolist(), starts[which + 1].tolist())]
+
+
+def _hashes(tokens: _Tokens, which: np.ndarray) -> np.ndarray:
+    """fastText's hash of each token in ``which``, as the int32 it keeps sign-extended to uint64."""
+    arena = np.frombuffer(tokens.arena, dtype=np.uint8)
+    signed = arena.astype(np.uint32)
+    signed[arena >= 0x80] |= np.uint32(0xFFFFFF00)  # fastText hashes bytes as signed chars
+    first, sizes = tokens.starts[which], tokens.starts[which + 1] - 1 - tokens.starts[which]
+    h = np.full(which.shape[0], FNV_OFFSET, dtype=np.uint32)
+    short = sizes <= _SHORT
+    for step in range(int(sizes[short].max()) if short.any() else 0):
+        active = np.flatnonzero(short & (sizes > step))
+        h[active] = (h[active] ^ signed[first[active] + step]) * np.uint32(FNV_PRIME)
+    for k in np.flatnonzero(~short).tolist():
+        h[k] = fasttext_hash(tokens.arena[first[k]:first[k] + sizes[k]])
+    return h.view(np.int32).astype(np.int64).view(np.uint64)
+
+
+class _TokenRows(NamedTuple):
+    """Per distinct token: its input rows (CSR: ``table[starts[k]:starts[k + 1]]``) and its hash."""
+
+    starts: np.ndarray
+    table: np.ndarray
+    hashes: np.ndarray | None
+
+
+def _token_rows(tokens: _Tokens, dictionary: _Dictionary, word_ngrams: int, bucket: int, minn: int,
+                maxn: int) -> _TokenRows:
+    """Each distinct token's rows: a known word's row, then its character n-grams; labels none."""
+    nwords = dictionary.word_order.shape[0]
+    is_word = ~dictionary.is_label
+    own = (dictionary.word_index >= 0).astype(np.int64)
+    n_distinct = is_word.shape[0]
+    grams_count = np.zeros(n_distinct, dtype=np.int64)
+    grams = np.zeros(0, dtype=np.int64)
+    if maxn > 0 and bucket > 0:
+        eos = _eos_index(tokens)
+        needing = np.flatnonzero(is_word & (np.arange(n_distinct) != eos))
+        indptr, grams = ngram_hash_table(_token_bytes(tokens, needing), minn, maxn, bucket)
+        grams_count[needing] = np.diff(indptr)
+        grams = grams + nwords
+    sizes = own + grams_count
+    starts = np.zeros(n_distinct + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    table = np.empty(int(starts[-1]), dtype=np.int32)
+    known = np.flatnonzero(own)
+    table[starts[known]] = dictionary.word_index[known]
+    gram_owner = np.repeat(np.arange(n_distinct), grams_count)
+    gram_rank = np.arange(grams.shape[0]) - np.repeat(np.cumsum(grams_count) - grams_count, grams_count)
+    table[starts[gram_owner] + own[gram_owner] + gram_rank] = grams
+    hashes = None
+    if word_ngrams > 1:
+        hashes = np.zeros(n_distinct, dtype=np.uint64)
+        words = np.flatnonzero(is_word)
+        hashes[words] = _hashes(tokens, words)
+    return _TokenRows(starts, table, hashes)
+
+
+def _eos_index(tokens: _Tokens) -> int:
+    """The id of ``</s>``: the first token of the first line."""
+    return int(tokens.ids[0]) if tokens.ids.shape[0] else -1
+
+
+def _line_slices(lengths: np.ndarray) -> list[tuple[int, int]]:
+    """Lines ``(first, end)`` in slices of about :data:`_SLICE_TOKENS` tokens."""
+    ends = np.cumsum(lengths)
+    cuts = np.searchsorted(ends, np.arange(_SLICE_TOKENS, int(ends[-1]) if ends.shape[0] else 0, _SLICE_TOKENS))
+    bounds = np.unique(np.concatenate([[0], cuts + 1, [lengths.shape[0]]]).clip(0, lengths.shape[0]))
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+
+
+def _ngram_count(words_per_line: np.ndarray, word_ngrams: int) -> np.ndarray:
+    """How many word n-grams (2 to ``word_ngrams`` words) each line has."""
+    total = np.zeros_like(words_per_line)
+    for n in range(2, word_ngrams + 1):
+        total += np.maximum(words_per_line - n + 1, 0)
+    return total
+
+
+class _Slice(NamedTuple):
+    """The tokens of some lines, ``</s>`` moved to the end of each, and how many token rows each line has."""
+
+    occurrences: np.ndarray
+    line_of: np.ndarray
+    token_rows: np.ndarray
+
+
+def _slice_tokens(tokens: _Tokens, line_starts: np.ndarray, first: int, end: int,
+                  token_rows: _TokenRows) -> _Slice:
+    """Lines ``first`` to ``end``: their tokens in fastText's order, and per line its tokens' rows."""
+    begin, stop = int(line_starts[first]), int(line_starts[end])
+    order = np.arange(begin + 1, stop + 1, dtype=np.int64)
+    order[line_starts[first + 1:end + 1] - 1 - begin] = line_starts[first:end]  # </s> from the front to the end
+    occurrences = tokens.ids[order]
+    line_of = np.repeat(np.arange(end - first), tokens.lengths[first:end])
+    per_line_rows = np.add.reduceat(np.diff(token_rows.starts)[occurrences], line_starts[first:end] - begin)
+    return _Slice(occurrences, line_of, per_line_rows)
+
+
+def _fill_rows(part: _Slice, token_rows: _TokenRows, dictionary: _Dictionary, out: np.ndarray,
+               out_starts: np.ndarray, kept: np.ndarray, word_ngrams: int, bucket: int) -> None:
+    """Write the rows of a slice's kept lines into ``out`` (each line at ``out_starts[line]``)."""
+    occurrences, line_of = part.occurrences, part.line_of
+    sizes = np.diff(token_rows.starts)[occurrences]
+    keep = kept[line_of] & (sizes > 0)
+    occurrences, line_of, sizes = occurrences[keep], line_of[keep], sizes[keep]
+    total = int(sizes.sum())
+    run_start = np.cumsum(sizes) - sizes
+    within = np.arange(total) - np.repeat(run_start, sizes)
+    rows = token_rows.table[np.repeat(token_rows.starts[occurrences], sizes) + within]
+    line_of_row = np.repeat(line_of, sizes)
+    first_of_line = np.zeros(kept.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(line_of_row, minlength=kept.shape[0]), out=first_of_line[1:])
+    out[out_starts[line_of_row] + np.arange(total) - first_of_line[line_of_row]] = rows
+    if word_ngrams > 1 and bucket > 0:
+        _fill_word_ngrams(part, token_rows, dictionary, out, out_starts + part.token_rows, kept, word_ngrams, bucket)
+
+
+def _fill_word_ngrams(part: _Slice, token_rows: _TokenRows, dictionary: _Dictionary, out: np.ndarray,
+                      ngram_starts: np.ndarray, kept: np.ndarray, word_ngrams: int, bucket: int) -> None:
+    """fastText's ``addWordNgrams`` for a slice's kept lines: per word, the n-grams it starts, shortest first."""
+    is_word = ~dictionary.is_label[part.occurrences] & kept[part.line_of]
+    words, line_of = part.occurrences[is_word], part.line_of[is_word]
+    hashes = token_rows.hashes[words]
+    n_words = words.shape[0]
+    line_end = np.cumsum(np.bincount(line_of, minlength=kept.shape[0]))[line_of]
+    position = np.arange(n_words)
+    buckets = np.full((n_words, word_ngrams - 1), -1, dtype=np.int64)
+    h = hashes.copy()
+    for n in range(2, word_ngrams + 1):
+        following = position + n - 1
+        h = h * _NGRAM_MULTIPLIER + hashes[np.minimum(following, max(n_words - 1, 0))]
+        inside = following < line_end
+        buckets[inside, n - 2] = (h[inside] % np.uint64(bucket)).astype(np.int64)
+    flat = buckets.ravel()
+    valid = flat >= 0
+    rows = flat[valid] + dictionary.word_order.shape[0]
+    line_of_row = np.repeat(line_of, word_ngrams - 1)[valid]
+    first_of_line = np.zeros(kept.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(line_of_row, minlength=kept.shape[0]), out=first_of_line[1:])
+    out[ngram_starts[line_of_row] + np.arange(rows.shape[0]) - first_of_line[line_of_row]] = rows
+
+
+def _fill_targets(part: _Slice, dictionary: _Dictionary, out: np.ndarray, at: int, kept: np.ndarray) -> int:
+    """Write a slice's kept lines' label ids into ``out`` from ``at``; returns where it stopped."""
+    labels = dictionary.label_index[part.occurrences]
+    found = (labels >= 0) & kept[part.line_of]
+    values = labels[found]
+    out[at:at + values.shape[0]] = values
+    return at + values.shape[0]
+
+
+def _check(min_count, min_count_label, word_ngrams, bucket, minn, maxn, threads) -> None:
+    for name, value, least in (("min_count", min_count, 0), ("min_count_label", min_count_label, 0),
+                               ("word_ngrams", word_ngrams, 1), ("bucket", bucket, 0), ("minn", minn, 0),
+                               ("maxn", maxn, 0), ("threads", threads, 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
+            raise ParameterError.out_of_range(name, value, f"an integer of at least {least}")
+    if (word_ngrams > 1 or maxn > 0) and bucket == 0:
+        raise ParameterError("bucket must be at least 1 with word n-grams or character n-grams")
+
+
+def encode_labelled(blocks: Iterable, *, min_count: int = 1, min_count_label: int = 0, word_ngrams: int = 1,
+                    bucket: int = 2_000_000, minn: int = 0, maxn: int = 0, label_prefix: str = "__label__",
+                    threads: int = 1) -> LabelledCorpus:
+    """fastText's supervised dictionary and input rows of blocks of fastText-format lines (see the module).
+
+    Parameters
+    ----------
+    blocks : iterable of bytes
+        Whole lines, each ended by a line feed (:func:`~wordvec.readers.labelled.iter_labelled`).
+    min_count, min_count_label : int
+        fastText's ``-minCount`` and ``-minCountLabel``.
+    word_ngrams, bucket, minn, maxn : int
+        fastText's ``-wordNgrams``, ``-bucket``, ``-minn``, ``-maxn``.
+    label_prefix : str
+        fastText's ``-label``.
+    threads : int
+        Threads splitting the blocks into tokens.
+
+    Returns
+    -------
+    LabelledCorpus
+
+    Raises
+    ------
+    CorpusError
+        No lines, no label in any line, one label in all the data, nothing left after the cut-offs.
+
+    Examples
+    --------
+    >>> lines = b"__label__x a b\\n__label__y b c\\n"
+    >>> corpus = encode_labelled([lines], word_ngrams=2, bucket=10)
+    >>> corpus.words, corpus.rows[:corpus.row_starts[1]].tolist()
+    (['</s>', 'b', 'a', 'c'], [2, 1, 0, 5, 12])
+    """
+    _check(min_count, min_count_label, word_ngrams, bucket, minn, maxn, threads)
+    if word_ngrams <= 1 and maxn == 0:
+        bucket = 0
+    prefix = label_prefix.encode("utf-8", "surrogateescape")
+    tokens = _tokenize(blocks, threads)
+    dictionary = _dictionary(tokens, min_count, min_count_label, prefix)
+    token_rows = _token_rows(tokens, dictionary, word_ngrams, bucket, minn, maxn)
+    return _assemble(tokens, dictionary, token_rows, word_ngrams, bucket)
+
+
+def _assemble(tokens: _Tokens, dictionary: _Dictionary, token_rows: _TokenRows, word_ngrams: int,
+              bucket: int) -> LabelledCorpus:
+    """Every kept line's rows and targets, a slice of lines at a time, into arrays sized beforehand."""
+    line_starts = np.zeros(tokens.lengths.shape[0] + 1, dtype=np.int64)
+    np.cumsum(tokens.lengths, out=line_starts[1:])
+    slices, sizes = [], []
+    per_token = (np.diff(token_rows.starts), (~dictionary.is_label).astype(np.int64),
+                 (dictionary.label_index >= 0).astype(np.int64))
+    for first, end in _line_slices(tokens.lengths):
+        ids = tokens.ids[line_starts[first]:line_starts[end]]
+        at = line_starts[first:end] - line_starts[first]  # every line holds a token: </s>
+        own_rows, words, targets = (np.add.reduceat(values[ids], at) for values in per_token)
+        ngrams = _ngram_count(words, word_ngrams) if word_ngrams > 1 and bucket > 0 else 0
+        n_rows = own_rows + ngrams
+        sizes.append((n_rows, targets, (n_rows > 0) & (targets > 0)))
+        slices.append((first, end))
+    n_rows = np.concatenate([s[0] for s in sizes]) if sizes else np.zeros(0, np.int64)
+    n_targets = np.concatenate([s[1] for s in sizes]) if sizes else np.zeros(0, np.int64)
+    kept = np.concatenate([s[2] for s in sizes]) if sizes else np.zeros(0, bool)
+    row_starts = np.zeros(int(kept.sum()) + 1, dtype=np.int64)
+    np.cumsum(n_rows[kept], out=row_starts[1:])
+    target_starts = np.zeros(row_starts.shape[0], dtype=np.int64)
+    np.cumsum(n_targets[kept], out=target_starts[1:])
+    rows = np.empty(int(row_starts[-1]), dtype=np.int32)
+    targets = np.empty(int(target_starts[-1]), dtype=np.int32)
+    out_starts = np.zeros(kept.shape[0], dtype=np.int64)
+    out_starts[kept] = row_starts[:-1]
+    at = 0
+    for first, end in slices:
+        part = _slice_tokens(tokens, line_starts, first, end, token_rows)
+        _fill_rows(part, token_rows, dictionary, rows, out_starts[first:end], kept[first:end], word_ngrams, bucket)
+        at = _fill_targets(part, dictionary, targets, at, kept[first:end])
+    return _corpus(tokens, dictionary, rows, row_starts, targets, target_starts, kept, bucket)
+
+
+def _corpus(tokens, dictionary, rows, row_starts, targets, target_starts, kept, bucket) -> LabelledCorpus:
+    words = [_token(tokens, k) for k in dictionary.word_order.tolist()]
+    labels = [_token(tokens, k) for k in dictionary.label_order.tolist()]
+    return LabelledCorpus(words, dictionary.counts[dictionary.word_order], labels,
+                          dictionary.counts[dictionary.label_order], rows, row_starts, targets, target_starts,
+                          tokens.lengths[kept].astype(np.int64), int(tokens.ids.shape[0]),
+                          int(kept.shape[0] - kept.sum()), int(bucket))

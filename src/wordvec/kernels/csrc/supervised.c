@@ -1,0 +1,219 @@
+/* fastText's supervised training (its classifier), one example after another.
+ *
+ * An example is a line: its input rows and its target labels. As fastText's Model::update, an
+ * example with no rows or no targets is skipped; otherwise `hidden` is the mean of its input rows,
+ * the loss's forward pass scores output rows against it, updates them, and sums their gradient
+ * into `grad`; `grad` divided by the number of rows is then added to every input row (a row listed
+ * twice gets it twice). The losses:
+ *  - softmax: every label, the exact softmax (max subtracted), coef = lr * (label - p);
+ *  - ns: the target (label 1) and `negatives` labels (label 0) drawn from the negative table,
+ *    a draw equal to the target drawn again;
+ *  - hs: binary logistic along the target's path of the Huffman tree (codes as labels);
+ *  - ova: binary logistic against every label, label 1 where it is among the targets.
+ * softmax, ns and hs train one target per example, drawn uniformly from its targets; ova all.
+ * Binary losses read fastText's 513-entry sigmoid table, every loss value its log table.
+ *
+ * Random numbers: splitmix64 (random.h), one 64-bit draw per choice: an index below n is
+ * (high 32 bits * n) >> 32. The draws of a part: for each example that trains (ova: none), the
+ * target index, then (ns) the negatives, each redraw included. tests/oracles.py makes the same.
+ * No I/O, no allocation: the caller passes each part's work space. */
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "random.h"
+#include "rows.h"
+#include "steps.h"
+
+enum { SUP_SOFTMAX = 0, SUP_NS = 1, SUP_HS = 2, SUP_OVA = 3 };
+
+/* The examples: example e's input rows are rows[row_starts[e]:row_starts[e + 1]], its labels
+ * targets[target_starts[e]:target_starts[e + 1]]; tokens[e] is its weight in the learning rate. */
+typedef struct {
+    const int32_t *rows;
+    const int64_t *row_starts;
+    const int32_t *targets;
+    const int64_t *target_starts;
+    const int64_t *tokens;
+} wv_sup_examples;
+
+/* The loss and the label structures it reads; label_ids holds 0 .. n_labels - 1. */
+typedef struct {
+    int32_t loss;
+    int32_t negatives;
+    const int32_t *negative_table;
+    int64_t negative_size;
+    const int32_t *paths;
+    const uint8_t *codes;
+    const int64_t *path_starts;
+    const int32_t *label_ids;
+    int64_t n_labels;
+    const float *sigmoid_table; /* 513 values */
+    const float *log_table;     /* 513 values */
+} wv_sup_labels;
+
+/* One thread's part: examples first..last-1, the learning rate falling linearly by tokens
+ * from lr_start to lr_end over it, draws from `seed`. */
+typedef struct {
+    int64_t first;
+    int64_t last;
+    double lr_start;
+    double lr_end;
+    uint64_t seed;
+} wv_sup_part;
+
+/* A part's work space and running state. */
+typedef struct {
+    float *hidden, *grad, *step; /* dim each */
+    float *scores, *coef;        /* max(n_labels, negatives + 1) each */
+    int32_t *group;              /* negatives + 1 */
+    uint64_t state;
+    double loss;
+} sup_state;
+
+/* fastText's Loss::sigmoid: 0 below -8, 1 above 8, else its table. */
+static float table_sigmoid(float x, const float *table) {
+    if (x < -8.0f) return 0.0f;
+    if (x > 8.0f) return 1.0f;
+    float index = (x + 8.0f) * 512.0f / 8.0f / 2.0f;
+    if (!(index >= 0.0f)) index = 0.0f;
+    if (index > 512.0f) index = 512.0f;
+    return table[(int64_t)index];
+}
+
+/* fastText's Loss::log: 0 above 1, else its table. */
+static float table_log(float x, const float *table) {
+    if (x > 1.0f) return 0.0f;
+    float index = x * 512.0f;
+    if (!(index >= 0.0f)) index = 0.0f;
+    return table[(int64_t)index];
+}
+
+/* An index below n from the next draw. */
+static int64_t draw_below(sup_state *s, int64_t n) {
+    s->state = next_state(s->state);
+    return (int64_t)(((mix(s->state) >> 32) * (uint64_t)n) >> 32);
+}
+
+static int contains(const int32_t *ids, int64_t n, int32_t id) {
+    for (int64_t k = 0; k < n; k++)
+        if (ids[k] == id) return 1;
+    return 0;
+}
+
+/* Binary logistic on n distinct output rows: coef holds their labels (0 or 1) on entry. */
+static void binary_group(const wv_weights *w, const wv_sup_labels *labels, const int32_t *group, int64_t n,
+                         float lr, sup_state *s) {
+    wv_group scoring = {group, (int32_t)n, s->hidden, s->scores, NULL, NULL};
+    wv_code.hidden_scores(w, &scoring);
+    for (int64_t k = 0; k < n; k++) {
+        const float p = table_sigmoid(s->scores[k], labels->sigmoid_table);
+        const int positive = s->coef[k] > 0.5f;
+        s->loss -= table_log(positive ? p : 1.0f - p, labels->log_table);
+        s->coef[k] = lr * (s->coef[k] - p);
+    }
+    wv_group updating = {group, (int32_t)n, s->hidden, NULL, s->coef, s->step};
+    wv_code.hidden_update(w, &updating);
+    for (int64_t x = 0; x < w->dim; x++) s->grad[x] += s->step[x];
+}
+
+static void softmax_forward(const wv_weights *w, const wv_sup_labels *labels, int32_t target, float lr,
+                            sup_state *s) {
+    const int64_t n = labels->n_labels;
+    wv_group scoring = {labels->label_ids, (int32_t)n, s->hidden, s->scores, NULL, NULL};
+    wv_code.hidden_scores(w, &scoring);
+    float max = s->scores[0], total = 0.0f;
+    for (int64_t j = 0; j < n; j++) max = s->scores[j] > max ? s->scores[j] : max;
+    for (int64_t j = 0; j < n; j++) {
+        s->scores[j] = (float)exp((double)(s->scores[j] - max));
+        total += s->scores[j];
+    }
+    for (int64_t j = 0; j < n; j++) {
+        s->scores[j] /= total;
+        s->coef[j] = lr * ((j == target ? 1.0f : 0.0f) - s->scores[j]);
+    }
+    s->loss -= table_log(s->scores[target], labels->log_table);
+    wv_group updating = {labels->label_ids, (int32_t)n, s->hidden, NULL, s->coef, s->grad};
+    wv_code.hidden_update(w, &updating);
+}
+
+/* The target and its negatives in runs of distinct labels: a label drawn twice is scored
+ * after its first update, as fastText's one-at-a-time loop scores it. */
+static void ns_forward(const wv_weights *w, const wv_sup_labels *labels, int32_t target, float lr, sup_state *s) {
+    const int64_t n = 1 + labels->negatives;
+    s->group[0] = target;
+    for (int64_t k = 1; k < n; k++) {
+        int32_t negative;
+        do negative = labels->negative_table[draw_below(s, labels->negative_size)];
+        while (negative == target);
+        s->group[k] = negative;
+    }
+    for (int64_t start = 0, end; start < n; start = end) {
+        end = start + 1;
+        while (end < n && !contains(s->group + start, end - start, s->group[end])) end++;
+        for (int64_t k = start; k < end; k++) s->coef[k - start] = k == 0 ? 1.0f : 0.0f;
+        binary_group(w, labels, s->group + start, end - start, lr, s);
+    }
+}
+
+static void hs_forward(const wv_weights *w, const wv_sup_labels *labels, int32_t target, float lr, sup_state *s) {
+    const int64_t begin = labels->path_starts[target], n = labels->path_starts[target + 1] - begin;
+    for (int64_t k = 0; k < n; k++) s->coef[k] = (float)labels->codes[begin + k];
+    if (n > 0) binary_group(w, labels, labels->paths + begin, n, lr, s);
+}
+
+static void ova_forward(const wv_weights *w, const wv_sup_labels *labels, const int32_t *targets, int64_t n_targets,
+                        float lr, sup_state *s) {
+    for (int64_t j = 0; j < labels->n_labels; j++) s->coef[j] = contains(targets, n_targets, (int32_t)j) ? 1.0f : 0.0f;
+    binary_group(w, labels, labels->label_ids, labels->n_labels, lr, s);
+}
+
+/* One example (it has rows and targets): hidden, the loss's forward pass, the input rows' update. */
+WV_VECTOR_CLONES static void train_example(const wv_weights *w, const wv_sup_examples *ex,
+                                           const wv_sup_labels *labels, int64_t e, float lr, sup_state *s) {
+    const int64_t dim = w->dim, begin = ex->row_starts[e], end = ex->row_starts[e + 1];
+    for (int64_t i = begin; i < end; i++) prefetch_row(wv_in_row(w, ex->rows[i]), dim);
+    for (int64_t x = 0; x < dim; x++) s->hidden[x] = s->grad[x] = 0.0f;
+    for (int64_t i = begin; i < end; i++) {
+        const float *row = wv_in_row(w, ex->rows[i]);
+        for (int64_t x = 0; x < dim; x++) s->hidden[x] += row[x];
+    }
+    const float scale = (float)(1.0 / (double)(end - begin));
+    for (int64_t x = 0; x < dim; x++) s->hidden[x] *= scale;
+    const int32_t *targets = ex->targets + ex->target_starts[e];
+    const int64_t n_targets = ex->target_starts[e + 1] - ex->target_starts[e];
+    if (labels->loss == SUP_OVA) {
+        ova_forward(w, labels, targets, n_targets, lr, s);
+    } else {
+        const int32_t target = targets[draw_below(s, n_targets)];
+        if (labels->loss == SUP_SOFTMAX) softmax_forward(w, labels, target, lr, s);
+        else if (labels->loss == SUP_NS) ns_forward(w, labels, target, lr, s);
+        else hs_forward(w, labels, target, lr, s);
+    }
+    for (int64_t x = 0; x < dim; x++) s->grad[x] *= scale;
+    for (int64_t i = begin; i < end; i++) {
+        float *row = wv_in_row(w, ex->rows[i]);
+        for (int64_t x = 0; x < dim; x++) row[x] += s->grad[x];
+    }
+}
+
+/* Train a part's examples in order. work: 3 * dim + 2 * max(n_labels, negatives + 1) floats;
+ * work_ids: negatives + 1 ints. out gets (sum of the losses, examples that trained). */
+WV_EXPORT void wv_train_supervised(const wv_weights *w, const wv_sup_examples *ex, const wv_sup_labels *labels,
+                                   const wv_sup_part *part, float *work, int32_t *work_ids, double *out) {
+    const int64_t dim = w->dim;
+    const int64_t width = labels->n_labels > labels->negatives + 1 ? labels->n_labels : labels->negatives + 1;
+    sup_state s = {work, work + dim, work + 2 * dim, work + 3 * dim, work + 3 * dim + width, work_ids, part->seed, 0.0};
+    int64_t total = 0, done = 0, trained = 0;
+    for (int64_t e = part->first; e < part->last; e++) total += ex->tokens[e];
+    for (int64_t e = part->first; e < part->last; e++) {
+        const double progress = total > 0 ? (double)done / (double)total : 0.0;
+        const float lr = (float)(part->lr_start + (part->lr_end - part->lr_start) * progress);
+        done += ex->tokens[e];
+        if (ex->row_starts[e + 1] == ex->row_starts[e] || ex->target_starts[e + 1] == ex->target_starts[e]) continue;
+        train_example(w, ex, labels, e, lr, &s);
+        trained++;
+    }
+    out[0] = s.loss;
+    out[1] = (double)trained;
+}
