@@ -61,6 +61,7 @@ setup(
                 "classify",
                 "classify_lines",
                 "supervised",
+                "labelled",
             )],
             depends=[f"{CSRC}/{name}.h" for name in ("wordvec_kernels", "compiler", "rows", "steps", "random",
                                                      "task")],

@@ -42,6 +42,7 @@ import gzip
 import io
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -140,12 +141,17 @@ def udhr_paragraphs(folder: Path) -> dict:
 
 
 def langid_files(folder: Path, udhr: Path) -> tuple[Path, Path]:
-    train, test = folder / "udhr_train.txt", folder / "udhr_test.txt"
+    """Training and test lines of the UDHR; the training lines in a seeded random order (both tools train
+    in file order, and a file sorted by language would leave the last languages the model's favourites)."""
+    train, test = folder / "udhr_train_shuffled.txt", folder / "udhr_test.txt"
     if not train.exists() or not test.exists():
-        with open(train, "w", encoding="utf-8") as tr, open(test, "w", encoding="utf-8") as te:
-            for code, paragraphs in sorted(udhr_paragraphs(udhr).items()):
-                for i, text in enumerate(paragraphs):
-                    (te if i % 5 == 0 else tr).write(f"__label__{code} {text}\n")
+        kept, held = [], []
+        for code, paragraphs in sorted(udhr_paragraphs(udhr).items()):
+            for i, text in enumerate(paragraphs):
+                (held if i % 5 == 0 else kept).append(f"__label__{code} {text}\n")
+        random.Random(0).shuffle(kept)
+        train.write_text("".join(kept), encoding="utf-8")
+        test.write_text("".join(held), encoding="utf-8")
     return train, test
 
 
@@ -292,6 +298,13 @@ def prediction_table(p: dict) -> str:
             f"{max(p['k1']['max_prob_diff'], p['k5']['max_prob_diff']):.2e}.\n")
 
 
+def versions() -> dict:
+    """wordvec's, fastText's (the fasttext-numpy2-wheel build of 0.9.2) and NumPy's versions."""
+    found = package_versions(["wordvec", "fasttext-numpy2-wheel", "numpy"])
+    return {"wordvec": found["wordvec"], "fasttext": found["fasttext-numpy2-wheel"] + " (fasttext-numpy2-wheel)",
+            "numpy": found["numpy"]}
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tasks", nargs="+", default=["finefoods", "langid", "predict"],
@@ -316,7 +329,7 @@ def main(argv=None) -> None:
         {"fasttext_train": child_fasttext_train, "fasttext_test": child_fasttext_test}[args.child](args)
         return
     report = {"machine": machine_description(), "threads": args.threads, "repeats": args.repeats,
-              "versions": package_versions(["wordvec", "fasttext-numpy2-wheel", "numpy"]), "training": []}
+              "versions": versions(), "training": []}
     data = cache_folder()
     with tempfile.TemporaryDirectory() as tmp:
         for task in [t for t in args.tasks if t != "predict"]:
@@ -325,9 +338,8 @@ def main(argv=None) -> None:
             report["training"] += compare_training(task, *files, args, Path(tmp))
     table = training_table(report["training"]) if report["training"] else ""
     if "predict" in args.tasks:
-        texts = [line.split(" ", 1)[1].rstrip("\n") for name in ("udhr_train.txt", "udhr_test.txt")
-                 for line in open(langid_files(data, udhr_folder(args.udhr))[name == "udhr_test.txt"],
-                                  encoding="utf-8")]
+        texts = [line.split(" ", 1)[1].rstrip("\n") for path in langid_files(data, udhr_folder(args.udhr))
+                 for line in path.read_text(encoding="utf-8").splitlines()]
         report["prediction"] = compare_prediction(lid176(args.lid176), texts, args)
         table += "\n" + prediction_table(report["prediction"])
     table += f"\nMachine: {report['machine']}; {args.threads} threads; medians of {args.repeats} runs.\n"

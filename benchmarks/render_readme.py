@@ -42,6 +42,7 @@ SOURCES = {
     "subwords_shuffled": ("compare_subwords_skipgram_e5_t2_shuffled", "subwords, shuffled lines"),
     "subwords_b100k": ("compare_subwords_skipgram_e5_t2_b100k", "100,000 buckets"),
     "fullsize": ("fullsize_finefoods_e5_t2", "full-size Fine Foods"),
+    "supervised": ("compare_supervised_finefoods_langid_predict_t2", "classifiers"),
 }
 
 WIDTH = 110  # captions are wrapped at this width; table rows and the lines of links are not
@@ -254,8 +255,43 @@ def memory(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _training_medians(rows: list, task: str, tool: str) -> dict:
+    mine = [r for r in rows if r["task"] == task and r["tool"] == tool]
+    if not mine:
+        raise RenderError(f"no {tool} runs of {task} in {SOURCES['supervised'][0]}.json")
+    return {key: statistics.median(r[key] for r in mine) for key in ("seconds", "peak_rss_mib", "p_at_1")}
+
+
+def classifier(results: dict) -> str:
+    """Text classifiers: training whole commands, accuracy and memory against fastText; prediction with lid.176."""
+    r = results["supervised"]
+    rows = []
+    names = {"finefoods": "Fine Foods review scores (568,454 reviews)", "langid": "language ID, UDHR, char n-grams"}
+    for task, name in names.items():
+        ours, theirs = (_training_medians(r["training"], task, tool) for tool in ("wordvec", "fasttext"))
+        rows.append([f"train: {name}", f"{ours['seconds']:.1f} s, {mib(ours['peak_rss_mib'])} MiB, "
+                     f"P@1 {ours['p_at_1']:.3f}", f"{theirs['seconds']:.1f} s, {mib(theirs['peak_rss_mib'])} MiB, "
+                     f"P@1 {theirs['p_at_1']:.3f}", ratio(theirs["seconds"] / ours["seconds"])])
+    p = r["prediction"]
+    m = p["median_seconds"]
+    rows.append([f"predict with `lid.176.ftz`: a list of {p['texts']:,} texts", f"{m['wordvec_list']:.2f} s",
+                 f"{m['fasttext_list']:.2f} s", ratio(m["fasttext_list"] / m["wordvec_list"])])
+    rows.append([f"predict with `lid.176.ftz`: one call per text, {p['loop_texts']:,} texts",
+                 f"{m['wordvec_loop']:.2f} s", f"{m['fasttext_loop']:.2f} s",
+                 ratio(m["fasttext_loop"] / m["wordvec_loop"])])
+    diff = max(p["k1"]["max_prob_diff"], p["k5"]["max_prob_diff"])
+    same = "identical" if diff == 0 else f"within {diff:.0e}"
+    lines = paragraph(f"`wordvec classify` against fastText, same settings, {r['threads']} threads, medians of "
+                      f"{r['repeats']} alternating runs; whole commands, peak memory, P@1 on held-out text. "
+                      f"`lid.176.ftz`: top-1 labels identical on {p['k1']['same_top1']:,} of {p['texts']:,} UDHR "
+                      f"paragraphs, probabilities {same}.")
+    lines += [""] + table(["job", "wordvec", "fastText", "wordvec faster by"], ["l", "r", "r", "r"], rows)
+    lines += [""] + footer(results, ["supervised"])
+    return "\n".join(lines) + "\n"
+
+
 #: The tables README.md holds, by the name in its marker.
-TABLES = {"speed": speed, "quality": quality, "memory": memory}
+TABLES = {"speed": speed, "quality": quality, "memory": memory, "classifier": classifier}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -106,6 +106,7 @@ def test_one_thread_and_a_seed_give_the_same_bits():
     assert same[0] != same[2]
 
 
+@pytest.mark.slow
 def test_two_threads_learn_as_well():
     texts, labels = _topics()
     clf = Classifier(dim=10, epochs=10, lr=0.5, threads=2).fit(texts, labels)
@@ -157,6 +158,7 @@ def test_the_directory_loads_memory_mapped_and_predicts_the_same(tmp_path):
     assert again.predict(queries)[0] == clf.predict(queries)[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("settings", [{}, {"word_ngrams": 2, "buckets": 3000}, {"min_n": 2, "max_n": 4,
                                       "buckets": 3000}, {"loss": "hs"}, {"loss": "ova"}, {"loss": "ns"}],
                          ids=["plain", "bigrams", "chars", "hs", "ova", "ns"])
@@ -173,6 +175,7 @@ def test_exported_bin_predicts_in_fasttext_as_in_wordvec(review_files, tmp_path,
         np.testing.assert_allclose(a, b, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_scores_count_as_fasttexts_test(review_files, tmp_path):
     train, test = review_files
     theirs = fasttext.train_supervised(str(train), thread=FASTTEXT_THREADS, verbose=0, epoch=2, dim=10)
@@ -187,6 +190,7 @@ def test_scores_count_as_fasttexts_test(review_files, tmp_path):
 
 # -- the command line -----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_cli_train_predict_test_export(review_files, finefoods, tmp_path, capsys):
     train, test = review_files
     model = tmp_path / "clf"
@@ -210,6 +214,7 @@ def test_cli_train_predict_test_export(review_files, finefoods, tmp_path, capsys
     assert fasttext.load_model(str(tmp_path / "m.bin")).get_labels()
 
 
+@pytest.mark.slow
 def test_cli_predicts_standard_input(tmp_path):
     texts, labels = _topics(100)
     Classifier(dim=8, epochs=5, lr=0.5, threads=1).fit(texts, labels).save(tmp_path / "clf")
@@ -262,3 +267,21 @@ def test_bad_parameters_and_models_are_one_line(tmp_path, capsys, trained_model_
         Classifier(loss="cosine").fit(texts, labels)
     with pytest.raises(WordvecError, match="no model yet"):
         Classifier().predict("tea")
+
+
+# -- a classifier's vectors --------------------------------------------------------------------------
+
+def test_similar_and_explore_answer_from_a_classifier(tmp_path, capsys):
+    texts, labels = _topics(400)
+    Classifier(dim=10, epochs=10, lr=0.5, threads=1).fit(texts, labels).save(tmp_path / "clf")
+    assert main(["similar", str(tmp_path / "clf"), "kettle", "__label__dog", "-n", "5"]) == 0
+    out = capsys.readouterr().out
+    kettle, dog = out.split("__label__dog")
+    assert "(a label" in dog
+    assert len({"bark", "leash", "puppy", "bone", "dog"} & set(dog.split())) >= 4
+    assert len({"tea", "leaf", "brew", "cup"} & set(kettle.split())) >= 2
+
+    from wordvec.explore.queries import explorer_for
+
+    explorer = explorer_for(tmp_path / "clf", limit=None, start_map=False)
+    assert explorer.info()["engine"] == "supervised" and explorer.info()["words"] == 28

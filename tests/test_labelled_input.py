@@ -14,6 +14,7 @@ import pytest
 from wordvec.classifier_lines import LineEncoder
 from wordvec.encoding.labelled import encode_labelled, fasttext_fold
 from wordvec.errors import CorpusError, ParameterError
+from wordvec.kernels.labelled import TokenTable, example_sizes, fill_examples, tally
 from wordvec.readers import default_corpus, iter_documents
 from wordvec.readers.labelled import iter_labelled, labelled_lines
 
@@ -64,6 +65,86 @@ def test_rows_targets_and_tokens_equal_line_encoders(settings):
         assert corpus.tokens[i] == n_tokens
     assert corpus.n_tokens == sum(len(line.replace(b"\0", b" ").split()) + 1 for line in lines)
     assert corpus.rows.dtype == np.int32 and corpus.targets.dtype == np.int32
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_small_slices_on_threads_give_line_encoders_rows(monkeypatch, threads):
+    monkeypatch.setattr("wordvec.encoding.labelled._SLICE_TOKENS", 13)  # many slices, lines cut across none
+    lines = _random_lines(4)
+    corpus = encode_labelled([b"\n".join(lines) + b"\n"], bucket=997, threads=threads, word_ngrams=3, minn=2, maxn=4)
+    kept = _expected(corpus, lines, word_ngrams=3, minn=2, maxn=4)
+    assert corpus.row_starts.tolist() == np.cumsum([0] + [len(rows) for rows, _, _ in kept]).tolist()
+    assert corpus.rows.tolist() == [row for rows, _, _ in kept for row in rows]
+    assert corpus.targets.tolist() == [target for _, targets, _ in kept for target in targets]
+    assert corpus.tokens.tolist() == [n for _, _, n in kept]
+
+
+def _oracle_examples(table: dict, lines: list[list[int]]) -> list[tuple[list[int], list[int]]]:
+    """Each line's rows and targets in plain Python: tokens in fastText's order (``</s>``, first, last)."""
+    examples = []
+    for line in lines:
+        order = line[1:] + line[:1]
+        rows = [row for k in order for row in table["rows"][k]]
+        hashes = [table["hashes"][k] for k in order if not table["is_label"][k]]
+        for i in range(len(hashes)):
+            h = hashes[i]
+            for j in range(i + 1, min(i + table["word_ngrams"], len(hashes))):
+                h = (h * 116049371 + hashes[j]) % 2 ** 64
+                rows.append(table["nwords"] + h % table["bucket"])
+        examples.append((rows, [table["label_index"][k] for k in order if table["label_index"][k] >= 0]))
+    return examples
+
+
+@pytest.mark.parametrize("threads", [1, 2, 5])
+def test_example_kernels_equal_a_python_oracle(threads):
+    rng = np.random.default_rng(7)
+    n_tokens, nwords = 40, 25
+    own = [rng.integers(0, 60, rng.integers(0, 4)).tolist() for _ in range(n_tokens)]
+    is_label = rng.random(n_tokens) < 0.2
+    label_index = np.where(is_label & (rng.random(n_tokens) < 0.7), rng.integers(0, 5, n_tokens), -1)
+    own = [[] if label else rows for rows, label in zip(own, is_label)]
+    hashes = rng.integers(0, 2 ** 64, n_tokens, dtype=np.uint64)
+    oracle = dict(rows=own, hashes=[int(h) for h in hashes], is_label=is_label, label_index=label_index.tolist(),
+                  word_ngrams=3, bucket=101, nwords=nwords)
+    starts = np.cumsum([0] + [len(rows) for rows in own])
+    table = TokenTable(starts, np.array([r for rows in own for r in rows], np.int32), hashes, is_label,
+                       label_index, word_ngrams=3, bucket=101, nwords=nwords)
+    lines = [rng.integers(0, n_tokens, rng.integers(1, 9)).tolist() for _ in range(200)]
+    ids, lengths = np.array([k for line in lines for k in line], np.int32), np.array([len(line) for line in lines])
+    expected = _oracle_examples(oracle, lines)
+    n_rows, n_targets = example_sizes(table, ids, lengths, threads)
+    assert n_rows.tolist() == [len(rows) for rows, _ in expected]
+    assert n_targets.tolist() == [len(targets) for _, targets in expected]
+    kept = (n_rows > 0) & (n_targets % 2 == 0)  # any choice of lines: here those with an even target count
+    row_starts = np.append(0, np.cumsum(n_rows[kept])) + 3  # room before the first
+    target_starts = np.append(0, np.cumsum(n_targets[kept]))
+    rows, targets = np.full(row_starts[-1], -7, np.int32), np.full(target_starts[-1], -7, np.int32)
+    fill_examples(table, ids, lengths, kept, 0, row_starts, rows, target_starts, targets, threads)
+    chosen = [example for example, keep in zip(expected, kept) if keep]
+    assert rows.tolist() == [-7] * 3 + [row for rows, _ in chosen for row in rows]
+    assert targets.tolist() == [target for _, targets in chosen for target in targets]
+    counts = np.zeros(n_tokens, np.int64)
+    tally(ids, counts)
+    assert counts.tolist() == np.bincount(ids, minlength=n_tokens).tolist()
+
+
+def test_example_kernels_refuse_arrays_that_do_not_fit():
+    table = TokenTable(np.array([0, 1, 1]), np.array([0], np.int32), None, np.array([False, True]),
+                       np.array([-1, 0]), word_ngrams=1, bucket=0, nwords=1)
+    ids, lengths = np.array([0, 1, 0], np.int32), np.array([2, 1])
+    with pytest.raises(ValueError):
+        example_sizes(table, np.array([0, 2], np.int32), np.array([2]))  # a token the table lacks
+    with pytest.raises(ValueError):
+        example_sizes(table, ids, np.array([2, 2]))  # lengths past the ids
+    with pytest.raises(ValueError):  # room for one row where the kept lines need two
+        fill_examples(table, ids, lengths, np.array([True, True]), 0, np.array([0, 1, 2]), np.zeros(1, np.int32),
+                      np.array([0, 1, 1]), np.zeros(1, np.int32))
+    with pytest.raises(TypeError):
+        fill_examples(table, ids, lengths, np.array([1, 1]), 0, np.array([0, 1, 2]), np.zeros(2, np.int32),
+                      np.array([0, 1, 1]), np.zeros(1, np.int32))
+    with pytest.raises(ValueError):
+        TokenTable(np.array([0, 1]), np.array([0], np.int32), None, np.array([False, True]), np.array([-1, 0]),
+                   word_ngrams=1, bucket=0, nwords=1)
 
 
 def test_counts_and_order_follow_fasttexts_rules():

@@ -92,7 +92,8 @@ def test_negative_table_has_fasttexts_size():
 # --- the kernel against the oracle -----------------------------------------------------------------
 
 @pytest.mark.parametrize("loss", LOSSES)
-@pytest.mark.parametrize("dim", [1, 7, 20])
+# widths around the kernel's blocks of 8 and 4 floats and its passes of 96 floats (dim 203: three passes)
+@pytest.mark.parametrize("dim", [1, 4, 7, 12, 20, 100, 203])
 def test_kernel_equals_oracle(loss, dim):
     rng = np.random.default_rng(dim + 100 * LOSSES.index(loss))
     n_rows, counts = 30, [9, 5, 3, 2, 1, 1]
@@ -279,6 +280,17 @@ def test_bad_arrays_are_refused(change):
     input, output, examples, labels = change(*_good())
     with pytest.raises(ValueError):
         K.train_examples(input, output, examples, labels, 0, 1, 0.1, 0.1)
+
+
+def test_starts_that_fall_within_the_trained_range_are_refused():
+    input, output, _, labels = _good()
+    good = K.make_examples([0, 1, 1], [0, 1, 2, 3], [1, 1, 1], [0, 1, 2, 3], [2, 2, 2])
+    bad = good._replace(row_starts=np.array([0, 2, 1, 3], np.int64))
+    assert K.train_examples(input, output, bad, labels, 2, 3, 0.1, 0.1)[1] == 1  # the fall lies before example 2
+    with pytest.raises(ValueError):
+        K.train_examples(input, output, bad, labels, 0, 2, 0.1, 0.1)
+    with pytest.raises(ValueError):
+        K.make_examples(*bad)
 
 
 def test_bad_range_and_bad_examples_are_refused():

@@ -29,9 +29,10 @@ from .errors import CorpusError, ModelFormatError, OutputError, ParameterError, 
 from .kernels import backend  # noqa: F401  (wordvec --version names it)
 from .evaluate import METHODS as EVALUATION_METHODS
 from .formats import (DIRECTORY_EXPORTS, EXPORT_FORMATS, export_vectors, foreign_to_model, foreign_to_projector,
-                      load_model, load_vectors)
+                      is_classifier, load_model, load_vectors)
 from .model import Checkpoint, Word2Vec
 from .params import CLASSIFIER_PARAMETERS, MODELS, Parameter, cli_parameters, defaults
+from .classifier import load_classifier
 from .classifier_jobs import (CLASSIFIER_EXPORTS, ClassifierResult, export_classifier, format_test, predict_file,
                               score_classifier, train_classifier)
 from .phrases import PhraseModel
@@ -339,6 +340,8 @@ def _rescue_folders() -> list[str]:
 
 
 def _vectors(model, limit: int | None = None) -> Vectors:
+    if is_classifier(model):  # a classifier's word vectors: the input rows of its words
+        return load_classifier(model).word_vectors(limit)
     if limit is None:
         return load_vectors(model, mmap=True)
     return load_vectors(model, mmap=True, limit=limit)
@@ -349,18 +352,32 @@ class Neighbours(dict):
     not in the vocabulary and whose vectors were built from their subwords."""
 
     built: frozenset = frozenset()
+    labels: frozenset = frozenset()
 
 
 def similar(model_dir, words: Sequence[str], n: int = 5, *, limit: int | None = None) -> Neighbours:
     """Neighbours of each word: ``{word: [(neighbour, cosine), ...]}``.
 
-    ``model_dir`` is a model directory or a vectors file (first ``limit`` rows if
-    given). With subword vectors a word outside the vocabulary is answered from
+    ``model_dir`` is a model directory, a vectors file (first ``limit`` rows if
+    given) or a classifier (its words' input rows; a label's words are those of
+    largest dot product with the label's output row, and the label is in ``.labels``). With subword vectors a word outside the vocabulary is answered from
     its n-grams (it is then in ``.built``); neighbours are always vocabulary words.
     """
+    if is_classifier(model_dir):
+        return _classifier_neighbours(load_classifier(model_dir), words, n, limit)
     vectors = _vectors(model_dir, limit)
     result = Neighbours((word, vectors.most_similar(word, n=n)) for word in words)
     result.built = frozenset(w for w in words if w not in vectors)
+    return result
+
+
+def _classifier_neighbours(clf, words: Sequence[str], n: int, limit: int | None) -> Neighbours:
+    """A classifier's neighbours: a word's nearest words (cosine of input rows); a label's words
+    (the largest dot products with its output row), marked in ``.labels``."""
+    vectors = clf.word_vectors(limit)
+    result = Neighbours((word, clf.label_words(word, n) if word in clf.labels_ else vectors.most_similar(word, n=n))
+                        for word in words)
+    result.labels = frozenset(w for w in words if w in clf.labels_)
     return result
 
 

@@ -36,6 +36,7 @@ from .formats.classifier_dir import is_classifier_dir, load_classifier_dir, save
 from .formats.fasttext_supervised import FastTextSupervised, read_fasttext_supervised
 from .params import check_classifier, classifier_defaults
 from .threads import resolve_threads
+from .vectors import Vectors
 
 _TEXTS_PER_BATCH = 4096
 
@@ -310,6 +311,55 @@ class Classifier:
     def get_sentence_vector(self, text) -> np.ndarray:
         """One text's vector, as fastText's ``get_sentence_vector`` gives it (float32, the model's dimension)."""
         return self.embed([text])[0]
+
+    def word_vectors(self, limit: int | None = None) -> "Vectors":
+        """The words' input rows as :class:`~wordvec.vectors.Vectors` (``wordvec similar`` and ``explore`` query them).
+
+        ``</s>`` (the end of a line) is one of the words, as in fastText's
+        ``get_words``; a quantized model's rows are decoded.
+
+        Examples
+        --------
+        >>> from wordvec.formats.fasttext_supervised import FastTextSupervised
+        >>> clf = Classifier.from_fasttext(FastTextSupervised.from_arrays(
+        ...     ["</s>", "tea", "cup"], ["__label__a"], [[0, 1], [1, 0], [1, 0.1]], [[1, 0]]))
+        >>> clf.word_vectors().most_similar("tea", n=1)
+        [('cup', 0.995037...)]
+        """
+        self._fitted()
+        n = len(self.model_.words) if limit is None else min(int(limit), len(self.model_.words))
+        words = [w.decode("utf-8", "replace") for w in self.model_.words[:n]]
+        matrix = self.model_.input
+        rows = matrix.rows(np.arange(n)) if hasattr(matrix, "rows") else np.asarray(matrix[:n], dtype=np.float32)
+        return Vectors(words, rows, counts=np.asarray(self.model_.word_counts[:n]))
+
+    def label_words(self, label: str, n: int = 10) -> list:
+        """The words that push a text most towards ``label``: the largest dot products of their input rows
+        with the label's output row, ``[(word, score), ...]`` (not for ``hs``, whose output rows are the
+        label tree's inner nodes).
+
+        Examples
+        --------
+        >>> from wordvec.formats.fasttext_supervised import FastTextSupervised
+        >>> clf = Classifier.from_fasttext(FastTextSupervised.from_arrays(
+        ...     ["</s>", "tea", "car"], ["__label__drink", "__label__road"], [[0, 0], [2, 0], [0, 2]],
+        ...     [[1, 0], [0, 1]]))
+        >>> clf.label_words("__label__drink", n=2)
+        [('tea', 2.0), ('</s>', 0.0)]
+        """
+        self._fitted()
+        if label not in self.labels_:
+            raise ParameterError(f"unknown label {label!r}: the classifier's labels are "
+                                 f"{', '.join(self.labels_[:10])}{' ...' if len(self.labels_) > 10 else ''}")
+        if self.loss_ == "hs":
+            raise ParameterError("a classifier trained with loss 'hs' has no row per label to query")
+        output = self.model_.output
+        row = output.rows([self.labels_.index(label)])[0] if hasattr(output, "rows") else \
+            np.asarray(output[self.labels_.index(label)], dtype=np.float32)
+        vectors = self.word_vectors()
+        scores = vectors.matrix @ row
+        best = np.argsort(-scores, kind="stable")[:n]
+        return [(vectors.words[i], round(float(scores[i]), 6)) for i in best]
 
     def input_rows(self, texts) -> list:
         """The input matrix rows whose mean is a text's vector, in fastText's order (words, then n-grams).

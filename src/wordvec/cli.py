@@ -221,7 +221,10 @@ def _report_training(result) -> int:
 def _run_similar(args) -> int:
     result = api.similar(args.model, args.words, n=args.n, limit=args.limit)
     for word, neighbours in result.items():
-        print(f"{word}: (not in the vocabulary: built from subwords)" if word in result.built else f"{word}:")
+        if word in result.labels:
+            print(f"{word}: (a label: the words that push a text most towards it, by dot product)")
+        else:
+            print(f"{word}: (not in the vocabulary: built from subwords)" if word in result.built else f"{word}:")
         for other, score in neighbours:
             print(f"  {other:<20} {score:.4f}")
     return 0

@@ -17,9 +17,11 @@ rules are fastText's (``Dictionary::readWord``, ``add``, ``threshold``, the supe
 
 The tokens are split and counted by the compiled block encoder (:mod:`wordvec.kernels.text`) with
 a byte table that splits exactly at those seven bytes, on ``threads`` threads; each line's tokens
-are kept as int32 ids (spooled to a temporary file), never its text. The dictionary and the rows
-are then made with NumPy: per distinct token its hash, its type and its rows, per token a gather,
-a slice of lines at a time.
+are kept as int32 ids (spooled to a temporary file and mapped back), never its text. The dictionary
+and each distinct token's hash, type and rows are made with NumPy; the examples by the compiled
+kernel (:mod:`wordvec.kernels.labelled`) on ``threads`` threads, in two passes over the ids, a slice
+of lines at a time: each line's sizes, then its rows and targets into arrays of exactly their size.
+Each slice's mapped pages are handed back once it is passed, so the ids never stay resident whole.
 
 >>> corpus = encode_labelled([b"__label__a good tea\\n__label__b bad tea\\nno label\\n"])
 >>> corpus.words, corpus.labels, corpus.skipped
@@ -36,8 +38,10 @@ from typing import Iterable, NamedTuple
 import numpy as np
 
 from ..errors import CorpusError, ParameterError
+from ..kernels.labelled import TokenTable, example_sizes, fill_examples, tally
 from ..kernels.text import Words, encode, find_lines
 from ..subwords import FNV_OFFSET, FNV_PRIME, fasttext_hash, ngram_hash_table
+from .memory import forget_pages, release_free_memory
 from .pipeline import Numbering, Part, _ThreadTables, parts_in_order
 from .spool import GrowingInts, SpooledInts
 
@@ -46,9 +50,8 @@ __all__ = ["LabelledCorpus", "encode_labelled", "fasttext_fold"]
 #: fastText's end-of-line word, and the bytes that separate its tokens.
 EOS = b"</s>"
 SEPARATORS = b" \n\r\t\v\f\0"
-_NGRAM_MULTIPLIER = np.uint64(116049371)
 _SHORT = 64  # tokens up to this many bytes are hashed together with NumPy
-_SLICE_TOKENS = 1 << 20  # tokens put together at a time
+_SLICE_TOKENS = 1 << 20  # token ids passed over at a time (their mapped pages then handed back)
 
 
 class LabelledCorpus(NamedTuple):
@@ -91,12 +94,13 @@ def fasttext_fold() -> np.ndarray:
 
 
 class _Tokens(NamedTuple):
-    """What the block encoder gave: each line's token ids (``</s>`` first) and the distinct tokens."""
+    """What the block encoder gave: each line's token ids (``</s>`` first), the distinct tokens, their counts."""
 
     ids: np.ndarray
     lengths: np.ndarray
     arena: bytes
     starts: np.ndarray
+    counts: np.ndarray
 
 
 def _encode_lines(block, fold: np.ndarray, tables: _ThreadTables) -> Part:
@@ -127,13 +131,22 @@ def _tokenize(blocks: Iterable, threads: int) -> _Tokens:
                 yield name, DocumentCount(), lambda block=block: _encode_lines(block, fold, tables)
 
     numbering, ids, lengths = Numbering(fold), SpooledInts(), GrowingInts(np.int32)
+    counts = np.zeros(1 << 14, dtype=np.int64)
     for part in parts_in_order(jobs(), max(1, int(threads))):
-        ids.extend(numbering.numbers(part))
+        numbers = numbering.numbers(part)
+        if counts.shape[0] < int(numbering.total.sizes[0]):
+            counts = np.concatenate([counts, np.zeros(max(counts.shape[0], int(numbering.total.sizes[0])),
+                                                      dtype=np.int64)])
+        tally(numbers, counts)
+        ids.extend(numbers)
         lengths.extend(part.lengths)
     total: Words = numbering.total
     n_distinct, used = int(total.sizes[0]), int(total.sizes[1])
-    return _Tokens(ids.to_array(), lengths.to_array().astype(np.int64), total.arena[:used].tobytes(),
-                   total.starts[:n_distinct + 1].copy())
+    tokens = _Tokens(ids.to_array(), lengths.to_array().astype(np.int64), total.arena[:used].tobytes(),
+                     total.starts[:n_distinct + 1].copy(), counts[:n_distinct].copy())
+    del numbering, total, counts, tables
+    release_free_memory()  # the thread tables' and the parts' holes in the C heap
+    return tokens
 
 
 class _Dictionary(NamedTuple):
@@ -160,10 +173,7 @@ def _starts_with(tokens: _Tokens, prefix: bytes) -> np.ndarray:
 
 def _dictionary(tokens: _Tokens, min_count: int, min_count_label: int, label_prefix: bytes) -> _Dictionary:
     """fastText's ``threshold``: the words and labels kept, most frequent first; one line for bad input."""
-    n_distinct = tokens.starts.shape[0] - 1
-    counts = np.zeros(n_distinct, dtype=np.int64)
-    for start in range(0, tokens.ids.shape[0], _SLICE_TOKENS):  # a slice at a time: bincount copies to int64
-        counts += np.bincount(tokens.ids[start:start + _SLICE_TOKENS], minlength=n_distinct)
+    n_distinct, counts = tokens.starts.shape[0] - 1, tokens.counts
     is_label = _starts_with(tokens, label_prefix)
     _check_labels(tokens, counts, is_label, label_prefix)
     orders = []
@@ -266,93 +276,31 @@ def _eos_index(tokens: _Tokens) -> int:
     return int(tokens.ids[0]) if tokens.ids.shape[0] else -1
 
 
-def _line_slices(lengths: np.ndarray) -> list[tuple[int, int]]:
-    """Lines ``(first, end)`` in slices of about :data:`_SLICE_TOKENS` tokens."""
+def _line_slices(lengths: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Lines ``(first, end)`` and their tokens ``(begin, stop)`` in slices of about :data:`_SLICE_TOKENS` tokens."""
     ends = np.cumsum(lengths)
-    cuts = np.searchsorted(ends, np.arange(_SLICE_TOKENS, int(ends[-1]) if ends.shape[0] else 0, _SLICE_TOKENS))
-    bounds = np.unique(np.concatenate([[0], cuts + 1, [lengths.shape[0]]]).clip(0, lengths.shape[0]))
-    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+    cuts = np.searchsorted(ends, np.arange(_SLICE_TOKENS, int(ends[-1]), _SLICE_TOKENS), side="right")
+    bounds = np.unique(np.concatenate([[0], cuts, [lengths.shape[0]]]).clip(0, lengths.shape[0])).tolist()
+    tokens = [int(ends[line - 1]) if line else 0 for line in bounds]
+    return list(zip(bounds[:-1], bounds[1:], tokens[:-1], tokens[1:]))
 
 
-def _ngram_count(words_per_line: np.ndarray, word_ngrams: int) -> np.ndarray:
-    """How many word n-grams (2 to ``word_ngrams`` words) each line has."""
-    total = np.zeros_like(words_per_line)
-    for n in range(2, word_ngrams + 1):
-        total += np.maximum(words_per_line - n + 1, 0)
-    return total
+def _sizes(tokens: _Tokens, table: TokenTable, slices: list, threads: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's row and target counts, a slice of lines at a time."""
+    n_lines = tokens.lengths.shape[0]
+    n_rows, n_targets = np.empty(n_lines, dtype=np.int64), np.empty(n_lines, dtype=np.int64)
+    for first, end, begin, stop in slices:
+        n_rows[first:end], n_targets[first:end] = example_sizes(table, tokens.ids[begin:stop],
+                                                                tokens.lengths[first:end], threads)
+        forget_pages(tokens.ids, begin, stop)
+    return n_rows, n_targets
 
 
-class _Slice(NamedTuple):
-    """The tokens of some lines, ``</s>`` moved to the end of each, and how many token rows each line has."""
-
-    occurrences: np.ndarray
-    line_of: np.ndarray
-    token_rows: np.ndarray
-
-
-def _slice_tokens(tokens: _Tokens, line_starts: np.ndarray, first: int, end: int,
-                  token_rows: _TokenRows) -> _Slice:
-    """Lines ``first`` to ``end``: their tokens in fastText's order, and per line its tokens' rows."""
-    begin, stop = int(line_starts[first]), int(line_starts[end])
-    order = np.arange(begin + 1, stop + 1, dtype=np.int64)
-    order[line_starts[first + 1:end + 1] - 1 - begin] = line_starts[first:end]  # </s> from the front to the end
-    occurrences = tokens.ids[order]
-    line_of = np.repeat(np.arange(end - first), tokens.lengths[first:end])
-    per_line_rows = np.add.reduceat(np.diff(token_rows.starts)[occurrences], line_starts[first:end] - begin)
-    return _Slice(occurrences, line_of, per_line_rows)
-
-
-def _fill_rows(part: _Slice, token_rows: _TokenRows, dictionary: _Dictionary, out: np.ndarray,
-               out_starts: np.ndarray, kept: np.ndarray, word_ngrams: int, bucket: int) -> None:
-    """Write the rows of a slice's kept lines into ``out`` (each line at ``out_starts[line]``)."""
-    occurrences, line_of = part.occurrences, part.line_of
-    sizes = np.diff(token_rows.starts)[occurrences]
-    keep = kept[line_of] & (sizes > 0)
-    occurrences, line_of, sizes = occurrences[keep], line_of[keep], sizes[keep]
-    total = int(sizes.sum())
-    run_start = np.cumsum(sizes) - sizes
-    within = np.arange(total) - np.repeat(run_start, sizes)
-    rows = token_rows.table[np.repeat(token_rows.starts[occurrences], sizes) + within]
-    line_of_row = np.repeat(line_of, sizes)
-    first_of_line = np.zeros(kept.shape[0] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(line_of_row, minlength=kept.shape[0]), out=first_of_line[1:])
-    out[out_starts[line_of_row] + np.arange(total) - first_of_line[line_of_row]] = rows
-    if word_ngrams > 1 and bucket > 0:
-        _fill_word_ngrams(part, token_rows, dictionary, out, out_starts + part.token_rows, kept, word_ngrams, bucket)
-
-
-def _fill_word_ngrams(part: _Slice, token_rows: _TokenRows, dictionary: _Dictionary, out: np.ndarray,
-                      ngram_starts: np.ndarray, kept: np.ndarray, word_ngrams: int, bucket: int) -> None:
-    """fastText's ``addWordNgrams`` for a slice's kept lines: per word, the n-grams it starts, shortest first."""
-    is_word = ~dictionary.is_label[part.occurrences] & kept[part.line_of]
-    words, line_of = part.occurrences[is_word], part.line_of[is_word]
-    hashes = token_rows.hashes[words]
-    n_words = words.shape[0]
-    line_end = np.cumsum(np.bincount(line_of, minlength=kept.shape[0]))[line_of]
-    position = np.arange(n_words)
-    buckets = np.full((n_words, word_ngrams - 1), -1, dtype=np.int64)
-    h = hashes.copy()
-    for n in range(2, word_ngrams + 1):
-        following = position + n - 1
-        h = h * _NGRAM_MULTIPLIER + hashes[np.minimum(following, max(n_words - 1, 0))]
-        inside = following < line_end
-        buckets[inside, n - 2] = (h[inside] % np.uint64(bucket)).astype(np.int64)
-    flat = buckets.ravel()
-    valid = flat >= 0
-    rows = flat[valid] + dictionary.word_order.shape[0]
-    line_of_row = np.repeat(line_of, word_ngrams - 1)[valid]
-    first_of_line = np.zeros(kept.shape[0] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(line_of_row, minlength=kept.shape[0]), out=first_of_line[1:])
-    out[ngram_starts[line_of_row] + np.arange(rows.shape[0]) - first_of_line[line_of_row]] = rows
-
-
-def _fill_targets(part: _Slice, dictionary: _Dictionary, out: np.ndarray, at: int, kept: np.ndarray) -> int:
-    """Write a slice's kept lines' label ids into ``out`` from ``at``; returns where it stopped."""
-    labels = dictionary.label_index[part.occurrences]
-    found = (labels >= 0) & kept[part.line_of]
-    values = labels[found]
-    out[at:at + values.shape[0]] = values
-    return at + values.shape[0]
+def _starts(sizes: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """Where each kept line's items start in the flat array, and where the last one ends."""
+    starts = np.zeros(int(np.count_nonzero(kept)) + 1, dtype=np.int64)
+    np.cumsum(sizes[kept], out=starts[1:])
+    return starts
 
 
 def _check(min_count, min_count_label, word_ngrams, bucket, minn, maxn, threads) -> None:
@@ -381,7 +329,7 @@ def encode_labelled(blocks: Iterable, *, min_count: int = 1, min_count_label: in
     label_prefix : str
         fastText's ``-label``.
     threads : int
-        Threads splitting the blocks into tokens.
+        Threads splitting the blocks into tokens and writing the examples.
 
     Returns
     -------
@@ -406,41 +354,27 @@ def encode_labelled(blocks: Iterable, *, min_count: int = 1, min_count_label: in
     tokens = _tokenize(blocks, threads)
     dictionary = _dictionary(tokens, min_count, min_count_label, prefix)
     token_rows = _token_rows(tokens, dictionary, word_ngrams, bucket, minn, maxn)
-    return _assemble(tokens, dictionary, token_rows, word_ngrams, bucket)
+    return _assemble(tokens, dictionary, token_rows, word_ngrams, bucket, threads)
 
 
-def _assemble(tokens: _Tokens, dictionary: _Dictionary, token_rows: _TokenRows, word_ngrams: int,
-              bucket: int) -> LabelledCorpus:
-    """Every kept line's rows and targets, a slice of lines at a time, into arrays sized beforehand."""
-    line_starts = np.zeros(tokens.lengths.shape[0] + 1, dtype=np.int64)
-    np.cumsum(tokens.lengths, out=line_starts[1:])
-    slices, sizes = [], []
-    per_token = (np.diff(token_rows.starts), (~dictionary.is_label).astype(np.int64),
-                 (dictionary.label_index >= 0).astype(np.int64))
-    for first, end in _line_slices(tokens.lengths):
-        ids = tokens.ids[line_starts[first]:line_starts[end]]
-        at = line_starts[first:end] - line_starts[first]  # every line holds a token: </s>
-        own_rows, words, targets = (np.add.reduceat(values[ids], at) for values in per_token)
-        ngrams = _ngram_count(words, word_ngrams) if word_ngrams > 1 and bucket > 0 else 0
-        n_rows = own_rows + ngrams
-        sizes.append((n_rows, targets, (n_rows > 0) & (targets > 0)))
-        slices.append((first, end))
-    n_rows = np.concatenate([s[0] for s in sizes]) if sizes else np.zeros(0, np.int64)
-    n_targets = np.concatenate([s[1] for s in sizes]) if sizes else np.zeros(0, np.int64)
-    kept = np.concatenate([s[2] for s in sizes]) if sizes else np.zeros(0, bool)
-    row_starts = np.zeros(int(kept.sum()) + 1, dtype=np.int64)
-    np.cumsum(n_rows[kept], out=row_starts[1:])
-    target_starts = np.zeros(row_starts.shape[0], dtype=np.int64)
-    np.cumsum(n_targets[kept], out=target_starts[1:])
+def _assemble(tokens: _Tokens, dictionary: _Dictionary, token_rows: _TokenRows, word_ngrams: int, bucket: int,
+              threads: int) -> LabelledCorpus:
+    """Every kept line's rows and targets, counted then written by the kernel into arrays of their size."""
+    table = TokenTable(token_rows.starts, token_rows.table, token_rows.hashes, dictionary.is_label,
+                       dictionary.label_index, word_ngrams, bucket, dictionary.word_order.shape[0])
+    slices = _line_slices(tokens.lengths)
+    n_rows, n_targets = _sizes(tokens, table, slices, threads)
+    kept = (n_rows > 0) & (n_targets > 0)
+    row_starts, target_starts = _starts(n_rows, kept), _starts(n_targets, kept)
+    del n_rows, n_targets
     rows = np.empty(int(row_starts[-1]), dtype=np.int32)
     targets = np.empty(int(target_starts[-1]), dtype=np.int32)
-    out_starts = np.zeros(kept.shape[0], dtype=np.int64)
-    out_starts[kept] = row_starts[:-1]
-    at = 0
-    for first, end in slices:
-        part = _slice_tokens(tokens, line_starts, first, end, token_rows)
-        _fill_rows(part, token_rows, dictionary, rows, out_starts[first:end], kept[first:end], word_ngrams, bucket)
-        at = _fill_targets(part, dictionary, targets, at, kept[first:end])
+    first_kept = 0
+    for first, end, begin, stop in slices:
+        fill_examples(table, tokens.ids[begin:stop], tokens.lengths[first:end], kept[first:end], first_kept,
+                      row_starts, rows, target_starts, targets, threads)
+        forget_pages(tokens.ids, begin, stop)
+        first_kept += int(np.count_nonzero(kept[first:end]))
     return _corpus(tokens, dictionary, rows, row_starts, targets, target_starts, kept, bucket)
 
 
@@ -449,5 +383,5 @@ def _corpus(tokens, dictionary, rows, row_starts, targets, target_starts, kept, 
     labels = [_token(tokens, k) for k in dictionary.label_order.tolist()]
     return LabelledCorpus(words, dictionary.counts[dictionary.word_order], labels,
                           dictionary.counts[dictionary.label_order], rows, row_starts, targets, target_starts,
-                          tokens.lengths[kept].astype(np.int64), int(tokens.ids.shape[0]),
-                          int(kept.shape[0] - kept.sum()), int(bucket))
+                          tokens.lengths[kept], int(tokens.ids.shape[0]), int(kept.shape[0] - kept.sum()),
+                          int(bucket))

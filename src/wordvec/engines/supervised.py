@@ -54,7 +54,9 @@ def initial_input(n_rows: int, dim: int, seed: int, pretrained=None) -> np.ndarr
     [1.0, 1.0, 1.0, 1.0]
     """
     rng = np.random.default_rng(seed)
-    matrix = rng.uniform(-1.0 / dim, 1.0 / dim, size=(n_rows, dim)).astype(np.float32)
+    matrix = rng.random((n_rows, dim), dtype=np.float32)  # drawn as float32 in place: no float64 copy
+    matrix *= np.float32(2.0 / dim)
+    matrix -= np.float32(1.0 / dim)
     if pretrained is not None:
         rows, vectors = pretrained
         matrix[np.asarray(rows, dtype=np.int64)] = np.asarray(vectors, dtype=np.float32)

@@ -114,12 +114,17 @@ class Explorer:
 
 def explorer_for(model, *, limit: int | None, **settings) -> Explorer:
     """An explorer of a model directory, a vectors file or vectors in memory."""
-    from ..formats import check_limit, first_rows, load_model, load_vectors
+    from ..formats import check_limit, first_rows, is_classifier, load_model, load_vectors
 
     check_limit(limit)
     if not isinstance(model, (str, Path)):
         return Explorer(first_rows(model, limit), None, **settings)
     path = Path(model)
+    if is_classifier(path):  # a text classifier: the input rows of its words
+        from ..classifier import load_classifier
+
+        return Explorer(load_classifier(path).word_vectors(limit), None, name=path.name, engine="supervised",
+                        **settings)
     if path.is_dir():
         saved = load_model(path, mmap=True)
         return Explorer(first_rows(saved.vectors, limit), path, engine=saved.engine, **settings)

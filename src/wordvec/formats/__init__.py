@@ -37,13 +37,13 @@ from .model_dir import (FORMAT_VERSION, MODEL_FILES, PLAIN_FORMAT_VERSION, Saved
                         save_model)
 from .model_schema import FORMAT_NAME, MAX_META_BYTES, MAX_META_DEPTH
 from .projector import PROJECTOR_FILES, foreign_to_projector, save_projector
-from .sniff import READ_FORMATS, detect_format
+from .sniff import READ_FORMATS, detect_format, is_classifier
 from .tsv import save_tsv
 from .word2vec import save_word2vec
 
 __all__ = ["DIRECTORY_EXPORTS", "EXPORT_FORMATS", "FORMAT_NAME", "FORMAT_VERSION", "FastTextSupervised",
            "MAX_META_BYTES", "MAX_META_DEPTH", "MODEL_FILES", "PLAIN_FORMAT_VERSION", "PROJECTOR_FILES",
            "READ_FORMATS", "SavedModel", "check_limit", "detect_format", "export_vectors", "first_rows",
-           "foreign_to_model", "foreign_to_projector", "load_model", "load_vectors", "load_word2vec",
+           "foreign_to_model", "foreign_to_projector", "is_classifier", "load_model", "load_vectors", "load_word2vec",
            "read_fasttext_supervised", "save_fasttext", "save_fasttext_supervised", "save_model",
            "save_projector", "save_tsv", "save_word2vec"]

@@ -126,3 +126,35 @@ def detect_format(path) -> str:
     finally:
         src.close()
 
+
+#: fastText's header: after the magic number and the version, 12 int32 settings, ``model`` the 8th.
+_FASTTEXT_MODEL_FIELD = 8 + 4 * 7
+_FASTTEXT_SUPERVISED = 3
+
+
+def is_classifier(path) -> bool:
+    """Whether ``path`` is a text classifier: a classifier directory, or a supervised fastText ``.bin``/``.ftz``
+    (compressed or not). Never raises: anything unreadable is not one.
+
+    >>> import tempfile
+    >>> is_classifier(tempfile.mkdtemp())
+    False
+    """
+    path = Path(path)
+    if path.is_dir():
+        return (path / "classifier.json").is_file()
+    if not path.is_file():
+        return False
+    try:
+        src = open_source(path, whole=False)
+    except ModelFormatError:
+        return False
+    try:
+        head = src.head()
+    except (OSError, ModelFormatError, EOFError):
+        return False
+    finally:
+        src.close()
+    return (len(head) >= _FASTTEXT_MODEL_FIELD + 4 and int.from_bytes(head[:4], "little") == FASTTEXT_MAGIC
+            and int.from_bytes(head[_FASTTEXT_MODEL_FIELD:_FASTTEXT_MODEL_FIELD + 4], "little") == _FASTTEXT_SUPERVISED)
+

@@ -71,8 +71,12 @@ def _flat(values, dtype, name: str) -> np.ndarray:
     return array
 
 
-def _check_starts(starts: np.ndarray, n_items: int, n: int, name: str) -> None:
-    if len(starts) != n + 1 or starts[0] != 0 or starts[-1] != n_items or np.any(np.diff(starts) < 0):
+def _check_starts(starts: np.ndarray, n_items: int, n: int, name: str, first: int = 0,
+                  last: int | None = None) -> None:
+    """``starts`` has an entry per example and one more, from 0 to ``n_items``, rising within first..last."""
+    last = n if last is None else last
+    if (len(starts) != n + 1 or starts[0] != 0 or starts[-1] != n_items or not 0 <= starts[first]
+            or not starts[last] <= n_items or np.any(np.diff(starts[first:last + 1]) < 0)):
         raise ValueError(f"{name} must rise from 0 to the number of items, one entry per example and one more")
 
 
@@ -89,13 +93,18 @@ def make_examples(rows, row_starts, targets, target_starts, tokens) -> Examples:
     return examples
 
 
-def _check_examples(examples: Examples) -> None:
+def _check_examples(examples: Examples, first: int = 0, last: int | None = None) -> None:
+    """Types and shapes of every array; the starts' rise and the tokens' sign within examples first..last-1
+    (all of them by default: :func:`train_examples` checks only the range it trains, a chunk at a time)."""
     for name, dtype in zip(Examples._fields, (np.int32, np.int64, np.int32, np.int64, np.int64)):
         _check_array(getattr(examples, name), dtype, name)
     n = len(examples.tokens)
-    _check_starts(examples.row_starts, len(examples.rows), n, "row_starts")
-    _check_starts(examples.target_starts, len(examples.targets), n, "target_starts")
-    if n and int(examples.tokens.min()) < 0:
+    last = n if last is None else last
+    if not 0 <= first <= last <= n:
+        raise ValueError(f"first and last must satisfy 0 <= first <= last <= {n}")
+    _check_starts(examples.row_starts, len(examples.rows), n, "row_starts", first, last)
+    _check_starts(examples.target_starts, len(examples.targets), n, "target_starts", first, last)
+    if last > first and int(examples.tokens[first:last].min()) < 0:
         raise ValueError("tokens must not be negative")
 
 
@@ -327,8 +336,8 @@ def train_examples(input: np.ndarray, output: np.ndarray, examples: Examples, la
         ``(sum of the losses, number of examples trained)``; examples without rows or labels are skipped.
     """
     _check_matrices(input, output)
-    _check_examples(examples)
     first, last, threads = int(first), int(last), max(1, int(threads))
+    _check_examples(examples, first, last)
     n_labels = output.shape[0]
     _check_range(examples, first, last, input.shape[0], n_labels)
     _check_labels(labels, n_labels, examples.targets[examples.target_starts[first]:examples.target_starts[last]])
@@ -337,13 +346,13 @@ def train_examples(input: np.ndarray, output: np.ndarray, examples: Examples, la
     total = max(int(before[-1]), 1)
     library, (sigmoids, logs) = _library(), _tables()
     label_ids = np.arange(n_labels, dtype=np.int32)
-    weights = _Weights(input.ctypes.data, output.ctypes.data, input.shape[1], input.shape[1], 0, None)
     flat = _Examples(*(getattr(examples, name).ctypes.data for name in Examples._fields))
     structs = _Labels(LOSSES.index(labels.loss), labels.negatives, labels.negative_table.ctypes.data,
                       len(labels.negative_table), labels.paths.ctypes.data, labels.codes.ctypes.data,
                       labels.path_starts.ctypes.data, label_ids.ctypes.data, n_labels, sigmoids.ctypes.data,
                       logs.ctypes.data)
     width = max(n_labels, labels.negatives + 1)
+    weights = _Weights(input.ctypes.data, output.ctypes.data, input.shape[1], input.shape[1], 0, None)
 
     def lr_at(example: int) -> float:
         return lr_first + (lr_last - lr_first) * int(before[example - first]) / total

@@ -20,10 +20,12 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "random.h"
 #include "rows.h"
 #include "steps.h"
+
 
 enum { SUP_SOFTMAX = 0, SUP_NS = 1, SUP_HS = 2, SUP_OVA = 3 };
 
@@ -168,18 +170,96 @@ static void ova_forward(const wv_weights *w, const wv_sup_labels *labels, const 
     binary_group(w, labels, labels->label_ids, labels->n_labels, lr, s);
 }
 
+#if defined(__GNUC__) || defined(__clang__)
+/* The sum of an example's rows is kept in registers, up to SUP_VECTORS vectors of 8 floats (and
+ * one of 4) at a time, the dimension walked in blocks of that many floats, each block a pass over
+ * the rows: a sum kept in memory would be stored and loaded again for every row. */
+typedef float sup_vector __attribute__((vector_size(32)));
+typedef float sup_half __attribute__((vector_size(16)));
+#define SUP_VECTORS 12
+
+/* sums[0 .. 8 * count + 4 * half) = the sum of the n rows listed from float x on, each element
+ * summed in the rows' order (count and half are constants once inlined). */
+static inline __attribute__((always_inline)) void sum_block(const float *matrix, int64_t stride,
+                                                             const int32_t *ids, int64_t n, int64_t x,
+                                                             float *sums, const int count, const int half) {
+    sup_vector total[SUP_VECTORS];
+    sup_half rest = {0};
+    for (int k = 0; k < count; k++) total[k] = (sup_vector){0};
+    for (int64_t i = 0; i < n; i++) {
+        const float *row = matrix + (int64_t)ids[i] * stride + x;
+        for (int k = 0; k < count; k++) {
+            sup_vector part;
+            memcpy(&part, row + 8 * k, sizeof part);
+            total[k] += part;
+        }
+        if (half) {
+            sup_half part;
+            memcpy(&part, row + 8 * count, sizeof part);
+            rest += part;
+        }
+    }
+    for (int k = 0; k < count; k++) memcpy(sums + 8 * k, &total[k], sizeof total[k]);
+    if (half) memcpy(sums + 8 * count, &rest, sizeof rest);
+}
+
+#define SUP_SUM_CASE(c)                                                                                  \
+    case 2 * c: sum_block(matrix, stride, ids, n, x, hidden + x, c, 0); break;                          \
+    case 2 * c + 1: sum_block(matrix, stride, ids, n, x, hidden + x, c, 1); break;
+
+/* hidden = the sum of the n rows listed, each element summed in the rows' order. */
+static inline __attribute__((always_inline)) void sum_rows(const float *matrix, int64_t stride,
+                                                            const int32_t *ids, int64_t n, int64_t dim,
+                                                            float *hidden) {
+    int64_t x = 0;
+    while (dim - x >= 4) {
+        const int64_t count = (dim - x) / 8 < SUP_VECTORS ? (dim - x) / 8 : SUP_VECTORS;
+        const int64_t half = count < SUP_VECTORS && (dim - x) % 8 >= 4;
+        switch (2 * count + half) {
+            SUP_SUM_CASE(0) SUP_SUM_CASE(1) SUP_SUM_CASE(2) SUP_SUM_CASE(3) SUP_SUM_CASE(4) SUP_SUM_CASE(5)
+            SUP_SUM_CASE(6) SUP_SUM_CASE(7) SUP_SUM_CASE(8) SUP_SUM_CASE(9) SUP_SUM_CASE(10) SUP_SUM_CASE(11)
+            default: sum_block(matrix, stride, ids, n, x, hidden + x, SUP_VECTORS, 0);
+        }
+        x += 8 * count + 4 * half;
+    }
+    for (int64_t y = x; y < dim; y++) hidden[y] = 0.0f;
+    for (int64_t i = 0; x < dim && i < n; i++) {
+        const float *row = matrix + (int64_t)ids[i] * stride;
+        for (int64_t y = x; y < dim; y++) hidden[y] += row[y];
+    }
+}
+
+#else
+/* hidden = the sum of the n rows listed, each element summed in the rows' order. */
+static void sum_rows(const float *matrix, int64_t stride, const int32_t *ids, int64_t n, int64_t dim,
+                     float *WV_RESTRICT hidden) {
+    for (int64_t x = 0; x < dim; x++) hidden[x] = 0.0f;
+    for (int64_t i = 0; i < n; i++) {
+        const float *WV_RESTRICT row = matrix + (int64_t)ids[i] * stride;
+        for (int64_t x = 0; x < dim; x++) hidden[x] += row[x];
+    }
+}
+#endif
+
+/* Each of the n rows listed += delta (a row listed twice, twice). */
+static inline void add_to_rows(float *matrix, int64_t stride, const int32_t *ids, int64_t n, int64_t dim,
+                               const float *WV_RESTRICT delta) {
+    for (int64_t i = 0; i < n; i++) {
+        float *WV_RESTRICT row = matrix + (int64_t)ids[i] * stride;
+        for (int64_t x = 0; x < dim; x++) row[x] += delta[x];
+    }
+}
+
 /* One example (it has rows and targets): hidden, the loss's forward pass, the input rows' update. */
 WV_VECTOR_CLONES static void train_example(const wv_weights *w, const wv_sup_examples *ex,
                                            const wv_sup_labels *labels, int64_t e, float lr, sup_state *s) {
-    const int64_t dim = w->dim, begin = ex->row_starts[e], end = ex->row_starts[e + 1];
-    for (int64_t i = begin; i < end; i++) prefetch_row(wv_in_row(w, ex->rows[i]), dim);
-    for (int64_t x = 0; x < dim; x++) s->hidden[x] = s->grad[x] = 0.0f;
-    for (int64_t i = begin; i < end; i++) {
-        const float *row = wv_in_row(w, ex->rows[i]);
-        for (int64_t x = 0; x < dim; x++) s->hidden[x] += row[x];
-    }
-    const float scale = (float)(1.0 / (double)(end - begin));
+    const int64_t dim = w->dim, begin = ex->row_starts[e], n = ex->row_starts[e + 1] - begin;
+    const int32_t *ids = ex->rows + begin;
+    for (int64_t i = 0; i < n; i++) prefetch_row(wv_in_row(w, ids[i]), dim);
+    const float scale = (float)(1.0 / (double)n);
+    sum_rows(w->w_in, w->stride, ids, n, dim, s->hidden);
     for (int64_t x = 0; x < dim; x++) s->hidden[x] *= scale;
+    for (int64_t x = 0; x < dim; x++) s->grad[x] = 0.0f;
     const int32_t *targets = ex->targets + ex->target_starts[e];
     const int64_t n_targets = ex->target_starts[e + 1] - ex->target_starts[e];
     if (labels->loss == SUP_OVA) {
@@ -191,10 +271,7 @@ WV_VECTOR_CLONES static void train_example(const wv_weights *w, const wv_sup_exa
         else hs_forward(w, labels, target, lr, s);
     }
     for (int64_t x = 0; x < dim; x++) s->grad[x] *= scale;
-    for (int64_t i = begin; i < end; i++) {
-        float *row = wv_in_row(w, ex->rows[i]);
-        for (int64_t x = 0; x < dim; x++) row[x] += s->grad[x];
-    }
+    add_to_rows(w->w_in, w->stride, ids, n, dim, s->grad);
 }
 
 /* Train a part's examples in order. work: 3 * dim + 2 * max(n_labels, negatives + 1) floats;
