@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import errno
+import math
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +57,9 @@ def counting(monkeypatch):
 def test_the_training_record_times_reading_and_training_apart(counting):
     model = Word2Vec(engine=counting, dim=3, epochs=1, min_count=1, progress=False).fit(TEXTS)
     record = model.training_record()
-    assert record["read_seconds"] > 0 and record["train_seconds"] >= 0
+    # the record holds both clocks (their values are measured in benchmarks/, never asserted here)
+    assert all(isinstance(record[key], float) and math.isfinite(record[key])
+               for key in ("read_seconds", "train_seconds"))
     model.fit_corpus(*encode_documents(TEXTS, num_words=None, min_count=1))
     assert model.read_seconds_ is None  # an encoded corpus given: nothing read
 

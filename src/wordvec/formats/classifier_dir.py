@@ -30,7 +30,6 @@ complete, and only when it holds nothing but such a classifier.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -39,6 +38,7 @@ import numpy as np
 from ..errors import ModelFormatError, ParameterError
 from ..outputs import atomic_directory
 from .fasttext_supervised import FastTextSupervised, _check_model
+from .model_dir import _json_default, _sha256
 
 #: What ``classifier.json`` says it is.
 FORMAT_NAME = "wordvec-classifier"
@@ -86,7 +86,7 @@ def save_classifier_dir(directory, model: FastTextSupervised, *, params: dict | 
                 "args": model.args, "ntokens": int(model.ntokens), "params": params or {}, "info": info or {},
                 "files": files}
         with open(staging / "classifier.json", "w", encoding="utf-8") as handle:
-            json.dump(meta, handle, indent=2, default=_plain)
+            json.dump(meta, handle, indent=2, default=_json_default)
     return directory
 
 
@@ -169,19 +169,3 @@ def _check_file(path: Path, spec, verify: bool) -> None:
 def _save_array(path: Path, array: np.ndarray) -> dict:
     np.save(path, np.ascontiguousarray(array), allow_pickle=False)
     return {"file": path.name, "shape": list(array.shape), "dtype": str(array.dtype), "sha256": _sha256(path)}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _plain(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"cannot store {type(value).__name__} in classifier.json")

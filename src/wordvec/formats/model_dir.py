@@ -313,5 +313,5 @@ def _json_default(value):
         return value.item()
     if isinstance(value, Path):
         return str(value)
-    raise TypeError(f"cannot store {type(value).__name__} in model.json")
+    raise TypeError(f"cannot store {type(value).__name__} in JSON")
 

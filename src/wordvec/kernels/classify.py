@@ -34,7 +34,7 @@ import numpy as np
 
 from .library import checked_array as _checked
 from .library import load
-from .tasks import _pool
+from .tasks import run_on_threads
 
 __all__ = ["DenseModel", "EXPF_TABLE", "LOSSES", "TEXT_LOSSES", "TextModel", "predict_dense"]
 
@@ -150,12 +150,7 @@ def predict_dense(model: DenseModel, rows: np.ndarray, starts: np.ndarray, k: in
         library.wv_classify_dense(ctypes.byref(model._struct), ctypes.byref(batch), bounds[t], bounds[t + 1],
                                   work.ctypes.data, work_labels.ctypes.data)
 
-    others = [_pool(threads - 1).submit(run, t) for t in range(1, threads)]
-    try:
-        run(0)
-    finally:
-        for future in others:
-            future.result()
+    run_on_threads(run, threads)
     return labels, scores, counts, redo.astype(bool)
 
 
@@ -334,10 +329,5 @@ class TextModel:
                                                bounds[t + 1], k, threshold, *addresses[1:]) < 0:
                 raise MemoryError("no memory left to predict the texts")
 
-        others = [_pool(threads - 1).submit(run, t) for t in range(1, threads)]
-        try:
-            run(0)
-        finally:
-            for future in others:
-                future.result()
+        run_on_threads(run, threads)
         return labels, probs, counts

@@ -30,7 +30,7 @@ import numpy as np
 
 from .library import checked_array as _checked
 from .library import load
-from .tasks import _pool
+from .tasks import run_on_threads
 
 __all__ = ["TokenTable", "example_sizes", "fill_examples", "tally"]
 
@@ -108,13 +108,7 @@ def _checked_lines(table: TokenTable, ids: np.ndarray, lengths: np.ndarray) -> t
 
 
 def _on_threads(run, ranges: list) -> None:
-    others = [_pool(len(ranges) - 1).submit(run, *part) for part in ranges[1:]]
-    try:
-        if ranges:
-            run(*ranges[0])
-    finally:
-        for future in others:
-            future.result()
+    run_on_threads(lambda t: run(*ranges[t]), len(ranges))
 
 
 def example_sizes(table: TokenTable, ids: np.ndarray, lengths: np.ndarray, threads: int = 1) -> tuple:

@@ -63,12 +63,19 @@ def run_tasks(task, tasks, *shared):
         loss, terms = task(*shared, start, end, seeds[t])
         stats[t] = (end - start, loss, terms)
 
-    others = [_pool(n_tasks - 1).submit(run, t) for t in range(1, n_tasks)] if n_tasks > 1 else []
+    run_on_threads(run, n_tasks)
+
+
+def run_on_threads(run, n_parts: int) -> None:
+    """Call ``run(t)`` for every ``t`` below ``n_parts`` at once: part 0 on the calling thread, the
+    others on a kept pool. Returns once every part has ended (even on an interrupt: no thread may
+    still be writing), then raises the first error a part raised."""
+    others = [_pool(n_parts - 1).submit(run, t) for t in range(1, n_parts)] if n_parts > 1 else []
     try:
-        if n_tasks:
+        if n_parts:
             run(0)
     finally:
-        wait(others)  # even on an interrupt: no thread may still be writing when this returns
+        wait(others)
     for future in others:
         future.result()
 
