@@ -62,6 +62,7 @@ setup(
                 "classify_lines",
                 "supervised",
                 "labelled",
+                "sequences",
             )],
             depends=[f"{CSRC}/{name}.h" for name in ("wordvec_kernels", "compiler", "rows", "steps", "random",
                                                      "task")],

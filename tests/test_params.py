@@ -18,11 +18,13 @@ from wordvec.params import (DEFAULT_LR, ENGINE_NAMES, MAX_THREADS, NAMES, PARAME
 
 #: For every parameter, values out of range: at least one for each of its rules.
 OUT_OF_RANGE = {
-    "dim": [0, 10001, 16.0, True], "window": [0, 1001], "negative": [-1, 1001], "epochs": [0, "5"],
-    "min_count": [0], "num_words": [1, 2.5], "sample": [1.0, -0.1, "x"], "model": ["glove", None],
+    "dim": [0, 10001, 16.0, True], "window": [0, 100_001], "negative": [-1, 1001], "epochs": [0, "5"],
+    "min_count": [-1, 1.5], "num_words": [1, 2.5], "sample": [1.0, -0.1, "x"], "model": ["glove", None],
     "lr": [0, 10.5, float("nan")], "min_lr": [-1e-4, math.inf], "threads": [0, MAX_THREADS + 1, 100000],
     "seed": [-1, 1.5], "engine": ["gpu", 3], "min_n": [0, 33], "max_n": [0, 33], "buckets": [0, 2**31],
     "steps_per_epoch": [0, 2.0], "negative_samples": [-1.0, math.nan, math.inf],
+    "hs": [2, "yes", None], "ns_exponent": [math.nan, math.inf, "0.75"], "cbow_mean": [-1, 0.5],
+    "shrink_windows": ["no", 3],
 }
 
 
@@ -63,6 +65,18 @@ def test_every_engine_takes_the_parameters_the_table_gives_it():
         assert engine.defaults() == {n: PARAMETER[n].default for n in engine.parameters}
     assert get_engine("native").default_lr == DEFAULT_LR["native"] == {"skipgram": 0.025, "cbow": 0.05}
     assert get_engine("subword").default_lr == DEFAULT_LR["subword"]
+
+
+def test_negative_zero_needs_hierarchical_softmax():
+    with pytest.raises(ParameterError, match="negative=0 trains nothing without hs=True"):
+        check({**defaults(), "negative": 0})
+    check({**defaults(), "negative": 0, "hs": True})
+    check({**defaults(), "negative": 0, "hs": 1})
+
+
+def test_gensim_style_switches_count_as_their_defaults():
+    assert not_taken({**defaults(), "hs": 0, "cbow_mean": 1, "shrink_windows": 1}, engine_parameters("keras")) == []
+    assert not_taken({**defaults(), "hs": 1}, engine_parameters("subword")) == ["hs"]
 
 
 def test_the_table_covers_every_rule_of_every_parameter():

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .outputs import check_writable_directory, check_writable_file, make_folders, remove_folders
-from .readers import FORMATS, default_corpus, iter_documents
+from .readers import FORMATS, TOKENIZERS, default_corpus, iter_documents
 from .engines import engine_names, get_engine
 from .errors import CorpusError, ModelFormatError, OutputError, ParameterError, TrainingInterrupted
 from .kernels import backend  # noqa: F401  (wordvec --version names it)
@@ -161,7 +161,7 @@ def learn_phrases(corpus: Sequence[str] | None = None, *, format: str = "auto", 
 
 def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto", text_column: str | None = None,
           include_summary: bool = False, progress: bool = True, phrases: int = 0,
-          checkpoint_every: int | None = None, **params) -> TrainResult:
+          checkpoint_every: int | None = None, tokenizer: str = "words", **params) -> TrainResult:
     """Read a corpus, train vectors and (if ``out`` is given) save the model directory.
 
     Parameters
@@ -174,6 +174,9 @@ def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto"
         One of :data:`FORMATS`.
     phrases : int, default=0
         Join frequent collocations first, in this many passes (0: none).
+    tokenizer : {"words", "whitespace"}, default="words"
+        ``whitespace``: tokens are what lies between whitespace, kept as they are (graph walks, item
+        sessions, text already tokenized); see :data:`~wordvec.readers.TOKENIZERS`.
     checkpoint_every : int, optional
         Save a checkpoint in ``out/checkpoint`` every N epochs (and on Ctrl-C);
         :func:`resume` finishes an interrupted run from it.
@@ -183,12 +186,12 @@ def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto"
     """
     model = Word2Vec(progress=progress, **params)
     model.check_parameters()
-    _check_training_options(phrases, checkpoint_every)
+    _check_training_options(phrases, checkpoint_every, tokenizer)
     if out is not None:
         check_writable_directory(out, "model directory", inputs=_given_inputs(corpus), foreign=foreign_to_model)
     callbacks = []
     reading = {"format": format, "text_column": text_column, "include_summary": include_summary,
-               "phrases": phrases}
+               "phrases": phrases, "tokenizer": tokenizer}
     if checkpoint_every is not None:
         if out is None:
             raise ParameterError("checkpoints need an output directory (--out)")
@@ -203,8 +206,13 @@ def train(corpus: Sequence[str] | None = None, out=None, *, format: str = "auto"
     return _finish(model, out, reading, phrase_info)
 
 
-def _check_training_options(phrases, checkpoint_every) -> None:
+def _check_training_options(phrases, checkpoint_every, tokenizer: str = "words") -> None:
     """The options of :func:`train` that are not the estimator's, checked before any work."""
+    if tokenizer not in TOKENIZERS:
+        raise ParameterError.out_of_range("tokenizer", tokenizer, " or ".join(TOKENIZERS))
+    if phrases and tokenizer != "words":
+        raise ParameterError("--phrases joins words of the words tokenizer; it cannot be combined with "
+                             f"--tokenizer {tokenizer}")
     if phrases is not None and (isinstance(phrases, bool) or phrases not in (0, 1, 2)):
         raise ParameterError.out_of_range("phrases", phrases, "0, 1 or 2 passes")
     if checkpoint_every is not None and (isinstance(checkpoint_every, bool) or not isinstance(checkpoint_every, int)
@@ -268,7 +276,7 @@ def _documents(reading: dict):
     """The documents a run reads (phrases joined when asked for), and what phrases were found."""
     options = dict(format=reading["format"], text_column=reading["text_column"],
                    include_summary=reading["include_summary"])
-    documents = iter_documents(reading["corpus"], **options)
+    documents = iter_documents(reading["corpus"], tokenizer=reading.get("tokenizer", "words"), **options)
     if not reading.get("phrases"):
         return documents, None
     refuse_pipes(reading["corpus"], f"--phrases {reading['phrases']} reads the corpus {reading['phrases'] + 1} times")

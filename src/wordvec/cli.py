@@ -40,8 +40,17 @@ def _num_words(text: str):
     return None if text.lower() in ("0", "none", "all") else _integer(text)
 
 
+def _switch(text: str) -> bool:
+    value = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False,
+             "off": False}.get(text.lower())
+    if value is None:
+        raise argparse.ArgumentTypeError(f"not 1/0, true/false or yes/no: {text!r}")
+    return value
+
+
 #: How the command line reads each kind of training parameter (:attr:`wordvec.params.Parameter.kind`).
-_READERS = {"integer": _integer, "number": _number, "limit": _num_words, "choice": str, "engine": str}
+_READERS = {"integer": _integer, "number": _number, "limit": _num_words, "choice": str, "engine": str,
+            "switch": _switch}
 
 
 def _add_training_options(parser) -> None:
@@ -88,6 +97,9 @@ def _add_train_command(commands, engines: str) -> None:
                                      "replaced only if it holds a wordvec model or nothing")
     _add_reading_options(train)
     train.add_argument("--with-summary", action="store_true", help="put each review's summary before its text")
+    train.add_argument("--tokenizer", default="words", choices=list(api.TOKENIZERS),
+                       help="words: lower-cased words, punctuation off (default); whitespace: the tokens between "
+                            "whitespace, kept as they are (graph walks, item sessions, pre-split text)")
     _add_training_options(train)
     train.add_argument("--subwords", action="store_true",
                        help="learn subword vectors (fastText-style): the same as --engine subword")
@@ -207,7 +219,7 @@ def _run_train(args) -> int:
         raise ParameterError("train needs --out DIR (or --resume DIR)")
     result = api.train(args.corpus, args.out, format=args.format, text_column=args.text_column,
                        include_summary=args.with_summary, progress=not args.quiet, phrases=args.phrases,
-                       checkpoint_every=args.checkpoint_every, **params)
+                       checkpoint_every=args.checkpoint_every, tokenizer=args.tokenizer, **params)
     return _report_training(result)
 
 

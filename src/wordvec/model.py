@@ -54,7 +54,7 @@ class Word2Vec:
     epochs : int, default=5
         Passes over the corpus.
     min_count : int, default=5
-        Ignore words seen fewer times.
+        Ignore words seen fewer times (0 and 1 keep every word).
     num_words : int or None, default=20000
         Keep at most this many words, the most frequent (the tutorial's 20,000).
     sample : float, default=1e-3
@@ -74,6 +74,17 @@ class Word2Vec:
         The trainer, by its name in :data:`wordvec.engines.ENGINES` (``"native"``,
         ``"keras"``). A parameter the engine does not take, set away from its
         default, is refused before any work.
+    hs : bool, default=False
+        Native engine: hierarchical softmax (a Huffman tree over the vocabulary), alone
+        (``negative=0``) or beside negative sampling.
+    ns_exponent : float or None, default=None
+        Negatives are drawn in proportion to ``count ** ns_exponent``; 0 draws uniformly, a
+        negative exponent draws rare words more often (item2vec's -0.5). None: word2vec's 0.75
+        (the subword engine: fastText's 0.5).
+    cbow_mean : bool, default=True
+        Native engine, CBOW: the mean of the context vectors (False: their sum).
+    shrink_windows : bool, default=True
+        Native engine: draw each centre word's reach from 1..window (False: the whole window).
     min_n, max_n : int, default=3, 6
         Subword engine: shortest and longest character n-gram (fastText's defaults).
     buckets : int, default=2000000
@@ -117,8 +128,8 @@ class Word2Vec:
 
     def __init__(self, dim=128, window=5, negative=5, epochs=5, min_count=5, num_words=20000,
                  sample=1e-3, model="skipgram", lr=None, min_lr=1e-4, threads=None, seed=1,
-                 engine="native", min_n=3, max_n=6, buckets=2_000_000, steps_per_epoch=None,
-                 negative_samples=1.0, progress=True):
+                 engine="native", hs=False, ns_exponent=None, cbow_mean=True, shrink_windows=True, min_n=3,
+                 max_n=6, buckets=2_000_000, steps_per_epoch=None, negative_samples=1.0, progress=True):
         self.dim = dim
         self.window = window
         self.negative = negative
@@ -132,6 +143,10 @@ class Word2Vec:
         self.threads = threads
         self.seed = seed
         self.engine = engine
+        self.hs = hs
+        self.ns_exponent = ns_exponent
+        self.cbow_mean = cbow_mean
+        self.shrink_windows = shrink_windows
         self.min_n = min_n
         self.max_n = max_n
         self.buckets = buckets

@@ -30,6 +30,8 @@ from .errors import ParameterError
 MODELS = ("skipgram", "cbow")
 #: The engines this table knows (the registry, :mod:`wordvec.engines`, may hold more).
 ENGINE_NAMES = ("keras", "native", "subword")
+#: The widest context window (an item session's whole length, as item2vec sets it).
+MAX_WINDOW = 100_000
 #: The longest character n-gram the subword engine takes.
 MAX_NGRAM = 32
 #: The most worker threads a run may ask for, on any machine (a fixed bound, so that a
@@ -69,9 +71,9 @@ class Parameter:
         The estimator's keyword; ``--name-with-dashes`` on the command line.
     default
         Its value when not given (None: see ``none_means``).
-    kind : {"integer", "number", "limit", "choice", "engine", "text"}
+    kind : {"integer", "number", "limit", "choice", "engine", "switch", "text"}
         How the command line reads it (``limit``: an integer, or 0 for none; ``engine``:
-        one of the registered engines, which the caller names).
+        one of the registered engines, which the caller names; ``switch``: 1/0, true/false, yes/no).
     rules : tuple of (accepts, valid)
         Checked in order: a value ``accepts`` refuses is an error that says it must be ``valid``.
     help : str
@@ -120,6 +122,17 @@ class Parameter:
                 raise ParameterError.out_of_range(self.name, value, valid)
 
 
+def _switch(value) -> bool:
+    """True or False, or 1 or 0 as gensim's ``hs=1``."""
+    return isinstance(value, (bool, np.bool_)) or (is_integer(value) and value in (0, 1))
+
+
+def _check_some_loss(values: dict) -> None:
+    if values["negative"] == 0 and not values.get("hs", False):
+        raise ParameterError("negative=0 trains nothing without hs=True: give negative samples, hierarchical "
+                             "softmax, or both")
+
+
 def _check_ngram_order(values: dict) -> None:
     if values["min_n"] > values["max_n"]:
         raise ParameterError(f"min_n={values['min_n']} is larger than max_n={values['max_n']}: n-grams run "
@@ -129,6 +142,7 @@ def _check_ngram_order(values: dict) -> None:
 _ALL = frozenset(ENGINE_NAMES)
 _WORD2VEC = frozenset({"native", "subword"})
 _SUBWORD = frozenset({"subword"})
+_NATIVE = frozenset({"native"})
 _KERAS = frozenset({"keras"})
 _NGRAM = ((_integer(1, MAX_NGRAM), f"an integer from 1 to {MAX_NGRAM}"),)
 _LR_DEFAULT = f"{DEFAULT_LR['native']['skipgram']}, CBOW {DEFAULT_LR['native']['cbow']}"
@@ -137,14 +151,14 @@ _LR_DEFAULT = f"{DEFAULT_LR['native']['skipgram']}, CBOW {DEFAULT_LR['native']['
 PARAMETERS = (
     Parameter("dim", 128, "integer", ((_integer(1, 10000), "an integer from 1 to 10000"),),
               "vector dimension", _ALL),
-    Parameter("window", 5, "integer", ((_integer(1, 1000), "an integer from 1 to 1000"),),
+    Parameter("window", 5, "integer", ((_integer(1, MAX_WINDOW), f"an integer from 1 to {MAX_WINDOW}"),),
               "context window", _ALL),
     Parameter("negative", 5, "integer", ((_integer(0, 1000), "an integer from 0 to 1000"),),
-              "negative samples", _WORD2VEC),
+              "negative samples (0: hierarchical softmax alone, with --hs)", _WORD2VEC, then=_check_some_loss),
     Parameter("epochs", 5, "integer", ((_integer(1), "an integer of at least 1"),),
               "passes over the corpus", _ALL),
-    Parameter("min_count", 5, "integer", ((_integer(1), "an integer of at least 1"),),
-              "ignore rarer words", _WORD2VEC),
+    Parameter("min_count", 5, "integer", ((_integer(0), "an integer >= 0"),),
+              "ignore rarer words (0 or 1: keep every word)", _WORD2VEC),
     Parameter("num_words", 20000, "limit", ((_integer(2, none=True), "an integer of at least 2, or None for no "
                                              "limit"),), "keep the N most frequent words; 0 for no limit", _ALL),
     Parameter("sample", 1e-3, "number", ((lambda v: is_number(v) and 0 <= v < 1, "a number in [0, 1)"),),
@@ -161,6 +175,17 @@ PARAMETERS = (
               "worker threads, every engine", _ALL, none_means="all cores"),
     Parameter("seed", 1, "integer", ((_integer(0), "an integer >= 0"),), "random seed", _ALL),
     Parameter("engine", "native", "engine", (), "trainer", frozenset()),
+    Parameter("hs", False, "switch", ((_switch, "True or False (1 or 0)"),),
+              "hierarchical softmax (a Huffman tree over the vocabulary), alone (--negative 0) or with "
+              "negative sampling", _NATIVE),
+    Parameter("ns_exponent", None, "number", ((lambda v: v is None or (is_number(v) and math.isfinite(v)),
+                                               "a finite number"),),
+              "negatives drawn in proportion to count ** ns_exponent (negative: rare words more often)", _WORD2VEC,
+              none_means="0.75, subword engine 0.5 as fastText"),
+    Parameter("cbow_mean", True, "switch", ((_switch, "True or False (1 or 0)"),),
+              "CBOW: the mean of the context vectors (False: their sum)", _NATIVE),
+    Parameter("shrink_windows", True, "switch", ((_switch, "True or False (1 or 0)"),),
+              "draw each window's reach from 1..window (False: always the whole window)", _NATIVE),
     Parameter("min_n", 3, "integer", _NGRAM, "shortest character n-gram", _SUBWORD),
     Parameter("max_n", 6, "integer", _NGRAM, "longest character n-gram", _SUBWORD, then=_check_ngram_order),
     Parameter("buckets", 2_000_000, "integer", ((_integer(1, 2**31 - 1), "an integer from 1 to 2147483647"),),
@@ -230,6 +255,8 @@ def check_learning_rates(values: dict, engine: str, default_lr: dict | None) -> 
 
 
 def _same(value, default) -> bool:
+    if isinstance(default, bool):
+        return _switch(value) and bool(value) == default
     return value is default or (type(value) is type(default) and value == default) or (
         isinstance(value, numbers.Number) and isinstance(default, numbers.Number)
         and not isinstance(value, bool) and value == default)

@@ -22,10 +22,11 @@ import numpy as np
 from .errors import ModelFormatError, ParameterError, UnknownWordError, WordvecError
 
 
-def _as_word_list(words) -> list[str]:
+def _as_word_list(words) -> list:
+    """One key (a word, or an integer token of a model trained on token sequences) or several, as a list."""
     if words is None:
         return []
-    if isinstance(words, str):
+    if isinstance(words, (str, int, np.integer)):
         return [words]
     return list(words)
 

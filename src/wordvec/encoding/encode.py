@@ -14,6 +14,7 @@ text to pay for it (:data:`BLOCKS_FROM_BYTES`), it reads the files in blocks ins
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Iterable
 
@@ -23,6 +24,7 @@ from ..kernels.text import fold_table
 from ..readers import Reading, is_compressed, unstarted_reading
 from ..vocab import Vocabulary
 from .memory import release_free_memory
+from .sequences import TokenSequences, encode_sequences, is_token_sequence
 from .pipeline import Numbering, jobs_of, parts_in_order
 from .tally import Tally, TokenCorpus, words_by_number
 from .tokens import number_words
@@ -41,9 +43,12 @@ def encode_documents(documents: Iterable, num_words: int | None = 20000, min_cou
 
     Parameters
     ----------
-    documents : iterable of str, or of lists of words (already tokenized)
-        Documents from :func:`~wordvec.readers.iter_documents`, not yet started, are read by
-        :func:`encode_files` instead (same result, faster).
+    documents : iterable of str, or token sequences
+        Texts, tokenized here; Documents from :func:`~wordvec.readers.iter_documents`, not yet
+        started, are read by :func:`encode_files` instead (same result, faster). Token sequences
+        (lists, tuples or integer arrays of tokens, or a
+        :class:`~wordvec.encoding.sequences.TokenSequences`) are kept as given
+        (:func:`~wordvec.encoding.sequences.encode_sequences`).
     num_words : int or None, default=20000
         Keep at most this many words (the most frequent).
     min_count : int, default=1
@@ -61,8 +66,15 @@ def encode_documents(documents: Iterable, num_words: int | None = 20000, min_cou
     """
     reading = unstarted_reading(documents)
     if reading is not None and _blocks_pay(reading):
-        return encode_files(*documents.take(), num_words=num_words, min_count=min_count,
+        return encode_files(*documents.take()[:4], num_words=num_words, min_count=min_count,
                             threads=threads, progress=progress)
+    if isinstance(documents, TokenSequences):
+        return encode_sequences(documents, num_words, min_count, progress)
+    documents = iter(documents)
+    first = next(documents, None)
+    documents = itertools.chain(() if first is None else [first], documents)
+    if first is not None and is_token_sequence(first):
+        return encode_sequences(documents, num_words, min_count, progress)
     first_seen: dict[str, int] = {}
     tally = Tally()
     for document in documents:

@@ -133,7 +133,8 @@ class Run:
     """
 
     default_lr = DEFAULT_LR["native"]
-    #: Negatives are drawn in proportion to count ** noise_power (word2vec's 0.75).
+    #: Negatives are drawn in proportion to count ** noise_power (word2vec's 0.75), unless the
+    #: parameters give ``ns_exponent``.
     noise_power = 0.75
     #: The blocks each epoch shuffles (:mod:`.epoch_order`), a task's worth each. Blocks of
     #: 1,024 tokens fitted the benchmark corpus better (pair loss 0.343 against 0.350) but
@@ -146,7 +147,8 @@ class Run:
         self.corpus = corpus
         self.params = params
         self.order = EpochOrder(corpus.tokens, corpus.doc_offsets, self.block_tokens)
-        accept, alias = vocab.noise_table(self.noise_power)
+        accept, alias = vocab.noise_table(self.noise_power if params.get("ns_exponent") is None
+                                           else params["ns_exponent"])
         self.sampler = K.Sampler(vocab.keep_probabilities(params["sample"]), accept, alias)
         self.n_tokens = corpus.tokens.shape[0]
         self.raw_per_token = corpus.raw_word_count / self.n_tokens

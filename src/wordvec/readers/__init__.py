@@ -50,14 +50,14 @@ from __future__ import annotations
 
 from .blocks import BLOCK_LAYOUTS, hard_documents
 from .compression import is_compressed
-from .documents import Documents, Reading, iter_documents, unstarted_reading
+from .documents import TOKENIZERS, Documents, Reading, iter_documents, unstarted_reading
 from .files import DocumentCount, OpenFile, detect_format, errors_named, open_file
 from .folders import SIDE_FILES, default_corpus
 from .labelled import iter_labelled, labelled_lines
 from .limits import BLOCK_BYTES, MAX_LINE_BYTES, MAX_RECORD_BYTES
 from .sniffing import FORMATS
 
-__all__ = ["BLOCK_BYTES", "BLOCK_LAYOUTS", "DocumentCount", "Documents", "FORMATS", "MAX_LINE_BYTES",
+__all__ = ["TOKENIZERS", "BLOCK_BYTES", "BLOCK_LAYOUTS", "DocumentCount", "Documents", "FORMATS", "MAX_LINE_BYTES",
            "MAX_RECORD_BYTES", "OpenFile", "Reading", "SIDE_FILES", "default_corpus", "detect_format",
            "errors_named", "hard_documents", "is_compressed", "iter_documents", "iter_labelled", "labelled_lines",
            "open_file",

@@ -16,12 +16,21 @@ from typing import Iterator, NamedTuple
 
 from ..errors import CorpusError
 from .files import DocumentCount, open_file
+from ..text import decode_line
 from .folders import default_corpus, files
+from .lines import lines_of
 from .sniffing import FORMATS
 
 
+#: How :func:`iter_documents` hands documents over: ``words``, as cleaned texts (tokenized later by
+#: :func:`~wordvec.text.tokenize`: lower case, punctuation off); ``whitespace``, as lists of the
+#: tokens between whitespace, case and punctuation kept (graph walks, item sessions, pre-split
+#: text; the lines of a plain text file are not cleaned either).
+TOKENIZERS = ("words", "whitespace")
+
+
 def iter_documents(sources, format: str = "auto", text_column: str | None = None,
-                   include_summary: bool = False) -> "Documents":
+                   include_summary: bool = False, tokenizer: str = "words") -> "Documents":
     """Yield the cleaned text of each document in ``sources`` (files or folders).
 
     Parameters
@@ -36,6 +45,9 @@ def iter_documents(sources, format: str = "auto", text_column: str | None = None
         ``Content``.
     include_summary : bool, default=False
         Put the review summary before its text (SNAP, and a ``Summary`` column where one exists).
+    tokenizer : {"words", "whitespace"}, default="words"
+        ``whitespace`` yields each document as the list of its whitespace-separated tokens, kept as
+        they are (:data:`TOKENIZERS`).
 
     Returns
     -------
@@ -61,7 +73,9 @@ def iter_documents(sources, format: str = "auto", text_column: str | None = None
     """
     if isinstance(sources, (str, Path)):
         sources = [sources]
-    return Documents(Reading(list(sources), format, text_column, include_summary))
+    if tokenizer not in TOKENIZERS:
+        raise CorpusError(f"unknown tokenizer {tokenizer!r}: choose one of {', '.join(TOKENIZERS)}")
+    return Documents(Reading(list(sources), format, text_column, include_summary, tokenizer))
 
 
 def unstarted_reading(documents) -> "Reading | None":
@@ -76,7 +90,7 @@ def unstarted_reading(documents) -> "Reading | None":
     >>> unstarted_reading(docs).format, unstarted_reading(["tea"])
     ('auto', None)
     """
-    if isinstance(documents, Documents) and not documents.started:
+    if isinstance(documents, Documents) and not documents.started and documents.reading.tokenizer == "words":
         return documents.reading
     return None
 
@@ -88,6 +102,7 @@ class Reading(NamedTuple):
     format: str
     text_column: str | None
     include_summary: bool
+    tokenizer: str = "words"
 
     def files(self) -> list[Path]:
         """The files to read, in order (folders expanded); checks the format first.
@@ -130,7 +145,10 @@ class Documents:
     def _read(self) -> Iterator[str]:
         reading = self.reading
         for path in reading.files():
-            yield from _read_file(path, reading.format, reading.text_column, reading.include_summary)
+            if reading.tokenizer == "whitespace":
+                yield from _read_tokens(path, reading.format, reading.text_column, reading.include_summary)
+            else:
+                yield from _read_file(path, reading.format, reading.text_column, reading.include_summary)
 
     @property
     def started(self) -> bool:
@@ -156,3 +174,20 @@ def _read_file(path: Path, format: str, text_column: str | None, include_summary
         for doc in file.documents(text_column, include_summary):
             read.count += 1
             yield doc
+
+
+def _read_tokens(path: Path, format: str, text_column: str | None, include_summary: bool) -> Iterator[list]:
+    """The documents of a file as lists of whitespace-separated tokens (the lines of plain text uncleaned)."""
+    read = DocumentCount()
+    with open_file(path, format, read) as file:
+        if file.layout == "text":
+            with lines_of(file.source) as handle:
+                for raw in handle:
+                    tokens = decode_line(raw).split()
+                    if tokens:
+                        read.count += 1
+                        yield tokens
+            return
+        for doc in file.documents(text_column, include_summary):
+            read.count += 1
+            yield doc.split()
