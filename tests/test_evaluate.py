@@ -251,7 +251,7 @@ def test_full_google_set_is_scored_whole():
     rng = np.random.default_rng(0)
     sections = _read_questions(QUESTIONS)
     words = sorted({w for _, qs in sections for q in qs for w in q})
-    words += [f"filler{i}" for i in range(30000 - len(words))]
+    words += [f"filler{i}" for i in range(3000 - len(words))]
     vecs = Vectors(words, rng.normal(size=(len(words), 100)).astype(np.float32))
     vecs.unit_matrix
     for method in ("3cosadd", "3cosmul"):
