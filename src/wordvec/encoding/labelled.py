@@ -43,7 +43,7 @@ from ..kernels.text import Words, encode, find_lines
 from ..subwords import FNV_OFFSET, FNV_PRIME, fasttext_hash, ngram_hash_table
 from .memory import forget_pages, release_free_memory
 from .pipeline import Numbering, Part, _ThreadTables, parts_in_order
-from .spool import GrowingInts, SpooledInts
+from .spool import GrowingInts, SpooledInts, mapped_empty
 
 __all__ = ["LabelledCorpus", "encode_labelled", "fasttext_fold"]
 
@@ -367,14 +367,16 @@ def _assemble(tokens: _Tokens, dictionary: _Dictionary, token_rows: _TokenRows, 
     kept = (n_rows > 0) & (n_targets > 0)
     row_starts, target_starts = _starts(n_rows, kept), _starts(n_targets, kept)
     del n_rows, n_targets
-    rows = np.empty(int(row_starts[-1]), dtype=np.int32)
+    rows = mapped_empty(int(row_starts[-1]), np.int32)  # the largest array: resident only while written or trained
     targets = np.empty(int(target_starts[-1]), dtype=np.int32)
     first_kept = 0
     for first, end, begin, stop in slices:
         fill_examples(table, tokens.ids[begin:stop], tokens.lengths[first:end], kept[first:end], first_kept,
                       row_starts, rows, target_starts, targets, threads)
         forget_pages(tokens.ids, begin, stop)
-        first_kept += int(np.count_nonzero(kept[first:end]))
+        passed = first_kept + int(np.count_nonzero(kept[first:end]))
+        forget_pages(rows, int(row_starts[first_kept]), int(row_starts[passed]))
+        first_kept = passed
     return _corpus(tokens, dictionary, rows, row_starts, targets, target_starts, kept, bucket)
 
 

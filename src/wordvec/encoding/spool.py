@@ -64,6 +64,23 @@ class GrowingInts:
         return np.concatenate(self.blocks + [self.current[:self.filled]])
 
 
+def mapped_empty(n: int, dtype) -> np.ndarray:
+    """A writable array of ``n`` items, uninitialised (zeros), kept in an unnamed temporary file and
+    mapped: what :func:`~wordvec.encoding.memory.forget_pages` hands back costs page cache only.
+
+    >>> array = mapped_empty(3, np.int32)
+    >>> array[:] = 7; array.tolist()
+    [7, 7, 7]
+    """
+    itemsize = np.dtype(dtype).itemsize
+    if n == 0:
+        return np.empty(0, dtype=dtype)
+    with tempfile.TemporaryFile(prefix="wordvec-rows-") as file:
+        file.truncate(n * itemsize)
+        mapping = mmap.mmap(file.fileno(), n * itemsize, access=mmap.ACCESS_WRITE)
+    return np.frombuffer(mapping, dtype=dtype)
+
+
 class SpooledInts(GrowingInts):
     """An append-only int32 array written to an unnamed temporary file and read back
     memory-mapped, so a corpus larger than memory costs only page cache."""

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..encoding.memory import forget_pages
 from ..kernels import supervised as K
 from .base import EngineState, TrainingCallbacks, resolve_threads
 
@@ -118,6 +119,7 @@ def train_supervised(corpus, params: dict, callbacks: TrainingCallbacks | None =
             loss, count = K.train_examples(run.input, run.output, examples, labels, int(first), int(last),
                                            lr_first, lr_last, threads=threads,
                                            seed=_chunk_seed(params["seed"], epoch, chunk))
+            forget_pages(corpus.rows, int(corpus.row_starts[first]), int(corpus.row_starts[last]))
             loss_sum, counted = loss_sum + loss, counted + count
             callbacks.advanced(int(starts[last] - starts[first]), loss / max(count, 1))
         run.epoch_losses.append(loss_sum / max(counted, 1))
