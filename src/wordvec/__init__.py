@@ -44,6 +44,7 @@ _EXPORTS = {
     "to_torch_embedding": "layers",
     "Vocabulary": "vocab",
     "iter_documents": "readers",
+    "TokenSequences": "encoding",
     "default_corpus": "readers",
     "save_model": "formats",
     "load_model": "formats",
