@@ -72,6 +72,8 @@ def test_num_words_and_min_count_apply_to_sequences():
     ([[1, 2], [3, "x"]], "every token must be an integer"),
     ([np.array([1, 2]), np.array([0.5])], "every token must be an integer"),
     ([[], []], "empty"),
+    ([[1, 2, "3"]], "every token must be an integer"),
+    ([[1, 2, 3.7]], "every token must be an integer"),
 ])
 def test_bad_sequences_are_refused_with_one_line(bad, message):
     with pytest.raises(CorpusError, match=message) as err:
@@ -154,3 +156,8 @@ def test_unknown_tokenizer_and_phrases_with_whitespace_are_refused(tmp_path):
         wordvec.train(None, tmp_path / "m", tokenizer="whitespace", phrases=1, progress=False)
     with pytest.raises(CorpusError, match="unknown tokenizer"):
         iter_documents("x.txt", tokenizer="bpe")
+
+
+def test_a_token_named_unk_is_refused_by_the_estimator():
+    with pytest.raises(CorpusError, match="rename that token"):
+        wordvec.Word2Vec(min_count=1, progress=False).fit([["UNK", "a", "b"], ["a", "b"]])

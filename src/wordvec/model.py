@@ -30,7 +30,7 @@ from .errors import CorpusError, ModelFormatError, ParameterError, TrainingInter
 from .params import NAMES, check, check_learning_rates, defaults, is_integer, is_number, not_taken
 from .progress import ReadingBar, TrainingMonitor
 from .vectors import SubwordVectors, Vectors
-from .vocab import Vocabulary
+from .vocab import UNKNOWN, Vocabulary
 
 #: A thread needs at least this many corpus words (of the vocabulary) to train: a run uses
 #: fewer threads on a smaller corpus, and says so when ``threads`` was given.
@@ -297,6 +297,9 @@ class Word2Vec:
         finally:
             reading.close()
         self._reading = time.perf_counter() - started
+        if encoded[0].word_to_id.get(UNKNOWN, 0):
+            raise CorpusError(f"a token is {UNKNOWN!r}, the name of the row of the words left out; rename that "
+                              "token (wordvec.compat.gensim does it for you)")
         return encoded
 
     def _train(self, engine: Engine, data: TrainingData, callbacks: list,

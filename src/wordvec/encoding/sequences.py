@@ -16,6 +16,7 @@ first appearance.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterator
@@ -189,8 +190,8 @@ def _int64_tokens(batch: list, n_tokens: int) -> np.ndarray:
         if any(not np.issubdtype(s.dtype, np.integer) for s in batch):
             raise CorpusError("the sequences mix integer tokens with others: every token must be an integer")
         return np.concatenate(batch).astype(np.int64, copy=False) if batch else np.zeros(0, np.int64)
-    try:
-        return np.fromiter(itertools.chain.from_iterable(batch), dtype=np.int64, count=n_tokens)
+    try:  # (operator.index refuses what fromiter would convert: "3", 3.7)
+        return np.fromiter(map(operator.index, itertools.chain.from_iterable(batch)), dtype=np.int64, count=n_tokens)
     except (TypeError, ValueError, OverflowError):
         raise CorpusError("the sequences mix integer tokens with others: every token must be an integer "
                           "(or every token a string)") from None
