@@ -1,7 +1,8 @@
 """The reference implementations the compiled kernels (``wordvec.kernels``) are held against.
 
 * NumPy oracles of one training step, written plainly (:func:`sgns_oracle`, :func:`cbow_oracle`,
-  :func:`pieces_oracle`);
+  :func:`pieces_oracle`; hierarchical softmax: :func:`hs_sgns_oracle`, :func:`hs_cbow_oracle`, and
+  whole documents in :func:`hs_documents_oracle`);
 * the reference training kernels, in Numba (a test-only dependency): the word2vec kernels
   (:func:`train_chunk`, :func:`sgns_block`, :func:`cbow_step`) and the subword kernels
   (:func:`train_subword_chunk`). They take the same draws as the C kernels (the same splitmix64
@@ -121,9 +122,12 @@ def sgns_oracle(w_in, w_out, contexts, targets, lr):
     return new_in, new_out, loss, int(mask.sum()) * len(contexts)
 
 
-def cbow_oracle(w_in, w_out, contexts, targets, lr):
+def cbow_oracle(w_in, w_out, contexts, targets, lr, mean=True):
+    """One CBOW step written plainly: the mean of the contexts (their sum unless ``mean``, each
+    context then moved by the gradient over their number, as gensim's ``cbow_mean=0``) against
+    the targets in turn."""
     w_in, w_out = w_in.astype(np.float64), w_out.astype(np.float64)
-    hidden = w_in[contexts].mean(axis=0)
+    hidden = w_in[contexts].mean(axis=0) if mean else w_in[contexts].sum(axis=0)
     new_in, new_out = w_in.copy(), w_out.copy()
     hidden_grad = np.zeros_like(hidden)
     for k, t in enumerate(targets):
@@ -132,8 +136,62 @@ def cbow_oracle(w_in, w_out, contexts, targets, lr):
         g = ((1.0 if k == 0 else 0.0) - 1 / (1 + np.exp(-hidden @ new_out[t]))) * lr
         hidden_grad += g * new_out[t]
         new_out[t] += g * hidden
-    np.add.at(new_in, contexts, np.tile(hidden_grad, (len(contexts), 1)))
+    np.add.at(new_in, contexts, np.tile(hidden_grad if mean else hidden_grad / len(contexts), (len(contexts), 1)))
     return new_in, new_out
+
+
+def hs_sgns_oracle(w_in, w_nodes, contexts, nodes, codes, lr, piece=8):
+    """One skip-gram step of hierarchical softmax written plainly: every context against every inner
+    node of the centre word's path, node ``k`` labelled ``1 - codes[k]`` (gensim's
+    ``fast_sentence_sg_hs`` for each context), a block for each ``piece`` nodes from the root down:
+    all its scores from the rows as the pieces before left them."""
+    new_in, new_nodes = w_in.astype(np.float64), w_nodes.astype(np.float64)
+    loss = 0.0
+    for first in range(0, len(nodes), piece):
+        part = np.asarray(nodes[first:first + piece])
+        ctx, tgt = new_in[contexts], new_nodes[part]
+        scores = ctx @ tgt.T
+        labels = 1.0 - np.asarray(codes[first:first + piece], dtype=np.float64)
+        grads = (labels - 1 / (1 + np.exp(-scores))) * lr
+        loss += np.sum(np.where(labels > 0, np.logaddexp(0, -scores), np.logaddexp(0, scores)))
+        np.add.at(new_nodes, part, grads.T @ ctx)
+        np.add.at(new_in, contexts, grads @ tgt)
+    return new_in, new_nodes, loss, len(contexts) * len(nodes)
+
+
+def hs_cbow_oracle(w_in, w_nodes, contexts, nodes, codes, lr, mean=True):
+    """One CBOW step of hierarchical softmax written plainly: the mean (or sum) of the contexts
+    against the inner nodes of the centre word's path (gensim's ``fast_sentence_cbow_hs``)."""
+    w_in, w_nodes = w_in.astype(np.float64), w_nodes.astype(np.float64)
+    hidden = w_in[contexts].mean(axis=0) if mean else w_in[contexts].sum(axis=0)
+    scores = w_nodes[nodes] @ hidden
+    labels = 1.0 - np.asarray(codes, dtype=np.float64)
+    grads = (labels - 1 / (1 + np.exp(-scores))) * lr
+    loss = np.sum(np.where(labels > 0, np.logaddexp(0, -scores), np.logaddexp(0, scores)))
+    hidden_grad = grads @ w_nodes[nodes]
+    new_in, new_nodes = w_in.copy(), w_nodes.copy()
+    new_nodes[nodes] += np.outer(grads, hidden)
+    np.add.at(new_in, contexts, np.tile(hidden_grad if mean else hidden_grad / len(contexts), (len(contexts), 1)))
+    return new_in, new_nodes, loss, len(nodes)
+
+
+def hs_documents_oracle(w_in, w_nodes, documents, tree, lr, cbow=False, mean=True):
+    """Hierarchical softmax alone over whole documents, every window the whole document
+    (``shrink_windows=False`` with a window as long as any document), every word kept: each word
+    of each document in turn is predicted along its path (``tree``: offsets, nodes, codes) from
+    all the others, one step each (:func:`hs_sgns_oracle` or :func:`hs_cbow_oracle`)."""
+    offsets, nodes, codes = tree
+    w_in, w_nodes = w_in.astype(np.float64), w_nodes.astype(np.float64)
+    for document in documents:
+        for i, word in enumerate(document):
+            contexts = np.delete(np.asarray(document), i)
+            path = slice(offsets[word], offsets[word + 1])
+            if len(contexts) == 0 or path.start == path.stop:
+                continue
+            step = hs_cbow_oracle if cbow else hs_sgns_oracle
+            extra = {"mean": mean} if cbow else {}
+            w_in, w_nodes, _, _ = step(w_in, w_nodes, contexts, nodes[path], codes[path], lr, **extra)
+    return w_in, w_nodes
 
 
 def pieces_oracle(w_in, w_out, pieces, targets, group_size, lr):
@@ -417,8 +475,9 @@ def sgns_block(weights, block, lr, scratch, want_loss=True):
 
 
 @njit(**_FAST)
-def cbow_step(weights, block, lr, scratch, want_loss=True):
-    """One CBOW step: the mean of the block's context vectors predicts ``targets[0]`` against negatives.
+def cbow_step(weights, block, lr, scratch, want_loss=True, mean=True):
+    """One CBOW step: the mean of the block's context vectors (their sum unless ``mean``, and each
+    context row then moved by the gradient over their number) predicts ``targets[0]`` against negatives.
 
     The targets are taken one after another: a target drawn twice is scored
     the second time with its row as the first update left it. ``scratch`` is a
@@ -432,7 +491,7 @@ def cbow_step(weights, block, lr, scratch, want_loss=True):
     centre = targets[0]
     inv = np.float32(1.0 / n_contexts)
     for j in range(n_contexts):
-        coef[j] = inv
+        coef[j] = inv if mean else np.float32(1.0)
     for x in range(dim):
         hidden[x] = 0.0
         hidden_grad[x] = 0.0
@@ -480,6 +539,9 @@ def cbow_step(weights, block, lr, scratch, want_loss=True):
             for x in range(dim):
                 hidden_grad[x] += g * row[x]
                 row[x] += g * hidden[x]
+    if not mean:
+        for x in range(dim):
+            hidden_grad[x] *= inv
     for j in range(n_contexts):
         row = w_in[contexts[j]]
         for x in range(dim):
@@ -546,7 +608,7 @@ def train_words(weights, run, sampler, settings, state, counter, scratch):
             if i + 1 + window < n_words:
                 _prefetch_row(w_in, words[i + 1 + window])
         state = _next_state(state)
-        reach = window - int(_uniform(state) * window)
+        reach = window - int(_uniform(state) * window) if settings.shrink_windows else window
         n_contexts = _ZERO
         for j in range(max(first, i - reach), min(last, i + reach + 1)):
             if j != i:
@@ -560,7 +622,7 @@ def train_words(weights, run, sampler, settings, state, counter, scratch):
         if settings.model == SKIP_GRAM:
             step_loss, step_terms = sgns_block(weights, block, lr, scratch.skipgram, want_loss)
         else:
-            step_loss, step_terms = cbow_step(weights, block, lr, scratch.cbow, want_loss)
+            step_loss, step_terms = cbow_step(weights, block, lr, scratch.cbow, want_loss, settings.cbow_mean)
         loss += step_loss
         terms += step_terms
     return loss, terms, state, counter

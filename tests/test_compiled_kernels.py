@@ -29,6 +29,18 @@ def vector_code(request):
         library.use_generic(False)
 
 
+@pytest.fixture(params=["generic", "avx2", "avx512"])
+def path_code(request):
+    """Each vector code this CPU can run the inner nodes of hierarchical softmax with."""
+    library.use_generic(request.param == "generic")
+    try:
+        if C.path_vector_code() != request.param:
+            pytest.skip(f"this CPU does not run the {request.param} code")
+        yield request.param
+    finally:
+        library.use_generic(False)
+
+
 def _random_block(rng, n_rows, n_contexts, n_targets):
     contexts = rng.integers(0, n_rows, n_contexts).astype(np.int32)
     targets = rng.integers(0, n_rows, n_targets).astype(np.int32)
@@ -75,14 +87,16 @@ def _stream_and_sampler(rng, n_rows=40, n_tokens=6000):
     return stream, K.Sampler(keep, accept, alias)
 
 
-@pytest.mark.parametrize("model", [K.SKIP_GRAM, K.CBOW])
-def test_a_task_trains_the_same_model_as_the_reference_kernel(vector_code, model):
+@pytest.mark.parametrize("model, cbow_mean, shrink_windows", [(K.SKIP_GRAM, True, True), (K.CBOW, True, True),
+                                                               (K.SKIP_GRAM, True, False), (K.CBOW, False, True),
+                                                               (K.CBOW, False, False)])
+def test_a_task_trains_the_same_model_as_the_reference_kernel(vector_code, model, cbow_mean, shrink_windows):
     # The same seed draws the same subsample, windows and negatives, so after a task
     # over a few thousand words both kernels hold the same weights and loss.
     rng = np.random.default_rng(5)
     stream, sampler = _stream_and_sampler(rng)
     start = rng.normal(0, 0.1, (40, 24)).astype(np.float32), rng.normal(0, 0.1, (40, 24)).astype(np.float32)
-    settings = K.Settings(model, 4, 5, 0.05, 0.01)
+    settings = K.Settings(model, 4, 5, 0.05, 0.01, cbow_mean, shrink_windows)
     results = []
     for kernels in (R, C):
         weights = K.Weights(start[0].copy(), start[1].copy())
@@ -113,6 +127,35 @@ def test_a_task_on_its_own_copy_of_the_hot_rows_adds_back_exactly_its_changes(ve
         np.testing.assert_allclose(weights.w_in, results[0].w_in, atol=1e-6)
 
 
+def _tree_of(stream, n_words, dim, rng):
+    from wordvec.vocab import Vocabulary
+
+    tree = Vocabulary(["UNK"] + [f"w{i}" for i in range(1, n_words)],
+                      np.bincount(stream.tokens, minlength=n_words)).huffman_tree()
+    return K.Tree(rng.normal(0, 0.1, (tree.n_nodes, dim)).astype(np.float32), *tree)
+
+
+@pytest.mark.parametrize("model, negative", [(K.SKIP_GRAM, 0), (K.SKIP_GRAM, 4), (K.CBOW, 4)])
+def test_a_task_on_its_own_copy_of_the_hot_tree_rows_adds_back_exactly_its_changes(path_code, model, negative):
+    rng = np.random.default_rng(11)
+    stream, sampler = _stream_and_sampler(rng)
+    start = rng.normal(0, 0.1, (40, 16)).astype(np.float32), rng.normal(0, 0.1, (40, 16)).astype(np.float32)
+    first_tree = _tree_of(stream, 40, 16, rng)
+    results = []
+    for n_hot_nodes, hot_sync in ((0, 0), (6, 0), (38, 0), (38, 500)):
+        weights = K.Weights(start[0].copy(), start[1].copy())
+        tree = first_tree._replace(weights=first_tree.weights.copy())
+        tasks = K.Tasks(np.array([0, 6000]), np.array([4], dtype=np.uint64), np.zeros((1, 3)))
+        C.train_chunk(weights, stream, sampler, K.Settings(model, 4, negative, 0.05, 0.01), tasks, n_hot=8,
+                      hot_sync=hot_sync, tree=tree, n_hot_nodes=n_hot_nodes)
+        results.append((weights, tree.weights))
+    assert np.abs(results[0][1] - first_tree.weights).max() > 0.01
+    for weights, nodes in results[1:]:
+        np.testing.assert_allclose(nodes, results[0][1], atol=1e-6)
+        np.testing.assert_allclose(weights.w_in, results[0][0].w_in, atol=1e-6)
+        np.testing.assert_allclose(weights.w_out, results[0][0].w_out, atol=1e-6)
+
+
 def _rows_with_nan_between(matrix):
     """``matrix`` laid out as the engines lay weights out (rows 64-byte aligned, 16 floats apart
     per 16 of the dimension), every float between the rows NaN: a kernel that read one would show it."""
@@ -122,12 +165,18 @@ def _rows_with_nan_between(matrix):
     return rows
 
 
+@pytest.mark.parametrize("model, n_hot", [(K.SKIP_GRAM, 12), (K.CBOW, 0)])
+def test_tree_rows_laid_out_on_cache_lines_train_exactly_as_contiguous_rows(path_code, model, n_hot):
+    test_rows_laid_out_on_cache_lines_train_exactly_as_contiguous_rows(path_code, model, n_hot, hs=True)
+
+
 @pytest.mark.parametrize("model, n_hot", [(K.SKIP_GRAM, 0), (K.SKIP_GRAM, 12), (K.CBOW, 0), ("subwords", 0)])
-def test_rows_laid_out_on_cache_lines_train_exactly_as_contiguous_rows(vector_code, model, n_hot):
+def test_rows_laid_out_on_cache_lines_train_exactly_as_contiguous_rows(vector_code, model, n_hot, hs=False):
     rng = np.random.default_rng(10)
     stream, sampler = _stream_and_sampler(rng)
     table = _subword_table(rng, 40, 25)
     start = rng.normal(0, 0.1, (65, 20)).astype(np.float32), rng.normal(0, 0.1, (40, 20)).astype(np.float32)
+    tree = _tree_of(stream, 65, 20, rng) if hs else None
     results = []
     for layout in (np.copy, _rows_with_nan_between):
         weights = K.Weights(layout(start[0]), layout(start[1]))
@@ -135,15 +184,16 @@ def test_rows_laid_out_on_cache_lines_train_exactly_as_contiguous_rows(vector_co
         if model == "subwords":
             C.train_subword_chunk(weights, table, stream, sampler, K.Settings(K.SKIP_GRAM, 3, 4, 0.05, 0.01), tasks)
         else:
+            laid_tree = None if tree is None else tree._replace(weights=layout(tree.weights))
             C.train_chunk(weights, stream, sampler, K.Settings(model, 3, 4, 0.05, 0.01), tasks, n_hot=n_hot,
-                          hot_sync=300)
+                          hot_sync=300, tree=laid_tree, n_hot_nodes=n_hot)
+            weights = weights if laid_tree is None else (*weights, laid_tree.weights)
         results.append(weights)
     contiguous, laid_out = results
-    assert laid_out.w_in.strides == (128, 4) and np.abs(contiguous.w_in - start[0]).max() > 0.01
-    np.testing.assert_array_equal(laid_out.w_in, contiguous.w_in)
-    np.testing.assert_array_equal(laid_out.w_out, contiguous.w_out)
-    for matrix in (laid_out.w_in, laid_out.w_out):  # nothing between or around the rows was written
-        assert np.isnan(matrix.base).sum() == matrix.base.size - matrix.size
+    assert laid_out[0].strides == (128, 4) and np.abs(contiguous[0] - start[0]).max() > 0.01
+    for matrix, expected in zip(laid_out, contiguous):
+        np.testing.assert_array_equal(matrix, expected)
+        assert np.isnan(matrix.base).sum() == matrix.base.size - matrix.size  # nothing between or around the rows
 
 
 def test_hot_rows_fill_about_a_core_cache_and_only_when_tasks_run_together():

@@ -270,7 +270,8 @@ class Word2Vec:
             raise CorpusError("the corpus changed since the checkpoint was written (its vocabulary differs)")
         _check_trainable(corpus, "the corpus")
         self.vocabulary_ = vocab
-        start = _training_state(self.vectors_, self.output_weights_, self.epoch_losses_)
+        start = _training_state(self.vectors_, self.output_weights_, self.epoch_losses_,
+                                getattr(self, "hs_weights_", None))
         start.words, start.counts = vocab.words, vocab.counts
         return self._train(engine, TrainingData(vocab, corpus), callbacks, start)
 
@@ -378,6 +379,7 @@ class Word2Vec:
         else:
             self.vectors_ = Vectors(state.words, state.input_weights, counts=state.counts, unknown=state.unknown)
         self.output_weights_ = state.output_weights
+        self.hs_weights_ = state.hs_weights
         if not hasattr(self, "vocabulary_") or self.vocabulary_.words is not state.words:
             self.vocabulary_ = Vocabulary(state.words, state.counts if state.counts is not None
                                           else np.zeros(len(state.words), dtype=np.int64))
@@ -405,6 +407,7 @@ class Word2Vec:
         engine = get_engine(self.engine)
         return save_model(directory, self.vectors_, params=self._engine_params(engine), engine=engine.name,
                           output_weights=getattr(self, "output_weights_", None),
+                          hs_weights=getattr(self, "hs_weights_", None),
                           info={**self.training_record(), **(extra_info or {})})
 
     @classmethod
@@ -427,7 +430,7 @@ class Word2Vec:
         losses = _saved_epoch_losses(directory, saved.info)
         model = cls(**{**params, **overrides})
         model.vocabulary_ = Vocabulary(saved.vectors.words, saved.vectors.counts)
-        state = _training_state(saved.vectors, saved.output_weights, losses)
+        state = _training_state(saved.vectors, saved.output_weights, losses, saved.hs_weights)
         state.words = model.vocabulary_.words
         model._publish(state)
         model.epoch_losses_ = list(losses)
@@ -484,8 +487,9 @@ def _saved_epoch_losses(directory, info: dict) -> list:
     return losses[:done]
 
 
-def _training_state(vectors: Vectors, output_weights, epoch_losses) -> EngineState:
-    """A writable training state from saved vectors (the raw rows of subword vectors)."""
+def _training_state(vectors: Vectors, output_weights, epoch_losses, hs_weights=None) -> EngineState:
+    """A writable training state from saved vectors (the raw rows of subword vectors) and, with
+    hierarchical softmax, the rows of the tree's inner nodes."""
     subwords = None
     if isinstance(vectors, SubwordVectors):
         weights = np.concatenate([np.asarray(vectors.word_rows, dtype=np.float32),
@@ -494,7 +498,8 @@ def _training_state(vectors: Vectors, output_weights, epoch_losses) -> EngineSta
     else:
         weights = np.array(vectors.matrix, dtype=np.float32)
     return EngineState(list(vectors.words), vectors.counts, weights, np.array(output_weights, dtype=np.float32),
-                       list(epoch_losses), unknown=vectors.unknown, subwords=subwords)
+                       list(epoch_losses), unknown=vectors.unknown, subwords=subwords,
+                       hs_weights=None if hs_weights is None else np.array(hs_weights, dtype=np.float32))
 
 
 _NO_PAIRS = ("no training pairs: every document of {what} has fewer than 2 words in the vocabulary (a word "

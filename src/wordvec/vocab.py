@@ -1,4 +1,4 @@
-"""The vocabulary: words, their counts, and the sampling tables training needs.
+"""The vocabulary: words, their counts, and the sampling tables and Huffman tree training needs.
 
 Row 0 is always ``UNK``, the tutorial's token 0 for every word left out; rows
 1.. are the kept words, most frequent first, ties in order of first appearance
@@ -13,13 +13,39 @@ Row 0 is always ``UNK``, the tutorial's token 0 for every word left out; rows
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+import heapq
+from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
 
 from .errors import CorpusError, ParameterError
 
 UNKNOWN = "UNK"
+
+
+class HuffmanTree(NamedTuple):
+    """Each word's path in a Huffman tree of the vocabulary, from the root down.
+
+    Word ``w``'s path passes the inner nodes ``nodes[offsets[w]:offsets[w + 1]]`` (int32) and
+    takes branch ``codes[...]`` (uint8, 0 or 1) below each. Inner nodes are numbered from the
+    root (0) down, in order of decreasing count; row 0 (``UNK``) has no path.
+    """
+
+    offsets: np.ndarray
+    nodes: np.ndarray
+    codes: np.ndarray
+
+    @property
+    def n_nodes(self) -> int:
+        """The number of inner nodes (one fewer than the words in the tree)."""
+        return int(self.nodes.max()) + 1 if self.nodes.size else 0
+
+
+class _Count(float):
+    """A count in the Huffman heap, compared by its value alone as gensim's ``Heapitem`` is
+    (so that ties fall as they fall in gensim), and the node it counts."""
+
+    __slots__ = ("node",)
 
 
 class Vocabulary:
@@ -109,9 +135,43 @@ class Vocabulary:
         keep[0] = 0.0
         return np.minimum(keep, 1.0).astype(np.float32)
 
+    def huffman_tree(self) -> HuffmanTree:
+        """The Huffman tree of the words' counts (row 0, ``UNK``, left out), built as gensim 4 builds it.
+
+        gensim's ``_build_heap`` merges the two smallest counts of a heap of words (in their row
+        order) until one node is left; the first popped takes branch 0, the second 1. Its
+        ``point`` of inner node ``i`` (the ``i``-th merge) is row ``n_nodes - 1 - i`` here, so that
+        the root, on every path, is row 0, and the rows nearest the root come first.
+
+        >>> tree = Vocabulary(["UNK", "a", "b", "c"], [0, 5, 3, 2]).huffman_tree()
+        >>> [(tree.nodes[s:e].tolist(), tree.codes[s:e].tolist()) for s, e in zip(tree.offsets, tree.offsets[1:])]
+        [([], []), ([0], [0]), ([0, 1], [1, 1]), ([0, 1], [1, 0])]
+        """
+        n = len(self.words) - 1
+        if n < 2:
+            return HuffmanTree(np.zeros(len(self.words) + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.uint8))
+        parent, branch = _huffman_merges(self.counts[1:])
+        depth = np.zeros(n, dtype=np.int64)
+        at, root = np.arange(n), 2 * n - 2
+        while (climbing := at != root).any():
+            depth += climbing
+            at = np.where(climbing, parent[at], at)
+        offsets = np.zeros(n + 2, dtype=np.int64)
+        np.cumsum(depth, out=offsets[2:])
+        nodes, codes = np.empty(offsets[-1], dtype=np.int32), np.empty(offsets[-1], dtype=np.uint8)
+        place, at = offsets[2:] - 1, np.arange(n)  # each path filled from its end (the word) up
+        while place.size:
+            nodes[place] = root - parent[at]
+            codes[place] = branch[at]
+            at = parent[at]
+            going = at != root
+            place, at = place[going] - 1, at[going]
+        return HuffmanTree(offsets, nodes, codes)
+
     def noise_table(self, power: float = 0.75) -> tuple[np.ndarray, np.ndarray]:
         """Walker alias tables for drawing negatives from ``count ** power`` (UNK excluded)."""
-        weights = self.counts.astype(np.float64) ** power
+        with np.errstate(divide="ignore"):  # UNK's count may be 0; its weight is set to 0 below
+            weights = self.counts.astype(np.float64) ** power
         weights[0] = 0.0
         return alias_table(weights)
 
@@ -123,6 +183,26 @@ def select_words(freqs: np.ndarray, num_words: int | None, min_count: int) -> np
     if num_words is not None:
         order = order[:num_words]
     return order
+
+
+def _huffman_merges(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """gensim's ``_build_heap`` on ``counts``: node ``n + i`` is merge ``i``; returns each
+    node's parent and the branch (0 first popped, 1 second) that leads to it."""
+    n = counts.shape[0]
+    heap = list(map(_Count, counts.tolist()))
+    for node, item in enumerate(heap):
+        item.node = node
+    heapq.heapify(heap)
+    parent, branch = [0] * (2 * n - 1), [0] * (2 * n - 1)
+    pop, push = heapq.heappop, heapq.heappush
+    for merge in range(n, 2 * n - 1):
+        first, second = pop(heap), pop(heap)
+        parent[first.node] = parent[second.node] = merge
+        branch[second.node] = 1
+        item = _Count(first + second)  # exact: counts sum to far below 2 ** 53
+        item.node = merge
+        push(heap, item)
+    return np.array(parent, dtype=np.int64), np.array(branch, dtype=np.uint8)
 
 
 def alias_table(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

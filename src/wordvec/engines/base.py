@@ -93,6 +93,11 @@ class EngineState:
         For subword engines: ``{"bucket_rows": ..., "min_n": ..., "max_n": ...}``
         (see :class:`~wordvec.vectors.SubwordVectors`); ``input_weights`` then
         holds the word rows followed by the trained n-gram rows.
+    hs_weights : ndarray or None
+        With hierarchical softmax (``hs``): the rows of the Huffman tree's inner nodes
+        (float32, ``len(words) - 2`` rows, the root first; :meth:`wordvec.vocab.Vocabulary.huffman_tree`),
+        needed to continue. ``output_weights`` still holds the negative-sampling rows (zeros, and
+        never trained, with ``negative=0``).
     """
 
     words: list
@@ -103,6 +108,7 @@ class EngineState:
     unknown: str | None = "UNK"
     raw_words: int | None = None
     subwords: dict | None = None
+    hs_weights: np.ndarray | None = None
 
     @property
     def epochs_done(self) -> int:

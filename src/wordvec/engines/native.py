@@ -1,4 +1,5 @@
-"""The native engine: word2vec skip-gram and CBOW with negative sampling, on native kernels.
+"""The native engine: word2vec skip-gram and CBOW with negative sampling, hierarchical softmax or
+both, on native kernels.
 
 It owns what the algorithm decides: the initial weights, the learning rate
 decayed linearly over the whole run, the order each epoch trains the corpus in
@@ -13,6 +14,9 @@ every task, and the divergence check. The compiled kernels
 >>> state = NativeEngine().train(TrainingData(vocab, corpus), params, TrainingCallbacks())
 >>> state.input_weights.shape, state.epochs_done
 ((4, 8), 1)
+>>> params.update(hs=True, negative=0)
+>>> NativeEngine().train(TrainingData(vocab, corpus), params, TrainingCallbacks()).hs_weights.shape
+(2, 8)
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ class NativeEngine(Engine):
     """Skip-gram (shared negatives, block updates) or CBOW, on every core."""
 
     name = "native"
-    description = "word2vec skip-gram or CBOW with negative sampling, native kernels on every core"
+    description = ("word2vec skip-gram or CBOW with negative sampling and/or hierarchical softmax, native "
+                   "kernels on every core")
     input = "tokens"
     parameters = engine_parameters("native")
     checkpoints = True
@@ -64,6 +69,7 @@ class NativeEngine(Engine):
         state.input_weights, state.output_weights = weight_rows(state.input_weights), weight_rows(state.output_weights)
         w_in, w_out = state.input_weights, state.output_weights
         w_in[0] = 0.0  # UNK is never trained: zeroed once, the weights can be published without a copy
+        state.hs_weights = node_rows(state, len(vocab), params)
         threads = resolve_threads(params["threads"])
         run = self.make_run(vocab, corpus, params, state)
         release_free_memory()  # what building the run freed, so that it does not add to the peak
@@ -81,16 +87,33 @@ class NativeEngine(Engine):
 
 
     def initial_state(self, vocab, params: dict) -> EngineState:
-        """Fresh weights: input rows uniform in ``+-INITIAL_RANGE / dim``, output rows zero."""
+        """Fresh weights: input rows uniform in ``+-INITIAL_RANGE / dim``, output rows zero, and with
+        ``hs`` the rows of the tree's inner nodes zero (as word2vec's and gensim's)."""
         rng = np.random.default_rng(params["seed"])
         dim = params["dim"]
         w_in = uniform_weight_rows(rng, len(vocab), dim, INITIAL_RANGE / dim)
         w_out = empty_weight_rows(len(vocab), dim, zeros=True)
-        return EngineState(vocab.words, vocab.counts, w_in, w_out)
+        state = EngineState(vocab.words, vocab.counts, w_in, w_out)
+        state.hs_weights = node_rows(state, len(vocab), params)
+        return state
 
     def make_run(self, vocab, corpus, params: dict, state: EngineState) -> "Run":
         """The fixed parts of a run over ``corpus``."""
-        return Run(vocab, corpus, params)
+        return Run(vocab, corpus, params, state.hs_weights)
+
+
+def node_rows(state: EngineState, n_words: int, params: dict) -> np.ndarray | None:
+    """The rows of the Huffman tree's inner nodes to train with ``hs`` (``state``'s, laid out for
+    the kernels; zeros where it has none, a state saved without ``hs``), else None."""
+    if not params.get("hs"):
+        return state.hs_weights
+    n_nodes, dim = max(n_words - 2, 0), state.input_weights.shape[1]
+    if state.hs_weights is None:
+        return empty_weight_rows(n_nodes, dim, zeros=True)
+    if state.hs_weights.shape != (n_nodes, dim):
+        raise TrainingError(f"the hierarchical softmax rows {state.hs_weights.shape} do not fit a vocabulary of "
+                            f"{n_words} words ({n_nodes} inner nodes of {dim})")
+    return weight_rows(state.hs_weights)
 
 
 def weight_rows(matrix: np.ndarray) -> np.ndarray:
@@ -143,9 +166,12 @@ class Run:
     #: on analogies over seeds 1-6.
     block_tokens = _WORDS_PER_TASK
 
-    def __init__(self, vocab, corpus, params: dict):
+    def __init__(self, vocab, corpus, params: dict, hs_weights: np.ndarray | None = None):
         self.corpus = corpus
         self.params = params
+        #: With ``hs``: the tree's inner-node rows (``hs_weights``, trained in place) and every word's
+        #: path; None without.
+        self.tree = K.Tree(hs_weights, *vocab.huffman_tree()) if params.get("hs") else None
         self.order = EpochOrder(corpus.tokens, corpus.doc_offsets, self.block_tokens)
         accept, alias = vocab.noise_table(self.noise_power if params.get("ns_exponent") is None
                                            else params["ns_exponent"])
@@ -157,10 +183,14 @@ class Run:
         self.model = MODELS.index(params["model"])
 
     def settings(self, lr_start: float, lr_end: float) -> K.Settings:
-        return K.Settings(self.model, self.params["window"], self.params["negative"], lr_start, lr_end)
+        return K.Settings(self.model, self.params["window"], self.params["negative"], lr_start, lr_end,
+                          bool(self.params.get("cbow_mean", True)), bool(self.params.get("shrink_windows", True)))
 
     def train_chunk(self, weights, stream, settings, tasks) -> None:
-        training.train_chunk(weights, stream, self.sampler, settings, tasks)
+        if self.tree is None:
+            training.train_chunk(weights, stream, self.sampler, settings, tasks)
+        else:
+            training.train_chunk(weights, stream, self.sampler, settings, tasks, tree=self.tree)
 
     def warm_up(self, w_in, w_out) -> None:
         """Load the kernels: one task over no tokens trains nothing."""

@@ -5,6 +5,8 @@ A model directory holds:
 
 - ``vectors.npy``: the word vectors, float32, row ``i`` for word ``i`` (loadable memory-mapped);
 - ``output.npy``: the context weights, kept so training can continue (optional);
+- ``hs.npy``: with hierarchical softmax, the rows of the Huffman tree's inner nodes
+  (``n_words - 2`` rows, the root first; optional, kept so training can continue; format version 3);
 - ``vocab.tsv``: ``word<TAB>count`` per row, row 0 ``UNK``;
 - ``model.json``: format version, engine, the parameters used, training figures,
   and the shape and SHA-256 of each array file (its schema: :mod:`wordvec.formats.model_schema`).
@@ -39,8 +41,9 @@ from ..vectors import SubwordVectors, Vectors
 from .model_schema import ARRAY_DTYPES, FORMAT_NAME, read_meta
 from .rows import first_non_finite_row
 
-#: The newest model directory format this version reads: 2 for directories with subwords.
-FORMAT_VERSION = 2
+#: The newest model directory format this version reads: 2 for directories with subwords, 3 for
+#: directories with hierarchical softmax rows (``hs.npy``, which readers of version 2 do not know).
+FORMAT_VERSION = 3
 #: The version written for directories without subwords (which readers of version 1 read as well).
 PLAIN_FORMAT_VERSION = 1
 
@@ -54,11 +57,15 @@ class SavedModel:
     engine: str = "native"
     output_weights: np.ndarray | None = None
     info: dict = field(default_factory=dict)
+    hs_weights: np.ndarray | None = None
 
 
 def save_model(directory, vectors: Vectors, *, params: dict | None = None, engine: str = "native",
-               output_weights: np.ndarray | None = None, info: dict | None = None) -> Path:
+               output_weights: np.ndarray | None = None, info: dict | None = None,
+               hs_weights: np.ndarray | None = None) -> Path:
     """Write a model directory; an existing one is replaced only once the new one is complete.
+
+    ``hs_weights``: the rows of a hierarchical softmax's inner nodes, where training may go on with them.
 
     Vectors without counts (read from a file by :func:`~wordvec.formats.load_vectors`) are saved
     too, and come back without counts; the directory then loads memory-mapped.
@@ -76,7 +83,7 @@ def save_model(directory, vectors: Vectors, *, params: dict | None = None, engin
     if directory.exists() and not directory.is_dir():
         raise ParameterError(f"{directory} exists and is not a directory")
     with atomic_directory(directory, "model directory", foreign=foreign_to_model) as staging:
-        arrays, subwords = _model_arrays(vectors, output_weights)
+        arrays, subwords = _model_arrays(vectors, output_weights, hs_weights)
         files = {name: _save_array(staging / f"{name}.npy", array) for name, array in arrays.items()}
         counts = vectors.counts if vectors.counts is not None else np.zeros(len(vectors), dtype=np.int64)
         with open(staging / "vocab.tsv", "w", encoding="utf-8", newline="\n") as handle:
@@ -84,7 +91,7 @@ def save_model(directory, vectors: Vectors, *, params: dict | None = None, engin
                 handle.write(f"{word}\t{count}\n")
         meta = {
             "format": FORMAT_NAME,
-            "format_version": PLAIN_FORMAT_VERSION if subwords is None else FORMAT_VERSION,
+            "format_version": _format_version(arrays, subwords),
             "engine": engine,
             "unknown": vectors.unknown,
             "n_words": len(vectors),
@@ -105,7 +112,8 @@ def save_model(directory, vectors: Vectors, *, params: dict | None = None, engin
 
 #: The files :func:`save_model` writes in a model directory; ``checkpoint`` is the folder of
 #: ``wordvec train --checkpoint-every`` (``api.CHECKPOINT``), itself a model directory.
-MODEL_FILES = frozenset({"model.json", "vocab.tsv", "vectors.npy", "output.npy", "ngrams.npy", "buckets.npy"})
+MODEL_FILES = frozenset({"model.json", "vocab.tsv", "vectors.npy", "output.npy", "ngrams.npy", "buckets.npy",
+                         "hs.npy"})
 #: The checkpoint folder, and the staging and retired copies a run killed while replacing it leaves beside it.
 _CHECKPOINT_ENTRY = re.compile(r"checkpoint|\.checkpoint\.(old\.)?\w+")
 #: The explorer's cached maps (``explore.mapdata.cache_path``), and their temporary names while written.
@@ -153,7 +161,12 @@ def _is_wordvec_meta(path: Path) -> bool:
     return isinstance(meta, dict) and meta.get("format") == FORMAT_NAME
 
 
-def _model_arrays(vectors: Vectors, output_weights) -> tuple[dict, dict | None]:
+def _format_version(arrays: dict, subwords: dict | None) -> int:
+    """The oldest format version that holds these arrays (so that older readers read what they can)."""
+    return FORMAT_VERSION if "hs" in arrays else PLAIN_FORMAT_VERSION if subwords is None else 2
+
+
+def _model_arrays(vectors: Vectors, output_weights, hs_weights=None) -> tuple[dict, dict | None]:
     """The arrays a model directory holds, and what ``model.json`` records of the subwords (or None)."""
     if isinstance(vectors, SubwordVectors):
         arrays = {"vectors": np.asarray(vectors.word_rows, dtype=np.float32),
@@ -164,6 +177,8 @@ def _model_arrays(vectors: Vectors, output_weights) -> tuple[dict, dict | None]:
         arrays, subwords = {"vectors": np.asarray(vectors.matrix, dtype=np.float32)}, None
     if output_weights is not None:
         arrays["output"] = np.asarray(output_weights, dtype=np.float32)
+    if hs_weights is not None:
+        arrays["hs"] = np.asarray(hs_weights, dtype=np.float32)
     return arrays, subwords
 
 
@@ -216,7 +231,8 @@ def load_model(directory, *, mmap: bool = False, verify: bool = True) -> SavedMo
             vectors = Vectors(words, matrix, counts=counts, unknown=meta.get("unknown"))
     except ParameterError as err:
         raise ModelFormatError(f"{directory}: {err}") from None
-    return SavedModel(vectors, meta.get("params", {}), meta.get("engine", "native"), output, meta.get("info", {}))
+    return SavedModel(vectors, meta.get("params", {}), meta.get("engine", "native"), output, meta.get("info", {}),
+                      _checked_nodes(directory, arrays.get("hs"), matrix))
 
 
 def _check_sizes(directory: Path, meta: dict, arrays: dict, words: list):
@@ -234,6 +250,15 @@ def _check_sizes(directory: Path, meta: dict, arrays: dict, words: list):
     if output is not None and output.shape != matrix.shape:
         raise ModelFormatError(f"{directory}: output weights {output.shape} do not match vectors {matrix.shape}")
     return matrix, output
+
+
+def _checked_nodes(directory: Path, nodes, matrix):
+    """The hierarchical softmax rows (or None), once they fit the vectors: one fewer than the words
+    of the tree, which leaves ``UNK`` out."""
+    if nodes is not None and (nodes.ndim != 2 or nodes.shape != (max(matrix.shape[0] - 2, 0), matrix.shape[1])):
+        raise ModelFormatError(f"{directory}: hierarchical softmax rows {nodes.shape} do not fit vectors "
+                               f"{matrix.shape} (one row per inner node of the tree: {max(matrix.shape[0] - 2, 0)})")
+    return nodes
 
 
 def _saved_subword_vectors(directory: Path, meta: dict, arrays: dict, words: list, counts) -> SubwordVectors:

@@ -76,7 +76,7 @@ _ARRAY_SCHEMA = {
 #: ``"subwords"``, when present.
 _SUBWORD_SCHEMA = {key: (True, _is_count, "a whole number >= 0") for key in ("min_n", "max_n", "buckets")}
 #: The arrays a model directory may hold, and the kind of number each holds.
-ARRAY_DTYPES = {"vectors": np.float32, "output": np.float32, "ngrams": np.float32, "buckets": np.int32}
+ARRAY_DTYPES = {"vectors": np.float32, "output": np.float32, "ngrams": np.float32, "buckets": np.int32, "hs": np.float32}
 
 
 def _shown(value) -> str:

@@ -6,6 +6,8 @@ loads no library.
 
 >>> Settings(SKIP_GRAM, 5, 5, 0.025, 0.0001).window
 5
+>>> Settings(CBOW, 5, 5, 0.05, 0.0001, cbow_mean=False).shrink_windows
+True
 """
 
 from __future__ import annotations
@@ -22,14 +24,22 @@ TokenStream = namedtuple("TokenStream", ["tokens", "doc_offsets"])
 #: Per-word keep probabilities and the alias tables of the noise distribution.
 Sampler = namedtuple("Sampler", ["keep_prob", "noise_accept", "noise_alias"])
 #: Scalar settings for one call: model (0 skip-gram, 1 CBOW), window, negatives,
-#: learning rate at the first and last position of the chunk.
-Settings = namedtuple("Settings", ["model", "window", "negative", "lr_start", "lr_end"])
+#: learning rate at the first and last position of the chunk; CBOW's hidden vector the mean
+#: of the contexts (``cbow_mean``) or their sum; each window's reach drawn from 1..window
+#: (``shrink_windows``) or always the whole window.
+Settings = namedtuple("Settings", ["model", "window", "negative", "lr_start", "lr_end", "cbow_mean",
+                                   "shrink_windows"], defaults=(True, True))
 #: One task per thread: token ranges ``bounds[t]:bounds[t+1]``, a seed each, and
 #: an output row of ``[words seen, loss sum, loss terms]`` each.
 Tasks = namedtuple("Tasks", ["bounds", "seeds", "stats"])
 #: One training step's words: ``contexts[:n_contexts]`` against ``targets[:n_targets]``
 #: (``targets[0]`` the centre word, the rest negatives).
 Block = namedtuple("Block", ["contexts", "n_contexts", "targets", "n_targets"])
+#: Hierarchical softmax: the rows of the Huffman tree's inner nodes (``weights``, laid out as
+#: the other matrices, the root row 0) and each word's path from the root: word ``w``'s inner
+#: nodes are ``nodes[offsets[w]:offsets[w + 1]]`` (int32), the branch taken below each
+#: ``codes[...]`` (uint8, 0 or 1; the node's label is ``1 - code``).
+Tree = namedtuple("Tree", ["weights", "offsets", "nodes", "codes"])
 #: The pieces of each word: rows ``rows[offsets[w]:offsets[w + 1]]`` of the input
 #: matrix; ``max_pieces`` is the largest count.
 SubwordTable = namedtuple("SubwordTable", ["offsets", "rows", "max_pieces"])

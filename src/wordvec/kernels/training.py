@@ -35,6 +35,7 @@ ROW_ALIGN_FLOATS = 16
 _c_float_p = ctypes.POINTER(ctypes.c_float)
 _c_int32_p = ctypes.POINTER(ctypes.c_int32)
 _c_int64_p = ctypes.POINTER(ctypes.c_int64)
+_c_uint8_p = ctypes.POINTER(ctypes.c_uint8)
 
 
 class _Weights(ctypes.Structure):
@@ -51,12 +52,18 @@ class _Sampler(ctypes.Structure):
                 ("noise_size", ctypes.c_int64)]
 
 
+class _Tree(ctypes.Structure):
+    _fields_ = [("w_nodes", _c_float_p), ("offsets", _c_int64_p), ("nodes", _c_int32_p), ("codes", _c_uint8_p),
+                ("max_depth", ctypes.c_int64)]
+
+
 class _Settings(ctypes.Structure):
     _fields_ = [("model", ctypes.c_int32), ("window", ctypes.c_int32), ("negative", ctypes.c_int32),
                 ("loss_every", ctypes.c_int32), ("hot_rows", ctypes.c_int64), ("hot_sync", ctypes.c_int64),
                 ("lr_start", ctypes.c_double), ("lr_end", ctypes.c_double),
                 ("sigmoid_table", _c_float_p), ("sigmoid_last", ctypes.c_int64), ("sigmoid_max", ctypes.c_double),
-                ("sigmoid_scale", ctypes.c_double)]
+                ("sigmoid_scale", ctypes.c_double), ("cbow_mean", ctypes.c_int32), ("shrink_windows", ctypes.c_int32),
+                ("tree", ctypes.POINTER(_Tree)), ("hot_nodes", ctypes.c_int64)]
 
 
 class _Task(ctypes.Structure):
@@ -69,7 +76,7 @@ class _SubwordTable(ctypes.Structure):
 
 class _Block(ctypes.Structure):
     _fields_ = [("contexts", _c_int32_p), ("n_contexts", ctypes.c_int32), ("targets", _c_int32_p),
-                ("n_targets", ctypes.c_int32)]
+                ("n_targets", ctypes.c_int32), ("codes", _c_uint8_p)]
 
 
 def declare(library: ctypes.CDLL) -> ctypes.CDLL:
@@ -83,6 +90,9 @@ def declare(library: ctypes.CDLL) -> ctypes.CDLL:
     for step in (library.wv_sgns_block, library.wv_cbow_step):
         step.argtypes = [ref, ref, ctypes.c_double, ref, ctypes.POINTER(ctypes.c_double)]
         step.restype = ctypes.c_int
+    if hasattr(library, "wv_path_vector_code"):  # (builds from before hierarchical softmax lack it)
+        library.wv_path_vector_code.argtypes = []
+        library.wv_path_vector_code.restype = ctypes.c_char_p
     return library
 
 
@@ -101,6 +111,17 @@ def _library() -> ctypes.CDLL:
     if _LIBRARY is None:
         _LIBRARY = declare(load())
     return _LIBRARY
+
+
+def path_vector_code() -> str:
+    """The vector code hierarchical softmax trains its inner nodes with: that of the rest
+    (:func:`wordvec.kernels.library.vector_code`), or ``"avx2"`` (AVX2 with FMA) on CPUs that have
+    it but not AVX-512, where negative sampling keeps the portable code.
+
+    >>> path_vector_code() in ("avx512", "avx2", "generic")
+    True
+    """
+    return _library().wv_path_vector_code().decode()
 
 
 def _pointer(array: np.ndarray, kind):
@@ -169,11 +190,29 @@ def _weights(weights: K.Weights) -> _Weights:
                     0, None)
 
 
-def _settings(settings: K.Settings, n_hot: int = 0, hot_sync: int = HOT_SYNC) -> _Settings:
+def _settings(settings: K.Settings, n_hot: int = 0, hot_sync: int = HOT_SYNC, tree: _Tree | None = None,
+              hot_nodes: int = 0) -> _Settings:
     table = K.SIGMOID_TABLE
     return _Settings(int(settings.model), int(settings.window), int(settings.negative), K.LOSS_EVERY, n_hot, hot_sync,
                      float(settings.lr_start), float(settings.lr_end), _pointer(table, _c_float_p),
-                     K.SIGMOID_LAST, K.SIGMOID_MAX, K.SIGMOID_SCALE)
+                     K.SIGMOID_LAST, K.SIGMOID_MAX, K.SIGMOID_SCALE, int(bool(settings.cbow_mean)),
+                     int(bool(settings.shrink_windows)), None if tree is None else ctypes.pointer(tree), hot_nodes)
+
+
+def _tree(tree: K.Tree, weights: K.Weights) -> _Tree:
+    """The C view of ``tree``, its arrays checked against each other and against ``weights``."""
+    offsets, nodes = _checked(tree.offsets, np.int64), _checked(tree.nodes, np.int32)
+    codes, rows = _checked(tree.codes, np.uint8), tree.weights
+    stride = _row_stride(rows)
+    if rows.shape[1] != weights.w_in.shape[1] or stride not in (None, _weights(weights).stride):
+        raise ValueError("the tree's rows must be laid out as w_in and w_out")
+    if offsets.shape[0] != weights.w_in.shape[0] + 1 or nodes.shape != codes.shape or offsets[-1] != nodes.shape[0]:
+        raise ValueError("the tree needs a path for every row of w_in: offsets, nodes and codes that agree")
+    if nodes.size and (int(nodes.min()) < 0 or int(nodes.max()) >= rows.shape[0]):
+        raise ValueError(f"the tree's paths name rows outside its {rows.shape[0]} inner-node rows")
+    depth = int(np.diff(offsets).max()) if offsets.shape[0] > 1 else 0
+    return _Tree(_pointer(rows, _c_float_p), _pointer(offsets, _c_int64_p), _pointer(nodes, _c_int32_p),
+                 _pointer(codes, _c_uint8_p), depth)
 
 
 def hot_rows(shape: tuple[int, int], n_tasks: int) -> int:
@@ -187,7 +226,8 @@ def hot_rows(shape: tuple[int, int], n_tasks: int) -> int:
 
 
 def train_chunk(weights: K.Weights, stream: K.TokenStream, sampler: K.Sampler, settings: K.Settings,
-                tasks: K.Tasks, n_hot: int | None = None, hot_sync: int = HOT_SYNC) -> None:
+                tasks: K.Tasks, n_hot: int | None = None, hot_sync: int = HOT_SYNC, tree: K.Tree | None = None,
+                n_hot_nodes: int | None = None) -> None:
     """Train skip-gram or CBOW (``settings.model``) on every task of ``tasks`` at once, one thread each,
     in place; fills ``tasks.stats`` with ``[words seen, loss sum, loss terms]`` per task.
 
@@ -196,8 +236,17 @@ def train_chunk(weights: K.Weights, stream: K.TokenStream, sampler: K.Sampler, s
     the alias table, from its own seed, the learning rate decaying linearly from ``settings.lr_start``
     to ``settings.lr_end`` over the chunk. Each task copies the first ``n_hot`` output rows (default :func:`hot_rows`) and merges
     them every ``hot_sync`` centre words and at its end.
+
+    With a ``tree`` (:class:`~wordvec.kernels.tasks.Tree`), each centre word is predicted along its
+    path too (hierarchical softmax, before its negatives; ``settings.negative`` 0: no negatives),
+    and each task copies the first ``n_hot_nodes`` inner-node rows likewise (default :func:`hot_rows`).
     """
-    _run(_library().wv_train_task, (), weights, stream, sampler, settings, tasks, (n_hot, hot_sync))
+    if n_hot is None and tree is not None and settings.negative == 0:
+        n_hot = 0  # no output row is trained
+    if tree is not None and n_hot_nodes is None:
+        n_hot_nodes = hot_rows(tree.weights.shape, len(tasks.seeds))
+    _run(_library().wv_train_task, (), weights, stream, sampler, settings, tasks, (n_hot, hot_sync),
+         (tree, n_hot_nodes))
 
 
 def train_subword_chunk(weights: K.Weights, table, stream: K.TokenStream, sampler: K.Sampler,
@@ -215,10 +264,12 @@ def train_subword_chunk(weights: K.Weights, table, stream: K.TokenStream, sample
          (n_hot, HOT_SYNC))
 
 
-def _run(function, before, weights, stream, sampler, settings, tasks, hot) -> None:
+def _run(function, before, weights, stream, sampler, settings, tasks, hot, tree=(None, 0)) -> None:
     """Run ``function(weights, *before, stream, sampler, settings, task, loss)`` for every task;
-    ``hot`` is ``(n_hot or None for the default, hot_sync)``."""
+    ``hot`` is ``(n_hot or None for the default, hot_sync)``, ``tree`` ``(tree or None, n_hot_nodes)``."""
     n_hot, hot_sync = hot
+    c_tree = None if tree[0] is None else _tree(tree[0], weights)
+    hot_nodes = 0 if tree[0] is None else min(int(tree[1]), tree[0].weights.shape[0])
     if n_hot is None:
         n_hot = hot_rows(weights.w_out.shape, len(tasks.seeds))
     tokens, offsets = _checked(stream.tokens, np.int32), _checked(stream.doc_offsets, np.int64)
@@ -228,7 +279,8 @@ def _run(function, before, weights, stream, sampler, settings, tasks, hot) -> No
                  ctypes.byref(_Stream(_pointer(tokens, _c_int32_p), _pointer(offsets, _c_int64_p), offsets.shape[0])),
                  ctypes.byref(_Sampler(_pointer(keep, _c_float_p), _pointer(accept, _c_float_p),
                                        _pointer(alias, _c_int32_p), accept.shape[0])),
-                 ctypes.byref(_settings(settings, min(int(n_hot), weights.w_out.shape[0]), int(hot_sync))))
+                 ctypes.byref(_settings(settings, min(int(n_hot), weights.w_out.shape[0]), int(hot_sync), c_tree,
+                                        hot_nodes)))
 
     def task(start, end, seed):
         loss = (ctypes.c_double * 2)()
@@ -239,24 +291,33 @@ def _run(function, before, weights, stream, sampler, settings, tasks, hot) -> No
     K.run_tasks(task, tasks)
 
 
-def _step(function, weights: K.Weights, block: K.Block, lr: float) -> tuple[float, int]:
+def _step(function, weights: K.Weights, block: K.Block, lr: float, codes, cbow_mean: bool) -> tuple[float, int]:
     contexts, targets = _checked(block.contexts, np.int32), _checked(block.targets, np.int32)
+    if codes is not None:
+        codes = _checked(codes, np.uint8)
+        if codes.shape[0] < block.n_targets:
+            raise ValueError(f"{codes.shape[0]} codes for a path of {block.n_targets} nodes")
     c_block = _Block(_pointer(contexts, _c_int32_p), int(block.n_contexts), _pointer(targets, _c_int32_p),
-                     int(block.n_targets))
+                     int(block.n_targets), None if codes is None else _pointer(codes, _c_uint8_p))
     loss = (ctypes.c_double * 2)()
-    settings = _settings(K.Settings(K.SKIP_GRAM, 1, int(block.n_targets) - 1, lr, lr))
+    settings = _settings(K.Settings(K.SKIP_GRAM, 1, max(int(block.n_targets) - 1, 0), lr, lr, cbow_mean))
     if function(ctypes.byref(_weights(weights)), ctypes.byref(c_block), lr, ctypes.byref(settings), loss) != 0:
         raise MemoryError("not enough memory for a training step's buffers")
     return loss[0], int(loss[1])
 
 
-def sgns_block(weights: K.Weights, block: K.Block, lr: float) -> tuple[float, int]:
+def sgns_block(weights: K.Weights, block: K.Block, lr: float, codes: np.ndarray | None = None) -> tuple[float, int]:
     """One skip-gram block in place: every context row of ``block`` against every target row (the
-    first target positive, the rest negatives); returns ``(loss, terms)``."""
-    return _step(_library().wv_sgns_block, weights, block, lr)
+    first target positive, the rest negatives); returns ``(loss, terms)``.
+
+    With ``codes`` (uint8), the targets are the inner nodes of a path, labelled ``1 - codes[k]``,
+    and ``weights.w_out`` holds the inner nodes' rows (hierarchical softmax)."""
+    return _step(_library().wv_sgns_block, weights, block, lr, codes, True)
 
 
-def cbow_step(weights: K.Weights, block: K.Block, lr: float) -> tuple[float, int]:
-    """One CBOW step in place: the mean of the context rows against every target row; returns
-    ``(loss, terms)``."""
-    return _step(_library().wv_cbow_step, weights, block, lr)
+def cbow_step(weights: K.Weights, block: K.Block, lr: float, codes: np.ndarray | None = None,
+              cbow_mean: bool = True) -> tuple[float, int]:
+    """One CBOW step in place: the mean of the context rows (their sum, without ``cbow_mean``)
+    against every target row, or against a path's inner nodes with ``codes`` (as :func:`sgns_block`);
+    returns ``(loss, terms)``."""
+    return _step(_library().wv_cbow_step, weights, block, lr, codes, cbow_mean)

@@ -52,6 +52,9 @@ typedef struct {
 } wv_row_code;
 
 extern wv_row_code wv_code;
+/* ... and for the inner nodes of the tree's paths (hierarchical softmax): wv_code, or AVX2 with
+ * FMA where the CPU has that but not AVX-512. */
+extern wv_row_code wv_path_code;
 
 #if defined(__GNUC__) && defined(__x86_64__)
 #define WV_HAVE_AVX512 1
@@ -59,6 +62,10 @@ void wv_scores_avx512(const wv_weights *w, const wv_rows *b);
 void wv_update_avx512(const wv_weights *w, const wv_rows *b);
 void wv_hidden_scores_avx512(const wv_weights *w, const wv_group *g);
 void wv_hidden_update_avx512(const wv_weights *w, const wv_group *g);
+void wv_scores_avx2(const wv_weights *w, const wv_rows *b);
+void wv_update_avx2(const wv_weights *w, const wv_rows *b);
+void wv_hidden_scores_avx2(const wv_weights *w, const wv_group *g);
+void wv_hidden_update_avx2(const wv_weights *w, const wv_group *g);
 #endif
 
 #endif

@@ -1,4 +1,5 @@
-/* Row arithmetic with AVX-512 (x86-64 CPUs that have it; chosen at run time).
+/* Row arithmetic with AVX-512 (x86-64 CPUs that have it; chosen at run time), and the
+ * AVX2 code of the tree's paths (at the end).
  *
  * A row is read in slices of 16 floats, the last one masked, so any dimension
  * works. The number of targets is made a compile-time constant (1..8) so that
@@ -168,6 +169,149 @@ AVX512 void wv_hidden_update_avx512(const wv_weights *w, const wv_group *g) {
         return;
     }
     DISPATCH(hidden_update_fixed, w, g)
+}
+
+
+/* -- AVX2 with FMA, for the inner nodes of the tree's paths (wv_path_code) -------------------------
+ *
+ * The same scheme with 8 floats a slice (the last one masked) and 16 registers: one context at a
+ * time, the target slices read from memory by the FMAs. Only hierarchical softmax uses it; the
+ * negative-sampling steps keep the portable code on CPUs without AVX-512, so that what they
+ * train stays as it was. */
+#define AVX2 __attribute__((target("avx2,fma")))
+
+static AVX2 INLINE __m256i slice_mask8(int64_t dim, int64_t x) {
+    const int64_t left = dim - x < 8 ? dim - x : 8;
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+static AVX2 INLINE __m256 load8(const float *p, __m256i m, int whole) {
+    return whole ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, m);
+}
+
+static AVX2 INLINE void store8(float *p, __m256i m, int whole, __m256 v) {
+    if (whole)
+        _mm256_storeu_ps(p, v);
+    else
+        _mm256_maskstore_ps(p, m, v);
+}
+
+/* out[k] = the sum of v[k]'s lanes, for NT vectors. */
+static AVX2 INLINE void store_sums8(const __m256 v[WV_GROUP], float *out, const int NT) {
+    for (int k = 0; k < NT; k++) {
+        const __m128 half = _mm_add_ps(_mm256_castps256_ps128(v[k]), _mm256_extractf128_ps(v[k], 1));
+        const __m128 pair = _mm_add_ps(half, _mm_movehl_ps(half, half));
+        out[k] = _mm_cvtss_f32(_mm_add_ss(pair, _mm_shuffle_ps(pair, pair, 1)));
+    }
+}
+
+static AVX2 INLINE void scores_fixed8(const wv_weights *w, const wv_rows *b, const int NT) {
+    const int64_t dim = w->dim;
+    const float *t[WV_GROUP];
+    for (int k = 0; k < NT; k++) t[k] = wv_out_row(w, b->targets[k]);
+    for (int j = 0; j < b->n_contexts; j++) {
+        const float *c = wv_in_row(w, b->contexts[j]);
+        __m256 acc[WV_GROUP];
+        for (int k = 0; k < WV_GROUP; k++) acc[k] = _mm256_setzero_ps();
+        for (int64_t x = 0; x < dim; x += 8) {
+            const int whole = x + 8 <= dim;
+            const __m256i m = slice_mask8(dim, x);
+            const __m256 cv = load8(c + x, m, whole);
+            for (int k = 0; k < NT; k++) acc[k] = _mm256_fmadd_ps(cv, load8(t[k] + x, m, whole), acc[k]);
+        }
+        store_sums8(acc, b->grads + j * NT, NT);
+    }
+}
+
+static AVX2 INLINE void update_fixed8(const wv_weights *w, const wv_rows *b, const int NT) {
+    const int64_t dim = w->dim;
+    float *t[WV_GROUP];
+    for (int k = 0; k < NT; k++) t[k] = wv_out_row(w, b->targets[k]);
+    for (int64_t x = 0; x < dim; x += 8) {
+        const int whole = x + 8 <= dim;
+        const __m256i m = slice_mask8(dim, x);
+        __m256 out[WV_GROUP];
+        for (int k = 0; k < NT; k++) out[k] = load8(t[k] + x, m, whole);
+        for (int j = 0; j < b->n_contexts; j++) {
+            float *c = wv_in_row(w, b->contexts[j]) + x;
+            const float *g = b->grads + j * NT;
+            const __m256 cv = load8(c, m, whole);
+            __m256 cn = cv;
+            for (int k = 0; k < NT; k++) {
+                const __m256 gk = _mm256_set1_ps(g[k]);
+                cn = _mm256_fmadd_ps(gk, load8(t[k] + x, m, whole), cn); /* the target as it was */
+                out[k] = _mm256_fmadd_ps(gk, cv, out[k]);
+            }
+            store8(c, m, whole, cn);
+        }
+        for (int k = 0; k < NT; k++) store8(t[k] + x, m, whole, out[k]);
+    }
+}
+
+static AVX2 INLINE void hidden_scores_fixed8(const wv_weights *w, const wv_group *g, const int NT) {
+    const int64_t dim = w->dim;
+    const float *t[WV_GROUP];
+    for (int k = 0; k < NT; k++) t[k] = wv_out_row(w, g->targets[k]);
+    __m256 acc[WV_GROUP];
+    for (int k = 0; k < WV_GROUP; k++) acc[k] = _mm256_setzero_ps();
+    for (int64_t x = 0; x < dim; x += 8) {
+        const int whole = x + 8 <= dim;
+        const __m256i m = slice_mask8(dim, x);
+        const __m256 h = load8(g->hidden + x, m, whole);
+        for (int k = 0; k < NT; k++) acc[k] = _mm256_fmadd_ps(h, load8(t[k] + x, m, whole), acc[k]);
+    }
+    store_sums8(acc, g->scores, NT);
+}
+
+static AVX2 INLINE void hidden_update_fixed8(const wv_weights *w, const wv_group *g, const int NT) {
+    const int64_t dim = w->dim;
+    float *t[WV_GROUP];
+    for (int k = 0; k < NT; k++) t[k] = wv_out_row(w, g->targets[k]);
+    for (int64_t x = 0; x < dim; x += 8) {
+        const int whole = x + 8 <= dim;
+        const __m256i m = slice_mask8(dim, x);
+        const __m256 h = load8(g->hidden + x, m, whole);
+        __m256 step = _mm256_setzero_ps();
+        for (int k = 0; k < NT; k++) {
+            const __m256 c = _mm256_set1_ps(g->coef[k]);
+            const __m256 row = load8(t[k] + x, m, whole);
+            step = _mm256_fmadd_ps(c, row, step);
+            store8(t[k] + x, m, whole, _mm256_fmadd_ps(c, h, row));
+        }
+        store8(g->step + x, m, whole, step);
+    }
+}
+
+AVX2 void wv_scores_avx2(const wv_weights *w, const wv_rows *b) {
+    if (b->n_targets > WV_GROUP) {
+        wv_scores_generic(w, b);
+        return;
+    }
+    DISPATCH(scores_fixed8, w, b)
+}
+
+AVX2 void wv_update_avx2(const wv_weights *w, const wv_rows *b) {
+    if (b->n_targets > WV_GROUP) {
+        wv_update_generic(w, b);
+        return;
+    }
+    DISPATCH(update_fixed8, w, b)
+}
+
+AVX2 void wv_hidden_scores_avx2(const wv_weights *w, const wv_group *g) {
+    if (g->n_targets > WV_GROUP) {
+        wv_hidden_scores_generic(w, g);
+        return;
+    }
+    DISPATCH(hidden_scores_fixed8, w, g)
+}
+
+AVX2 void wv_hidden_update_avx2(const wv_weights *w, const wv_group *g) {
+    if (g->n_targets > WV_GROUP) {
+        wv_hidden_update_generic(w, g);
+        return;
+    }
+    DISPATCH(hidden_update_fixed8, w, g)
 }
 
 #endif

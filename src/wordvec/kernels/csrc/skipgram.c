@@ -1,6 +1,10 @@
 /* Skip-gram with shared negatives (pWord2Vec, Ji et al. 2016): all the contexts of
- * one centre word against the centre and one set of negatives, as one block. */
+ * one centre word against the centre and one set of negatives, as one block; with
+ * hierarchical softmax, all the contexts against the inner nodes of the centre's path,
+ * a block for each piece of WV_GROUP nodes (as many as the vector code keeps in
+ * registers), from the root down. */
 #include <math.h>
+#include <stddef.h>
 
 #include "rows.h"
 #include "steps.h"
@@ -10,10 +14,40 @@ static double log_sigmoid_loss(float score, int label) {
     return x > 30.0 ? x : log1p(exp(x));
 }
 
-/* Each distinct row once, with how many times it occurs: a repeated row then gets
- * every one of its updates in a single write. Negatives equal to the centre word
- * are left out (they would teach it against itself). */
-static int distinct_rows(const int32_t *rows, int n, int32_t skip, int first, int32_t *out, int32_t *repeats) {
+/* Up to this many rows are merged by comparing each with those before it; more (wide
+ * windows) through a hash table, which finds the same rows in the same order. */
+#define SCAN_ROWS 32
+
+/* distinct_rows for many rows: each row's place in `out`, found through `slots` (open
+ * addressing; a power of 2 of at least 2n entries, -1 where empty). */
+static int distinct_hashed(const int32_t *rows, int n, int32_t skip, int first, int32_t *out, int32_t *repeats,
+                           int32_t *slots) {
+    uint32_t size = 1;
+    while (size < 2u * (uint32_t)n) size <<= 1;
+    for (uint32_t h = 0; h < size; h++) slots[h] = -1;
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        if (i >= first && rows[i] == skip) continue;
+        uint32_t h = ((uint32_t)rows[i] * 0x9E3779B1u) & (size - 1);
+        while (slots[h] >= 0 && out[slots[h]] != rows[i]) h = (h + 1) & (size - 1);
+        if (slots[h] >= 0) {
+            repeats[slots[h]]++;
+        } else {
+            slots[h] = m;
+            out[m] = rows[i];
+            repeats[m++] = 1;
+        }
+    }
+    return m;
+}
+
+/* Each distinct row once, in order of first appearance, with how many times it occurs: a
+ * repeated row then gets every one of its updates in a single write. Rows from `first` on
+ * that equal `skip` are left out (negatives equal to the centre word would teach it
+ * against itself). */
+static int distinct_rows(const int32_t *rows, int n, int32_t skip, int first, int32_t *out, int32_t *repeats,
+                         int32_t *slots) {
+    if (n > SCAN_ROWS) return distinct_hashed(rows, n, skip, first, out, repeats, slots);
     int m = 0;
     for (int i = 0; i < n; i++) {
         if (i >= first && rows[i] == skip) continue;
@@ -31,44 +65,74 @@ static int distinct_rows(const int32_t *rows, int n, int32_t skip, int first, in
 }
 
 /* grads[j][k] = (label - sigmoid(score)) * lr, times how often context j and target k
- * occur; label 1 for target 0 (the centre word), 0 for the negatives. (A vector version
- * was slower: the scores it reads back were just stored one by one.) */
-static void gradients(const wv_settings *s, const wv_rows *b, float lr) {
+ * occur; the label is 1 for target 0 (the centre word) and 0 for the negatives, or
+ * 1 - code for the inner nodes of a path. (A vector version was slower: the scores it
+ * reads back were just stored one by one.) */
+static void gradients(const wv_settings *s, const wv_rows *b, const uint8_t *codes, float lr) {
     for (int j = 0; j < b->n_contexts; j++) {
         float *row = b->grads + j * b->n_targets;
         const float scale = lr * (float)b->context_repeats[j];
-        for (int k = 0; k < b->n_targets; k++)
-            row[k] = ((k == 0 ? 1.0f : 0.0f) - wv_sigmoid(s, row[k])) * scale * (float)b->target_repeats[k];
+        if (codes) {
+            for (int k = 0; k < b->n_targets; k++)
+                row[k] = ((float)(1 - codes[k]) - wv_sigmoid(s, row[k])) * scale;
+        } else {
+            for (int k = 0; k < b->n_targets; k++)
+                row[k] = ((k == 0 ? 1.0f : 0.0f) - wv_sigmoid(s, row[k])) * scale * (float)b->target_repeats[k];
+        }
     }
 }
 
-/* Every score is computed from the rows as they were before the step; then the
- * output rows of the targets and the input rows of the contexts move together. */
-void wv_skipgram_step(const wv_weights *w, const wv_block *block, float lr, const wv_settings *settings,
-                      wv_scratch *scratch, wv_loss *loss) {
-    const int32_t centre = block->targets[0];
-    wv_rows rows;
-    rows.n_targets = distinct_rows(block->targets, block->n_targets, centre, 1, scratch->targets,
-                                   scratch->target_repeats);
-    /* targets[0] is the centre, always first and alone in the distinct list */
-    rows.n_contexts = distinct_rows(block->contexts, block->n_contexts, -1, block->n_contexts, scratch->contexts,
-                                    scratch->context_repeats);
-    rows.targets = scratch->targets;
-    rows.contexts = scratch->contexts;
-    rows.grads = scratch->grads;
-    rows.context_repeats = scratch->context_repeats;
-    rows.target_repeats = scratch->target_repeats;
-    rows.context_deltas = scratch->context_deltas;
-    wv_code.scores(w, &rows);
-    if (loss) {
-        for (int j = 0; j < rows.n_contexts; j++) {
-            for (int k = 0; k < rows.n_targets; k++) {
-                const int repeats = rows.context_repeats[j] * rows.target_repeats[k];
-                loss->sum += repeats * log_sigmoid_loss(rows.grads[j * rows.n_targets + k], k == 0);
-                loss->terms += repeats;
-            }
+static void add_loss(const wv_rows *b, const uint8_t *codes, wv_loss *loss) {
+    for (int j = 0; j < b->n_contexts; j++) {
+        for (int k = 0; k < b->n_targets; k++) {
+            const int repeats = b->context_repeats[j] * b->target_repeats[k];
+            const int label = codes ? 1 - codes[k] : k == 0;
+            loss->sum += repeats * log_sigmoid_loss(b->grads[j * b->n_targets + k], label);
+            loss->terms += repeats;
         }
     }
-    gradients(settings, &rows, lr);
-    wv_code.update(w, &rows);
+}
+
+/* The distinct contexts against the targets of `rows` (their rows in w->w_out, `code` the
+ * row arithmetic), a piece
+ * of at most WV_CONTEXT_PIECE contexts at a time: every score of a piece is computed
+ * from the rows as they were before it; then the output rows of the targets and the
+ * input rows of the contexts move together. */
+static void train_block(const wv_weights *w, wv_rows rows, const uint8_t *codes, const wv_row_code *code, float lr,
+                        const wv_settings *settings, wv_loss *loss) {
+    const int32_t *contexts = rows.contexts, *repeats = rows.context_repeats;
+    const int n_contexts = rows.n_contexts;
+    for (int first = 0; first < n_contexts; first += WV_CONTEXT_PIECE) {
+        rows.contexts = contexts + first;
+        rows.context_repeats = repeats + first;
+        rows.n_contexts = n_contexts - first < WV_CONTEXT_PIECE ? n_contexts - first : WV_CONTEXT_PIECE;
+        code->scores(w, &rows);
+        if (loss) add_loss(&rows, codes, loss);
+        gradients(settings, &rows, codes, lr);
+        code->update(w, &rows);
+    }
+}
+
+void wv_skipgram_step(const wv_weights *w, const wv_block *block, const wv_weights *nodes, const wv_block *path,
+                      float lr, const wv_settings *settings, wv_scratch *scratch, wv_loss *loss) {
+    wv_rows rows;
+    rows.n_contexts = distinct_rows(block->contexts, block->n_contexts, -1, block->n_contexts, scratch->contexts,
+                                    scratch->context_repeats, scratch->slots);
+    rows.contexts = scratch->contexts;
+    rows.context_repeats = scratch->context_repeats;
+    rows.grads = scratch->grads;
+    rows.context_deltas = scratch->context_deltas;
+    rows.target_repeats = scratch->ones; /* a path never repeats a node */
+    for (int first = 0; path && first < path->n_targets; first += WV_GROUP) {
+        rows.targets = path->targets + first;
+        rows.n_targets = path->n_targets - first < WV_GROUP ? path->n_targets - first : WV_GROUP;
+        train_block(nodes, rows, path->codes + first, &wv_path_code, lr, settings, loss);
+    }
+    if (block->n_targets == 0) return;
+    /* targets[0] is the centre, always first and alone in the distinct list */
+    rows.n_targets = distinct_rows(block->targets, block->n_targets, block->targets[0], 1, scratch->targets,
+                                   scratch->target_repeats, scratch->slots);
+    rows.targets = scratch->targets;
+    rows.target_repeats = scratch->target_repeats;
+    train_block(w, rows, NULL, &wv_code, lr, settings, loss);
 }

@@ -15,15 +15,27 @@
 /* The portable row arithmetic works on slices of this many floats of a row (rows_generic.c). */
 #define WV_SLICE 16
 
-/* Buffers a task allocates once, sized for windows up to `window` and `negative` negatives. */
+/* A skip-gram block trains at most this many distinct context rows at once; a wider window
+ * (item2vec's whole sessions) is trained in pieces of this many, one after another. */
+#define WV_CONTEXT_PIECE 2048
+
+/* Buffers a task allocates once, sized for up to `contexts` words in a window, `targets`
+ * targets (negative + 1) and paths of up to `depth` inner nodes. */
 typedef struct {
-    int32_t *contexts, *context_repeats; /* 2 * window */
-    int32_t *targets, *target_repeats;   /* negative + 1 */
-    float *grads;                        /* 2 * window x (negative + 1) */
-    float *hidden, *hidden_grad;         /* dim */
-    float *coef;                         /* max(2 * window, negative + 1) */
-    float *context_deltas;               /* 2 * window x WV_SLICE */
+    int32_t *contexts, *context_repeats; /* contexts */
+    int32_t *slots;                      /* 2 x contexts, rounded up to a power of 2: rows seen (distinct_rows) */
+    int32_t *targets, *target_repeats;   /* targets */
+    int32_t *ones;                       /* depth: each a 1 */
+    float *grads;                        /* min(contexts, WV_CONTEXT_PIECE) x max(targets, depth) */
+    float *hidden, *hidden_grad, *step;  /* dim */
+    float *coef;                         /* max(targets, depth) */
+    float *context_deltas;               /* min(contexts, WV_CONTEXT_PIECE) x WV_SLICE */
 } wv_scratch;
+
+/* The largest number of contexts, targets and path nodes a task's steps take. */
+typedef struct {
+    int64_t contexts, targets, depth, dim;
+} wv_scratch_size;
 
 /* A step's loss: the sum of -log sigmoid(+-score) and the number of terms summed. */
 typedef struct {
@@ -31,13 +43,17 @@ typedef struct {
     int64_t terms;
 } wv_loss;
 
-int wv_scratch_init(wv_scratch *scratch, int32_t window, int32_t negative, int64_t dim);
+int wv_scratch_init(wv_scratch *scratch, wv_scratch_size size);
 void wv_scratch_free(wv_scratch *scratch);
 
-void wv_skipgram_step(const wv_weights *w, const wv_block *block, float lr, const wv_settings *settings,
-                      wv_scratch *scratch, wv_loss *loss);
-void wv_cbow_step_on(const wv_weights *w, const wv_block *block, float lr, const wv_settings *settings,
-                     wv_scratch *scratch, wv_loss *loss);
+/* Skip-gram: the window's contexts against the centre word's path in the tree (`path`, its
+ * rows in nodes->w_out; NULL: none), then against the block's targets (none when
+ * block->n_targets is 0). */
+void wv_skipgram_step(const wv_weights *w, const wv_block *block, const wv_weights *nodes, const wv_block *path,
+                      float lr, const wv_settings *settings, wv_scratch *scratch, wv_loss *loss);
+/* CBOW: the mean (or sum) of the contexts against the centre word's path, then the targets. */
+void wv_cbow_step_on(const wv_weights *w, const wv_block *block, const wv_weights *nodes, const wv_block *path,
+                     float lr, const wv_settings *settings, wv_scratch *scratch, wv_loss *loss);
 
 /* Row `id` of the input / output matrix, wherever it lives during the task. */
 static inline float *wv_in_row(const wv_weights *w, int32_t id) { return w->w_in + (int64_t)id * w->stride; }

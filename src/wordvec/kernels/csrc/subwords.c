@@ -34,7 +34,6 @@ typedef struct {
     float *hidden, *grad, *step; /* dim each */
     float *coef, *scores;        /* group_size each */
     int32_t *distinct;           /* group_size: a group's distinct targets */
-    const wv_weights *shared;    /* the weights the hot rows are merged into */
     hot_rows *hot;
 } pieces_scratch;
 
@@ -156,9 +155,9 @@ static void train_subword_words(const wv_weights *w, const wv_subword_table *tab
     run_cursor at = WV_RUN_START;
     for (int64_t i = 0; i < run->n_words; i++) {
         wv_run_advance(run, i, &at);
-        if (i > 0 && i % s->hot->every == 0) wv_hot_sync(s->shared, s->hot);
+        if (i > 0 && i % s->hot->every == 0) wv_hot_sync(s->hot);
         int64_t lo, hi;
-        state = wv_window(state, window, i, &at, &lo, &hi);
+        state = wv_window(state, window, 1, i, &at, &lo, &hi);
         if (hi - lo < 2) continue;
         pieces_block block;
         state = centre_block(table, run, i, lo, hi, sampler, settings, state, s, &block);
@@ -168,8 +167,10 @@ static void train_subword_words(const wv_weights *w, const wv_subword_table *tab
     }
 }
 
-static int scratch_init(pieces_scratch *s, const wv_settings *settings, int64_t dim, int64_t max_pieces) {
-    const size_t group = (size_t)settings->negative + 1, contexts = 2 * (size_t)settings->window;
+/* Buffers for windows of up to max_contexts words (a window never holds more words than its task). */
+static int scratch_init(pieces_scratch *s, const wv_settings *settings, int64_t dim, int64_t max_pieces,
+                        int64_t max_contexts) {
+    const size_t group = (size_t)settings->negative + 1, contexts = (size_t)max_contexts;
     s->pieces = malloc((contexts * (size_t)max_pieces + 1) * sizeof(int32_t));
     s->targets = malloc((contexts * group + group) * sizeof(int32_t));
     s->hidden = malloc((size_t)dim * sizeof(float));
@@ -202,15 +203,16 @@ int wv_train_subword_task(const wv_weights *weights, const wv_subword_table *tab
     int status = -1;
     wv_loss loss = {0.0, 0};
     const int ready = wv_run_alloc(&run, task->end - task->start) == 0;
-    const int scratch_ready = scratch_init(&scratch, settings, weights->dim, table->max_pieces) == 0;
-    scratch.shared = weights;
+    const int64_t span = task->end - task->start, widest = 2 * (int64_t)settings->window;
+    const int scratch_ready =
+        scratch_init(&scratch, settings, weights->dim, table->max_pieces, widest < span ? widest : span) == 0;
     scratch.hot = &hot;
-    if (wv_hot_begin(&local, settings, &hot) == 0 && ready && scratch_ready) {
+    if (wv_hot_begin(&local, settings->hot_rows, settings->hot_sync, &hot) == 0 && ready && scratch_ready) {
         const uint64_t state = wv_subsample_range(stream, sampler, settings, task->start, task->end, task->seed, &run);
         train_subword_words(&local, table, &run, sampler, settings, state, &scratch, &loss);
         status = 0;
     }
-    wv_hot_end(weights, &hot, status == 0);
+    wv_hot_end(&hot, status == 0);
     scratch_free(&scratch);
     wv_run_free(&run);
     loss_out[0] = loss.sum;

@@ -81,12 +81,12 @@ static void copy_rows(float *to, const float *from, const hot_rows *hot) {
         memcpy(to + r * hot->stride, from + r * hot->stride, (size_t)hot->dim * sizeof(float));
 }
 
-int wv_hot_begin(wv_weights *local, const wv_settings *settings, hot_rows *hot) {
-    const int64_t n_hot = settings->hot_rows;
+int wv_hot_begin(wv_weights *local, int64_t n_hot, int64_t every, hot_rows *hot) {
     hot->n_rows = n_hot;
     hot->dim = local->dim;
     hot->stride = local->stride;
-    hot->every = settings->hot_sync > 0 ? settings->hot_sync : INT64_MAX;
+    hot->shared = local->w_out;
+    hot->every = every > 0 ? every : INT64_MAX;
     hot->copy = hot->before = NULL;
     hot->blocks[0] = hot->blocks[1] = NULL;
     if (n_hot <= 0) return 0;
@@ -104,9 +104,9 @@ int wv_hot_begin(wv_weights *local, const wv_settings *settings, hot_rows *hot) 
 }
 
 /* shared += copy - before, row by row; with `refresh`, copy and before become the sum too. */
-static void merge_rows(const wv_weights *shared, hot_rows *hot, int refresh) {
+static void merge_rows(hot_rows *hot, int refresh) {
     for (int64_t r = 0; r < hot->n_rows; r++) {
-        float *WV_RESTRICT out = shared->w_out + r * hot->stride;
+        float *WV_RESTRICT out = hot->shared + r * hot->stride;
         float *WV_RESTRICT copy = hot->copy + r * hot->stride, *WV_RESTRICT before = hot->before + r * hot->stride;
         if (refresh) {
             for (int64_t x = 0; x < hot->dim; x++) { /* one pass: each row read and written once */
@@ -119,12 +119,12 @@ static void merge_rows(const wv_weights *shared, hot_rows *hot, int refresh) {
     }
 }
 
-void wv_hot_sync(const wv_weights *shared, hot_rows *hot) {
-    if (hot->copy) merge_rows(shared, hot, 1);
+void wv_hot_sync(hot_rows *hot) {
+    if (hot->copy) merge_rows(hot, 1);
 }
 
-void wv_hot_end(const wv_weights *shared, hot_rows *hot, int trained) {
-    if (trained && hot->copy) merge_rows(shared, hot, 0);
+void wv_hot_end(hot_rows *hot, int trained) {
+    if (trained && hot->copy) merge_rows(hot, 0);
     free(hot->blocks[0]);
     free(hot->blocks[1]);
 }

@@ -32,11 +32,12 @@ static inline void wv_run_advance(const word_run *run, int64_t i, run_cursor *at
 }
 
 /* Word i's window, words [*lo, *hi) of its segment, with a reach drawn from the next state
- * (1 to `window` words each side, as word2vec draws it). Returns the state. */
-static inline uint64_t wv_window(uint64_t state, int window, int64_t i, const run_cursor *at, int64_t *lo,
-                                 int64_t *hi) {
+ * (1 to `window` words each side, as word2vec draws it), or the whole window where
+ * `shrink` is 0 (the state advances all the same). Returns the state. */
+static inline uint64_t wv_window(uint64_t state, int window, int shrink, int64_t i, const run_cursor *at,
+                                 int64_t *lo, int64_t *hi) {
     state = next_state(state);
-    const int64_t reach = window - (int64_t)(uniform(state) * window);
+    const int64_t reach = shrink ? window - (int64_t)(uniform(state) * window) : window;
     *lo = i - reach > at->first ? i - reach : at->first;
     *hi = i + reach + 1 < at->last ? i + reach + 1 : at->last;
     return state;
@@ -56,20 +57,23 @@ uint64_t wv_subsample_range(const wv_stream *stream, const wv_sampler *sampler, 
  * core. A task trains its own copy of the first n_hot output rows instead and, every
  * `every` centre words and at its end, adds what it changed to the shared rows (which
  * other tasks may have moved meanwhile) and takes a fresh copy. The input rows (the word vectors) stay shared: a copy of those trains
- * measurably worse vectors (SimLex-999 -0.012 on the benchmark corpus). */
+ * measurably worse vectors (SimLex-999 -0.012 on the benchmark corpus). The rows of the
+ * tree's inner nodes nearest the root (on every path) get the same treatment. */
 typedef struct {
     float *copy;   /* n_hot rows, laid out as the shared ones (stride apart, 64-byte aligned), trained */
     int64_t every; /* merged into the shared rows after this many centre words, and at the end */
     float *before; /* the same rows as the task found them */
+    float *shared; /* the shared rows */
     int64_t n_rows, dim, stride;
     void *blocks[2]; /* what copy and before were cut from (to free) */
 } hot_rows;
 
-/* Point `local` at a copy of its first settings->hot_rows output rows; 0, or -1 when memory is short. */
-int wv_hot_begin(wv_weights *local, const wv_settings *settings, hot_rows *hot);
-/* Add the copy's changes to `shared` and take a fresh copy (during a task). */
-void wv_hot_sync(const wv_weights *shared, hot_rows *hot);
-/* Add the copy's changes to `shared` (when `trained`), and free it. */
-void wv_hot_end(const wv_weights *shared, hot_rows *hot, int trained);
+/* Point `local` at a copy of the first n_hot rows of its output matrix (local->w_out), merged
+ * every `every` centre words (0: only at the end); 0, or -1 when memory is short. */
+int wv_hot_begin(wv_weights *local, int64_t n_hot, int64_t every, hot_rows *hot);
+/* Add the copy's changes to the shared rows and take a fresh copy (during a task). */
+void wv_hot_sync(hot_rows *hot);
+/* Add the copy's changes to the shared rows (when `trained`), and free it. */
+void wv_hot_end(hot_rows *hot, int trained);
 
 #endif

@@ -6,20 +6,23 @@ static const wv_row_code generic = {wv_scores_generic, wv_update_generic, wv_hid
 #ifdef WV_HAVE_AVX512
 static const wv_row_code avx512 = {wv_scores_avx512, wv_update_avx512, wv_hidden_scores_avx512,
                                    wv_hidden_update_avx512};
+static const wv_row_code avx2 = {wv_scores_avx2, wv_update_avx2, wv_hidden_scores_avx2, wv_hidden_update_avx2};
 #endif
 
 wv_row_code wv_code = {wv_scores_generic, wv_update_generic, wv_hidden_scores_generic, wv_hidden_update_generic};
+wv_row_code wv_path_code = {wv_scores_generic, wv_update_generic, wv_hidden_scores_generic, wv_hidden_update_generic};
 static int use_generic = 0;
 
 static void choose_code(void) {
+    wv_code = wv_path_code = generic;
 #ifdef WV_HAVE_AVX512
     __builtin_cpu_init(); /* needed where this runs as the library loads */
-    if (!use_generic && __builtin_cpu_supports("avx512f")) {
-        wv_code = avx512;
-        return;
-    }
+    if (use_generic) return;
+    if (__builtin_cpu_supports("avx512f"))
+        wv_code = wv_path_code = avx512;
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        wv_path_code = avx2;
 #endif
-    wv_code = generic;
 }
 
 /* Chosen once, as the library loads, and again only when the portable code is forced:
@@ -35,4 +38,10 @@ __attribute__((constructor)) static void choose_at_load(void) { choose_code(); }
 
 const char *wv_vector_code(void) {
     return wv_code.scores == wv_scores_generic ? "generic" : "avx512";
+}
+
+/* The vector code of the tree's paths: "avx512", "avx2" or "generic". */
+WV_EXPORT const char *wv_path_vector_code(void) {
+    if (wv_path_code.scores == wv_scores_generic) return "generic";
+    return wv_path_code.scores == wv_code.scores ? "avx512" : "avx2";
 }

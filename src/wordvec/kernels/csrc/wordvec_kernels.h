@@ -57,6 +57,11 @@ typedef struct {
     int64_t sigmoid_last;
     double sigmoid_max;
     double sigmoid_scale;
+    /* (Fields added later go below, so that a build from before them reads the fields it knows.) */
+    int32_t cbow_mean;      /* CBOW: 1 the mean of the context vectors, 0 their sum (gensim's cbow_mean) */
+    int32_t shrink_windows; /* 1: each window's reach drawn from 1..window; 0: always the whole window */
+    const struct wv_tree *tree; /* hierarchical softmax, or NULL; with it, negative 0 means no negatives */
+    int64_t hot_nodes;      /* inner-node rows of the tree each task keeps a copy of, as hot_rows */
 } wv_settings;
 
 /* A task: token positions start:end, trained from the random state `seed`. */
@@ -66,13 +71,28 @@ typedef struct {
     uint64_t seed;
 } wv_task;
 
-/* One training step: contexts[:n_contexts] against targets[:n_targets], targets[0] the centre word. */
+/* One training step: contexts[:n_contexts] against targets[:n_targets]: with codes NULL,
+ * targets[0] the centre word (label 1) and negatives (label 0); else inner nodes of the
+ * tree, labelled 1 - codes[k] (a centre word's path). */
 typedef struct {
     const int32_t *contexts;
     int32_t n_contexts;
     const int32_t *targets;
     int32_t n_targets;
+    const uint8_t *codes;
 } wv_block;
+
+/* Hierarchical softmax (Morin and Bengio 2005; word2vec's -hs 1): the rows of the Huffman
+ * tree's inner nodes, laid out as the other matrices (row i at i * stride, the root row 0),
+ * and each word's path from the root: word w's inner nodes are
+ * nodes[offsets[w]:offsets[w + 1]], with the branch taken below each in codes (0 or 1). */
+typedef struct wv_tree {
+    float *w_nodes;
+    const int64_t *offsets;
+    const int32_t *nodes;
+    const uint8_t *codes;
+    int64_t max_depth; /* the longest path */
+} wv_tree;
 
 enum { WV_SKIP_GRAM = 0, WV_CBOW = 1 };
 
@@ -94,7 +114,8 @@ WV_EXPORT int wv_train_subword_task(const wv_weights *weights, const wv_subword_
                           const wv_sampler *sampler, const wv_settings *settings, const wv_task *task,
                           double *loss_out);
 
-/* One skip-gram block / CBOW step (as the tasks run them), for the tests' oracles. */
+/* One skip-gram block / CBOW step (as the tasks run them), for the tests' oracles; with
+ * block->codes, the targets are inner nodes whose rows weights->w_out holds. */
 WV_EXPORT int wv_sgns_block(const wv_weights *weights, const wv_block *block, double lr, const wv_settings *settings,
                   double *loss_out);
 WV_EXPORT int wv_cbow_step(const wv_weights *weights, const wv_block *block, double lr, const wv_settings *settings,
@@ -136,5 +157,8 @@ WV_EXPORT void wv_classify_dense(const wv_classify_model *model, const wv_classi
 /* The vector code in use: "avx512" or "generic"; wv_use_generic(1) forces the portable code. */
 WV_EXPORT const char *wv_vector_code(void);
 WV_EXPORT void wv_use_generic(int generic);
+/* The vector code of hierarchical softmax's inner nodes: as wv_vector_code, or "avx2" (AVX2 with
+ * FMA) where the CPU has that but not AVX-512. */
+WV_EXPORT const char *wv_path_vector_code(void);
 
 #endif
