@@ -25,6 +25,7 @@ texts is predicted a batch at a time on NumPy arrays
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ from .errors import ModelFormatError, ParameterError, WordvecError
 from .formats.classifier_dir import is_classifier_dir, load_classifier_dir, save_classifier_dir
 from .formats.fasttext_supervised import FastTextSupervised, read_fasttext_supervised
 from .params import check_classifier, classifier_defaults
+from .shared_models import shared_model
 from .threads import resolve_threads
 from .vectors import Vectors
 
@@ -79,6 +81,16 @@ def load_classifier(path) -> "Classifier":
         clf.info_ = meta.get("info", {})
         return clf
     return Classifier.from_fasttext(read_fasttext_supervised(path), path=path)
+
+
+def _unpickled_classifier(params: dict, model, info) -> "Classifier":
+    """A classifier pickled whole (trained in memory, never saved) made again."""
+    clf = Classifier(**params)
+    if model is not None:
+        clf._set_model(model)
+    if info is not None:
+        clf.info_ = info
+    return clf
 
 
 class Classifier:
@@ -189,13 +201,80 @@ class Classifier:
     def save(self, directory) -> Path:
         """Write the classifier as a classifier directory (open formats, memory-mapped on load)."""
         self._fitted()
-        return save_classifier_dir(directory, self.model_, params=self.get_params(), info=getattr(self, "info_", {}))
+        written = save_classifier_dir(directory, self.model_, params=self.get_params(),
+                                      info=getattr(self, "info_", {}))
+        self._path = Path(directory).resolve()  # pickled as this path from now on
+        return written
+
+    def quantize(self, cutoff: int | None = None, retrain_on=None, *, qnorm: bool = False, qout: bool = False,
+                 dsub: int = 2, epochs: int | None = None, lr: float | None = None,
+                 threads: int | None = None) -> "Classifier":
+        """A quantized copy, as fastText's ``quantize`` makes it (:mod:`wordvec.classifier_quantize`).
+
+        Parameters
+        ----------
+        cutoff : int, optional
+            Keep the input rows (words and n-grams) of the ``cutoff`` largest norms, ``</s>`` always.
+        retrain_on : path, list of paths, or list of fastText-format lines, optional
+            Fine-tune the rows kept (needs ``cutoff``) on the training data.
+        qnorm, qout : bool
+            Quantize the rows' norms apart; quantize the output matrix too.
+        dsub : int
+            Columns of a sub-vector (the last may be fewer).
+        epochs, lr : optional
+            Fine-tuning: default the model's epochs and 0.05 (fastText's ``quantize`` default).
+
+        Returns
+        -------
+        Classifier
+            Predicting from codes and centroids; :func:`wordvec.classifier_quantize.save_ftz`
+            (or ``export_classifier``) writes it as an ``.ftz``.
+
+        Examples
+        --------
+        >>> clf = Classifier(dim=4, epochs=5, word_ngrams=2, buckets=500, threads=1).fit(
+        ...     ["hot tea", "iced water"] * 10, ["hot", "cold"] * 10)
+        >>> small = clf.quantize(cutoff=300)
+        >>> small.model_.quantized, small.model_.input.shape
+        (True, (300, 4))
+        """
+        from .classifier_quantize import quantize_model, retrain_blocks, settings_for
+
+        self._fitted()
+        settings = settings_for(self.model_, self.get_params(), cutoff=cutoff, qnorm=qnorm, qout=qout, dsub=dsub,
+                                epochs=epochs, lr=lr, threads=threads)
+        blocks = None if retrain_on is None else retrain_blocks(retrain_on, self.label_prefix)
+        clf = Classifier(**self.get_params())
+        clf._set_model(quantize_model(self.model_, settings, retrain=blocks))
+        clf.info_ = {**getattr(self, "info_", {}), "quantized": dict(vars(settings))}
+        return clf
 
     def __reduce__(self):
-        """A classifier loaded from a file pickles as its path (each process maps the file again)."""
+        """How a classifier pickles: one loaded from a file or saved as its path, loaded once per process
+        (memory-mapped) however many tasks unpickle it (:func:`~wordvec.shared_models.shared_model`); one
+        trained in memory and never saved whole (its parameters, model and figures).
+
+        Examples
+        --------
+        >>> import pickle
+        >>> clf = Classifier(dim=4, epochs=10, lr=0.5, threads=1).fit(["hot tea", "iced water"] * 5,
+        ...                                                          ["hot", "cold"] * 5)
+        >>> pickle.loads(pickle.dumps(clf)).predict("tea")[0]
+        ('__label__hot',)
+        """
         if getattr(self, "_path", None) is not None:
-            return (load_classifier, (str(self._path),))
-        return super().__reduce__()
+            return (shared_model, (load_classifier, str(self._path)))
+        return (_unpickled_classifier, (self.get_params(), self.model_, getattr(self, "info_", None)))
+
+    def __copy__(self) -> "Classifier":
+        return self.__deepcopy__({})
+
+    def __deepcopy__(self, memo) -> "Classifier":
+        """A classifier of its own (loaded again from its file, or rebuilt), never the one unpickling shares."""
+        if getattr(self, "_path", None) is not None:
+            return load_classifier(self._path)
+        return _unpickled_classifier(*copy.deepcopy((self.get_params(), self.model_, getattr(self, "info_", None)),
+                                                    memo))
 
     def _fitted(self) -> None:
         if self.model_ is None:
@@ -256,6 +335,45 @@ class Classifier:
         threads = resolve_threads(self.threads if threads is None else threads)
         results = self._predict(list(texts), k, threshold, threads)
         return [labels for labels, _ in results], [probs for _, probs in results]
+
+    def predict_batch(self, batch, column: str = "text", k: int = 1, threshold: float = 0.0,
+                      threads: int | None = None, clean: bool = True):
+        """``batch`` with its texts' predictions as new columns, the same kind of batch back.
+
+        Parameters
+        ----------
+        batch : pandas.DataFrame, pyarrow.Table or RecordBatch, or dict of arrays
+            What ``dask.dataframe.map_partitions`` and Ray's ``map_batches`` hand over.
+        column : str, default="text"
+            The column holding the texts.
+        k, threshold, threads
+            As for :meth:`predict`.
+        clean : bool, default=True
+            Clean each text as the readers clean a table's text column (encoding repaired, HTML tags
+            off), so that a table gives what ``wordvec classify predict --out`` gives for it; with
+            False, texts go in as they are (line feeds as spaces), as fastText's ``predict`` takes them.
+
+        Returns
+        -------
+        The same kind of batch with ``label`` (the best label, None where none passed the threshold)
+        and ``probability``; for ``k`` other than 1 also ``labels`` and ``probabilities`` (lists).
+
+        Examples
+        --------
+        >>> import pyarrow as pa
+        >>> from wordvec.formats.fasttext_supervised import FastTextSupervised
+        >>> clf = Classifier.from_fasttext(FastTextSupervised.from_arrays(
+        ...     ["</s>", "tea"], ["__label__a", "__label__b"], [[0.0], [1.0]], [[1.0], [0.0]]))
+        >>> out = clf.predict_batch(pa.table({"id": [1, 2], "text": ["tea", "<b>tea</b>"]}))
+        >>> out.column_names, out["label"].to_pylist()
+        (['id', 'text', 'label', 'probability'], ['__label__a', '__label__a'])
+        """
+        from .batches import batch_texts, prediction_columns, with_columns
+
+        self._fitted()
+        texts = batch_texts(batch, column, clean=clean)
+        labels, probabilities = self.predict(texts, k=k, threshold=threshold, threads=threads)
+        return with_columns(batch, prediction_columns(labels, probabilities, k))
 
     def _check_k(self, k) -> int:
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not (k >= 1 or k == -1):

@@ -36,7 +36,8 @@ from .outputs import check_writable_directory, check_writable_file
 from .params import check_classifier, classifier_defaults
 from .readers.labelled import iter_labelled
 
-__all__ = ["ClassifierResult", "export_classifier", "predict_file", "score_classifier", "train_classifier"]
+__all__ = ["ClassifierResult", "export_classifier", "predict_file", "quantize_classifier", "score_classifier",
+           "train_classifier"]
 
 #: Lines predicted together when a file is read.
 LINES_PER_BATCH = 8192
@@ -232,6 +233,36 @@ def export_classifier(model, out, format: str = "fasttext") -> Path:
     target = check_writable_file(out, "fastText model file", inputs=inputs)
     save_fasttext_supervised(clf.model_, target)
     return Path(out)
+
+
+def quantize_classifier(model, out, *, input=None, cutoff: int | None = None, retrain: bool = False,
+                        qnorm: bool = False, qout: bool = False, dsub: int = 2, epochs: int | None = None,
+                        lr: float | None = None, threads: int | None = None, format: str = "auto",
+                        label_column: str | None = None, text_column: str | None = None) -> dict:
+    """Quantize a classifier as ``fasttext quantize`` does and write it as an ``.ftz`` (``wordvec classify quantize``).
+
+    The settings, then ``out``, are checked before anything is read; ``input``
+    (the training data, read as :func:`train_classifier` reads it) is read
+    only with ``retrain``. Returns ``{"out", "bytes", "rows", "rows_kept",
+    "retrained"}``.
+    """
+    from .classifier_quantize import check_quantizable, check_settings, quantize_model, save_ftz, settings_for
+
+    check_settings(cutoff, dsub, retrain, input is not None)
+    sources = [Path(p) for p in ([] if input is None else [input] if isinstance(input, (str, Path)) else input)]
+    target = check_writable_file(out, "quantized model file", inputs=[Path(model), *sources])
+    missing = [p for p in sources if retrain and not p.exists()]
+    if missing:
+        raise ParameterError(f"{missing[0]}: no such file to retrain on")
+    clf = model if isinstance(model, Classifier) else load_classifier(model)
+    check_quantizable(clf.model_, str(model))
+    settings = settings_for(clf.model_, clf.get_params(), cutoff=cutoff, qnorm=qnorm, qout=qout, dsub=dsub,
+                            epochs=epochs, lr=lr, threads=threads)
+    blocks = _blocks(sources, format, label_column, text_column, clf.label_prefix) if retrain else None
+    small = quantize_model(clf.model_, settings, retrain=blocks)
+    save_ftz(small, target)
+    return {"out": Path(out), "bytes": Path(out).stat().st_size, "rows": int(clf.model_.input.shape[0]),
+            "rows_kept": int(small.input.shape[0]), "retrained": bool(retrain and small.pruneidx is not None)}
 
 
 def format_test(scores: dict) -> str:

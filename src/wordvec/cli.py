@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_phrases_command(commands)
     _add_explore_command(commands)
     _add_download_command(commands)
+    _add_embed_command(commands)
     add_classify_command(commands)
     return parser
 
@@ -200,6 +201,36 @@ def _add_download_command(commands) -> None:
     download.add_argument("--cache-dir", help="where to keep it (default: the per-user cache)")
     download.add_argument("--url", help="fetch from this address instead (a mirror)")
     download.set_defaults(run=_run_download)
+
+
+def _add_embed_command(commands) -> None:
+    """The ``wordvec embed`` sub-command."""
+    embed = commands.add_parser("embed", help="each document's vector, for a whole dataset, to a file",
+                                description="Write each document's vector (fastText's print-sentence-vectors): "
+                                            "for word vectors the mean of its words' unit vectors (words outside "
+                                            "the vocabulary from their subwords, where the model has them), for "
+                                            "a classifier the mean of its input rows. Streamed, batch by batch.")
+    embed.add_argument("model", help=_MODEL_HELP + "; or a classifier")
+    embed.add_argument("corpus", nargs="+", metavar="CORPUS", help="files or folders: text, SNAP, CSV, JSON lines, "
+                                                                   "Parquet, Arrow")
+    embed.add_argument("--out", required=True, help="the file to write: .parquet, .jsonl or .csv (id, vector)")
+    _add_reading_options(embed)
+    embed.add_argument("--id-column", help="table column written as 'id' (default: row numbers from 0)")
+    embed.add_argument("--tokenizer", choices=list(api.SENTENCE_TOKENIZERS),
+                       help="how word vectors split a text: whitespace (fastText's) or words (wordvec's); default: "
+                            "the model directory's own, else whitespace")
+    embed.add_argument("--resume", action="store_true", help="go on from OUT.partial, which an interrupted run leaves")
+    embed.add_argument("--quiet", action="store_true", help="no progress bar")
+    embed.set_defaults(run=_run_embed)
+
+
+def _run_embed(args) -> int:
+    result = api.embed_dataset(args.model, args.corpus, args.out, tokenizer=args.tokenizer, format=args.format,
+                               text_column=args.text_column, id_column=args.id_column, resume=args.resume,
+                               progress=not args.quiet)
+    resumed = f" ({result.resumed:,} of them from the partial file)" if result.resumed else ""
+    print(f"wrote the vectors of {result.rows:,} rows to {result.path}{resumed}")
+    return 0
 
 
 def _run_train(args) -> int:

@@ -1,4 +1,4 @@
-"""``wordvec classify``: train, predict, test and export text classifiers (parse, call one function, print).
+"""``wordvec classify``: train, predict, test, export and quantize text classifiers (parse, call one function, print).
 
 The training options, their help and defaults come from the classifier's table
 in :mod:`wordvec.params`; the jobs are :mod:`wordvec.api`'s.
@@ -25,14 +25,15 @@ def _k(text: str) -> int:
 
 
 def add_classify_command(commands) -> None:
-    """The ``wordvec classify`` command and its four sub-commands."""
-    classify = commands.add_parser("classify", help="text classifiers: train, predict, test, export (fastText's "
-                                                    "supervised model)")
+    """The ``wordvec classify`` command and its sub-commands."""
+    classify = commands.add_parser("classify", help="text classifiers: train, predict, test, export, quantize "
+                                                    "(fastText's supervised model)")
     jobs = classify.add_subparsers(dest="job", metavar="JOB", required=True)
     _add_train(jobs)
     _add_predict(jobs)
     _add_test(jobs)
     _add_export(jobs)
+    _add_quantize(jobs)
 
 
 def _add_reading(parser) -> None:
@@ -64,13 +65,25 @@ def _add_predict(jobs) -> None:
                               description="Predict each line of FILE (or standard input, '-'), one output line "
                                           "each, as fastText's predict (or predict-prob) prints it.")
     predict.add_argument("model", help=_CLASSIFIER_HELP)
-    predict.add_argument("file", metavar="FILE", help="text, one line per prediction; '-' for standard input")
+    predict.add_argument("file", metavar="FILE", help="text, one line per prediction; '-' for standard input; "
+                                                      "with --out a corpus file or folder")
     predict.add_argument("-k", type=_k, default=1, help="how many labels (default 1; -1: all)")
     predict.add_argument("--threshold", type=float, default=0.0, help="leave out labels below this probability")
     shown = predict.add_mutually_exclusive_group()
     shown.add_argument("--probabilities", action="store_true", help="each label followed by its probability")
     shown.add_argument("--json", action="store_true", help="one JSON object a line: labels and probabilities")
     predict.add_argument("--threads", type=_k, default=None, help="threads (default: all cores)")
+    dataset = predict.add_argument_group("a whole dataset to a file (--out)")
+    dataset.add_argument("--out", help="write id, label, probability (and with -k other than 1 labels, "
+                                       "probabilities) of every record to this .parquet, .jsonl or .csv, streamed; "
+                                       "FILE is then any corpus: a file or folder of text, CSV, JSON lines, "
+                                       "Parquet or Arrow")
+    dataset.add_argument("--format", default="auto", choices=list(api.FORMATS), help="the corpus's layout")
+    dataset.add_argument("--text-column", help="table column holding the text (default: 'Text' and the like)")
+    dataset.add_argument("--id-column", help="table column written as 'id' (default: row numbers from 0)")
+    dataset.add_argument("--resume", action="store_true", help="go on from OUT.partial, which an interrupted run "
+                                                               "leaves")
+    dataset.add_argument("--quiet", action="store_true", help="no progress bar")
     predict.set_defaults(run=_run_predict)
 
 
@@ -99,6 +112,31 @@ def _add_export(jobs) -> None:
     export.set_defaults(run=_run_export)
 
 
+def _add_quantize(jobs) -> None:
+    quantize = jobs.add_parser("quantize", help="shrink a classifier to a fastText .ftz (product quantization)",
+                               description="Quantize a classifier as fastText's quantize does: keep the --cutoff "
+                                           "words and n-grams of largest norm, optionally fine-tune them on the "
+                                           "training data (--retrain --input), product-quantize the rows, and "
+                                           "write a .ftz that fastText and wordvec load.")
+    quantize.add_argument("model", help="a classifier directory written by 'wordvec classify train', or a fastText "
+                                        ".bin classifier (not one quantized already)")
+    quantize.add_argument("--out", required=True, help="the .ftz file to write")
+    quantize.add_argument("--cutoff", type=_k, help="keep this many words and n-grams (largest norms first; "
+                                                    "default: all)")
+    quantize.add_argument("--retrain", action="store_true", help="fine-tune the rows kept on --input")
+    quantize.add_argument("--input", metavar="FILE", help="the training data, for --retrain (any input "
+                                                          "'classify train' reads)")
+    _add_reading(quantize)
+    quantize.add_argument("--qnorm", action="store_true", help="quantize the rows' norms apart")
+    quantize.add_argument("--qout", action="store_true", help="quantize the output matrix too (256 labels or more)")
+    quantize.add_argument("--dsub", type=_k, default=2, help="values per sub-vector (default 2)")
+    quantize.add_argument("--epochs", type=_k, help="--retrain's epochs (default: the model's)")
+    quantize.add_argument("--lr", type=float, help="--retrain's starting learning rate (default 0.05, "
+                                                   "fastText's)")
+    quantize.add_argument("--threads", type=_k, default=None, help="threads (default: all cores)")
+    quantize.set_defaults(run=_run_quantize)
+
+
 def _run_train(args) -> int:
     params = {p.name: getattr(args, p.name) for p in api.classifier_parameters() if hasattr(args, p.name)}
     result = api.train_classifier(args.corpus, args.out, format=args.format, label_column=args.label_column,
@@ -113,6 +151,20 @@ def _run_train(args) -> int:
 
 
 def _run_predict(args) -> int:
+    if args.out:
+        if args.json or args.probabilities:
+            raise ParameterError("--out writes labels and probabilities in the file's own format: leave out "
+                                 "--json and --probabilities")
+        result = api.predict_dataset(args.model, [args.file], args.out, k=args.k, threshold=args.threshold,
+                                     threads=args.threads, format=args.format, text_column=args.text_column,
+                                     id_column=args.id_column, resume=args.resume, progress=not args.quiet)
+        resumed = f" ({result.resumed:,} of them from the partial file)" if result.resumed else ""
+        print(f"wrote the predictions of {result.rows:,} rows to {result.path}{resumed}")
+        return 0
+    unused = [flag for flag, value in (("--id-column", args.id_column), ("--text-column", args.text_column),
+                                       ("--resume", args.resume), ("--format", args.format != "auto")) if value]
+    if unused:
+        raise ParameterError(f"{unused[0]} goes with --out (predictions of a whole dataset written to a file)")
     output = "json" if args.json else "probabilities" if args.probabilities else "labels"
     for line in api.predict_file(args.model, args.file, k=args.k, threshold=args.threshold, threads=args.threads,
                                  output=output):
@@ -144,4 +196,16 @@ def _no_nan(value):
 
 def _run_export(args) -> int:
     print(f"wrote {api.export_classifier(args.model, args.out, args.format)}")
+    return 0
+
+
+def _run_quantize(args) -> int:
+    done = api.quantize_classifier(args.model, args.out, input=args.input, cutoff=args.cutoff, retrain=args.retrain,
+                               qnorm=args.qnorm, qout=args.qout, dsub=args.dsub, epochs=args.epochs, lr=args.lr,
+                               threads=args.threads, format=args.format, label_column=args.label_column,
+                               text_column=args.text_column)
+    kept = (f"{done['rows_kept']:,} of {done['rows']:,} input rows kept" if done["rows_kept"] < done["rows"]
+            else f"all {done['rows']:,} input rows kept")
+    retrained = ", fine-tuned" if done["retrained"] else ""
+    print(f"wrote {done['out']} ({done['bytes']:,} bytes): {kept}{retrained}")
     return 0

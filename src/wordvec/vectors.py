@@ -20,6 +20,7 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 import numpy as np
 
 from .errors import ModelFormatError, ParameterError, UnknownWordError, WordvecError
+from .sentence_vectors import SentenceEmbedding
 
 
 def _as_word_list(words) -> list:
@@ -31,8 +32,8 @@ def _as_word_list(words) -> list:
     return list(words)
 
 
-class Vectors:
-    """Word vectors with cosine-similarity queries.
+class Vectors(SentenceEmbedding):
+    """Word vectors with cosine-similarity queries; texts' vectors (``embed``, ``embed_batch``).
 
     Parameters
     ----------

@@ -128,8 +128,10 @@ def load_vectors(path, *, mmap: bool = False, limit: int | None = None) -> Vecto
     check_limit(limit)
     path = Path(path)
     if path.is_dir():
-        return first_rows(load_model(path, mmap=mmap).vectors, limit)
-    return _read_file(path, limit)
+        vectors = first_rows(load_model(path, mmap=mmap).vectors, limit)
+    else:
+        vectors = _read_file(path, limit)
+    return vectors.loaded_from(load_vectors, path.resolve(), mmap=True, limit=limit)  # pickled as this call
 
 
 def load_word2vec(path, *, binary: bool | None = None, limit: int | None = None) -> Vectors:

@@ -1,0 +1,136 @@
+"""Tables in, the same tables out with new columns: what ``predict_batch`` and ``embed_batch`` take and give.
+
+A batch is a pandas ``DataFrame``, a pyarrow ``Table`` or ``RecordBatch``, or a dict of NumPy arrays
+(Ray Data's ``map_batches`` default); :func:`batch_texts` takes a column's texts out of it and
+:func:`with_columns` gives the same kind of batch back with the new columns (replacing columns of the
+same name), so that ``dask.dataframe.map_partitions`` and Ray's ``map_batches`` can call them. The
+columns themselves (:func:`prediction_columns`, ``vector``) are the ones ``wordvec classify predict
+--out`` and ``wordvec embed`` write. Neither pandas nor pyarrow is imported unless a batch is one.
+
+>>> batch = {"text": np.array(["good <br />tea", None], dtype=object)}
+>>> batch_texts(batch, "text")
+['good  tea', '']
+>>> out = with_columns(batch, prediction_columns([["__label__pos"], []], [np.array([0.9], np.float32), []], 1))
+>>> sorted(out), out["label"].tolist()
+(['label', 'probability', 'text'], ['__label__pos', None])
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .errors import ParameterError
+from .text import clean_text, decode_line
+
+__all__ = ["batch_texts", "is_pandas", "prediction_columns", "with_columns"]
+
+
+def is_pandas(batch) -> bool:
+    """Whether ``batch`` is a pandas DataFrame (found without importing pandas)."""
+    return type(batch).__module__.split(".")[0] == "pandas" and hasattr(batch, "assign")
+
+
+def _is_arrow(batch) -> bool:
+    return type(batch).__module__.split(".")[0] == "pyarrow" and hasattr(batch, "schema")
+
+
+def _column_values(batch, column: str) -> list:
+    if is_pandas(batch) or isinstance(batch, dict):
+        names = list(batch.columns) if is_pandas(batch) else list(batch)
+        values = batch[column] if column in names else None
+        if values is not None:
+            return values.tolist() if is_pandas(batch) else np.asarray(values, dtype=object).tolist()
+    elif _is_arrow(batch):
+        names = list(batch.schema.names)
+        if column in names:
+            return batch.column(column).to_pylist()
+    else:
+        raise ParameterError(f"expected a pandas DataFrame, a pyarrow Table or RecordBatch, or a dict of arrays, "
+                             f"not {type(batch).__name__}")
+    shown = ", ".join(map(str, names[:12])) + (" ..." if len(names) > 12 else "")
+    raise ParameterError(f"no column {column!r} in the batch (its columns: {shown}); name it with column=")
+
+
+def batch_texts(batch, column: str, clean: bool = True) -> list:
+    """The texts of ``batch[column]``, one line each: a missing value (None, NaN) is an empty text.
+
+    With ``clean`` each is cleaned as the readers clean a table's text column
+    (:func:`~wordvec.text.clean_text`: encoding repaired, HTML tags off), so that a batch gives what
+    ``wordvec classify predict --out`` gives for the same table; line feeds become spaces. Bytes are
+    decoded as the readers decode them where cleaned, kept as bytes otherwise.
+    """
+    texts = []
+    for value in _column_values(batch, column):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            value = ""
+        elif not isinstance(value, (str, bytes)):
+            value = str(value)
+        if clean:
+            value = clean_text(decode_line(value) if isinstance(value, bytes) else value)
+        texts.append(value.replace(b"\n", b" ") if isinstance(value, bytes) else value.replace("\n", " "))
+    return texts
+
+
+def prediction_columns(labels: list, probabilities: list, k: int) -> dict:
+    """The columns of predictions: ``label`` and ``probability`` (the best label; None where none
+    passed the threshold) and, for ``k`` other than 1, ``labels`` and ``probabilities`` (lists).
+
+    >>> prediction_columns([["__label__a", "__label__b"]], [np.array([0.75, 0.25], np.float32)], 2)["labels"]
+    [['__label__a', '__label__b']]
+    """
+    columns = {"label": [names[0] if names else None for names in labels],
+               "probability": [float(p[0]) if len(p) else None for p in probabilities]}
+    if k != 1:
+        columns["labels"] = [list(names) for names in labels]
+        columns["probabilities"] = [np.asarray(p, dtype=np.float32) for p in probabilities]
+    return columns
+
+
+def arrow_column(name: str, values):
+    """A column of :func:`prediction_columns` (or ``vector``, a 2-D float32 array) as a pyarrow array."""
+    import pyarrow as pa
+
+    if name == "label":
+        return pa.array(values, type=pa.string())
+    if name == "probability":
+        return pa.array(values, type=pa.float32())
+    if name == "labels":
+        return pa.array(values, type=pa.list_(pa.string()))
+    if name == "probabilities":
+        offsets = np.zeros(len(values) + 1, dtype=np.int32)
+        np.cumsum([len(p) for p in values], out=offsets[1:])
+        flat = np.concatenate(values).astype(np.float32) if values else np.zeros(0, np.float32)
+        return pa.ListArray.from_arrays(pa.array(offsets), pa.array(flat, type=pa.float32()))
+    if name == "vector":
+        matrix = np.ascontiguousarray(values, dtype=np.float32)
+        return pa.FixedSizeListArray.from_arrays(pa.array(matrix.reshape(-1)), matrix.shape[1])
+    return pa.array(values)
+
+
+def _numpy_column(name: str, values) -> np.ndarray:
+    if name == "vector":
+        return np.asarray(values, dtype=np.float32)
+    if name == "probability":
+        return np.array([np.nan if p is None else p for p in values], dtype=np.float32)
+    column = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        column[i] = value
+    return column
+
+
+def with_columns(batch, columns: dict):
+    """``batch`` with ``columns`` added (same kind of batch; a column of the same name is replaced)."""
+    if is_pandas(batch):
+        return batch.assign(**{name: _numpy_column(name, values) if name != "vector" else list(values)
+                               for name, values in columns.items()})
+    if isinstance(batch, dict):
+        return {**batch, **{name: _numpy_column(name, values) for name, values in columns.items()}}
+    for name, values in columns.items():
+        array = arrow_column(name, values)
+        if name in batch.schema.names:
+            batch = batch.set_column(batch.schema.get_field_index(name), name, array)
+        else:
+            batch = batch.append_column(name, array)
+    return batch
