@@ -4,7 +4,7 @@ The library is required: ``pip install`` stops where it cannot be built. It is o
 use, once per process; the ctypes bindings (:mod:`.training`, :mod:`.text`) declare their own
 functions' signatures.
 
->>> vector_code() in ("avx512", "generic")
+>>> vector_code() in ("avx512", "avx2", "generic")
 True
 """
 
@@ -53,7 +53,7 @@ def declare(library: ctypes.CDLL) -> ctypes.CDLL:
 
 
 def vector_code() -> str:
-    """The vector code the row arithmetic runs: ``"avx512"`` or ``"generic"`` (chosen for the CPU as the
+    """The vector code the row arithmetic runs: ``"avx512"``, ``"avx2"`` or ``"generic"`` (chosen for the CPU as the
     library loads, ``csrc/vector_code.c``)."""
     return load().wv_vector_code().decode()
 
@@ -66,7 +66,7 @@ def use_generic(generic: bool) -> None:
 def backend() -> str:
     """The kernels in use and their vector code, as ``wordvec --version`` and ``model.json`` name them.
 
-    >>> backend() in ("c, avx512", "c, generic")
+    >>> backend() in ("c, avx512", "c, avx2", "c, generic")
     True
     """
     return f"c, {vector_code()}"

@@ -1,4 +1,4 @@
-/* Which row arithmetic runs: AVX-512 where the CPU has it, else the portable code. */
+/* Which row arithmetic runs: AVX-512 where the CPU has it, else AVX2 with FMA, else the portable code. */
 #include "rows.h"
 
 static const wv_row_code generic = {wv_scores_generic, wv_update_generic, wv_hidden_scores_generic,
@@ -21,7 +21,7 @@ static void choose_code(void) {
     if (__builtin_cpu_supports("avx512f"))
         wv_code = wv_path_code = avx512;
     else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        wv_path_code = avx2;
+        wv_code = wv_path_code = avx2;
 #endif
 }
 
@@ -37,11 +37,12 @@ __attribute__((constructor)) static void choose_at_load(void) { choose_code(); }
 #endif
 
 const char *wv_vector_code(void) {
-    return wv_code.scores == wv_scores_generic ? "generic" : "avx512";
+    if (wv_code.scores == wv_scores_generic) return "generic";
+    return wv_code.scores == wv_scores_avx2 ? "avx2" : "avx512";
 }
 
-/* The vector code of the tree's paths: "avx512", "avx2" or "generic". */
+/* The vector code of the tree's paths: "avx512", "avx2" or "generic" (the same as every row's). */
 WV_EXPORT const char *wv_path_vector_code(void) {
     if (wv_path_code.scores == wv_scores_generic) return "generic";
-    return wv_path_code.scores == wv_code.scores ? "avx512" : "avx2";
+    return wv_path_code.scores == wv_scores_avx2 ? "avx2" : "avx512";
 }
