@@ -43,6 +43,7 @@ SOURCES = {
     "subwords_b100k": ("compare_subwords_skipgram_e5_t2_b100k", "100,000 buckets"),
     "fullsize": ("fullsize_finefoods_e5_t2", "full-size Fine Foods"),
     "supervised": ("compare_supervised_finefoods_langid_predict_t2", "classifiers"),
+    "graphs": ("compare_graphs_n20000_w2_e1_t2", "graphs and sessions"),
 }
 
 WIDTH = 110  # captions are wrapped at this width; table rows and the lines of links are not
@@ -290,8 +291,42 @@ def classifier(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+_GRAPH_TASKS = {"graph-ns": ("graph walks, negative sampling", "macro_f1", "link_auc_cosine"),
+                "graph-hs": ("graph walks, `hs=1, negative=0`", "macro_f1", "link_auc_cosine"),
+                "sessions": ("item sessions, `ns_exponent=-0.5`", "macro_f1", "hit_at_10")}
+
+
+def graphs(results: dict) -> str:
+    """Graph walks and item sessions: gensim's Word2Vec against wordvec.compat.gensim's (lists of str)
+    and wordvec.Word2Vec on int32 arrays: whole-call seconds, quality, peak memory."""
+    r = results["graphs"]
+    summary = r["summary"]
+    rows = []
+    for task, (name, first, second) in _GRAPH_TASKS.items():
+        cells = {t: _row(summary, task=task, trainer=t) for t in ("gensim", "wordvec", "wordvec-int")}
+        if not all(cells.values()):
+            continue
+        g = cells["gensim"]
+
+        def cell(c):
+            return (f"{c['seconds']:.1f} s, {c[first]:.3f} / {c[second]:.3f}, {mib(c['peak_over_import_mib'])} MiB")
+        rows.append([name, cell(g), cell(cells["wordvec"]) + f" ({ratio(g['seconds'] / cells['wordvec']['seconds'])})",
+                     cell(cells["wordvec-int"]) + f" ({ratio(g['seconds'] / cells['wordvec-int']['seconds'])})"])
+    data = next(iter(r["data"].values()))
+    o = r["options"]
+    lines = paragraph(f"`Word2Vec(walks, ...)` as node2vec calls it (dim {o['dim']}, window {o['window']}, sg, "
+                      f"{o['workers']} workers), the whole call, {o['repeats']} run(s) each: walks over a "
+                      f"{data['graph']['nodes']:,}-node block model ({data['graph']['tokens']:,} tokens; node "
+                      f"macro-F1 / link AUC) and {data['sessions']['sessions']:,} item sessions (category F1 / "
+                      f"next-item hit rate); peak memory over the imports, walks included.")
+    lines += [""] + table(["task", "gensim", "wordvec.compat.gensim, lists of str", "wordvec, int32 arrays"],
+                          ["l", "r", "r", "r"], rows)
+    lines += [""] + footer(results, ["graphs"])
+    return "\n".join(lines) + "\n"
+
+
 #: The tables README.md holds, by the name in its marker.
-TABLES = {"speed": speed, "quality": quality, "memory": memory, "classifier": classifier}
+TABLES = {"speed": speed, "quality": quality, "memory": memory, "classifier": classifier, "graphs": graphs}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,12 +15,8 @@ from pathlib import Path
 
 import pytest
 
-dd = pytest.importorskip("dask.dataframe")
-distributed = pytest.importorskip("distributed")
-pq = pytest.importorskip("pyarrow.parquet")
-
-from wordvec import load_classifier  # noqa: E402
-from wordvec.dataset_jobs import predict_dataset  # noqa: E402
+from wordvec import load_classifier
+from wordvec.dataset_jobs import predict_dataset
 
 pytestmark = pytest.mark.slow
 
@@ -44,6 +40,9 @@ def test_cluster_predictions_equal_the_single_machine_command(tmp_path):
     example = _example()
     model = example.train_review_classifier(tmp_path / "clf")
     data = example.make_reviews_folder(tmp_path / "reviews", parts=6)
+    dd = pytest.importorskip("dask.dataframe")  # (imported here: collecting the module stays cheap)
+    distributed = pytest.importorskip("distributed")
+    pq = pytest.importorskip("pyarrow.parquet")
     clf = load_classifier(model)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
@@ -60,6 +59,8 @@ def test_cluster_predictions_equal_the_single_machine_command(tmp_path):
 
 
 def test_the_example_runs_on_two_workers(tmp_path, capsys):
+    pytest.importorskip("dask.dataframe")
+    pytest.importorskip("distributed")
     example = _example()
     assert example.main([]) == 0
     assert "gives the same labels: True" in capsys.readouterr().out

@@ -10,7 +10,7 @@ header stores these defaults. It imports nothing of wordvec but the errors.
 >>> check({**defaults(), "window": 0}, engines=ENGINE_NAMES)
 Traceback (most recent call last):
     ...
-wordvec.errors.ParameterError: invalid window=0: must be an integer from 1 to 1000
+wordvec.errors.ParameterError: invalid window=0: must be an integer from 1 to 100000
 >>> PARAMETER["lr"].flag, PARAMETER["lr"].cli_help
 ('--lr', 'initial learning rate (default: 0.025, CBOW 0.05)')
 """
