@@ -143,19 +143,23 @@ def cbow_oracle(w_in, w_out, contexts, targets, lr, mean=True):
 def hs_sgns_oracle(w_in, w_nodes, contexts, nodes, codes, lr, piece=8):
     """One skip-gram step of hierarchical softmax written plainly: every context against every inner
     node of the centre word's path, node ``k`` labelled ``1 - codes[k]`` (gensim's
-    ``fast_sentence_sg_hs`` for each context), a block for each ``piece`` nodes from the root down:
-    all its scores from the rows as the pieces before left them."""
+    ``fast_sentence_sg_hs`` for each context), a piece of ``piece`` nodes at a time from the root
+    down, and within a piece one distinct context after another (in order of first appearance, its
+    gradient times how often it occurs), each scored from the rows as the steps before left them."""
     new_in, new_nodes = w_in.astype(np.float64), w_nodes.astype(np.float64)
+    distinct, first_seen, repeats = np.unique(np.asarray(contexts), return_index=True, return_counts=True)
+    order = np.argsort(first_seen, kind="stable")
     loss = 0.0
     for first in range(0, len(nodes), piece):
         part = np.asarray(nodes[first:first + piece])
-        ctx, tgt = new_in[contexts], new_nodes[part]
-        scores = ctx @ tgt.T
         labels = 1.0 - np.asarray(codes[first:first + piece], dtype=np.float64)
-        grads = (labels - 1 / (1 + np.exp(-scores))) * lr
-        loss += np.sum(np.where(labels > 0, np.logaddexp(0, -scores), np.logaddexp(0, scores)))
-        np.add.at(new_nodes, part, grads.T @ ctx)
-        np.add.at(new_in, contexts, grads @ tgt)
+        for context, times in zip(distinct[order], repeats[order]):
+            ctx, tgt = new_in[context].copy(), new_nodes[part].copy()
+            scores = tgt @ ctx
+            grads = (labels - 1 / (1 + np.exp(-scores))) * lr * times
+            loss += times * np.sum(np.where(labels > 0, np.logaddexp(0, -scores), np.logaddexp(0, scores)))
+            new_nodes[part] += grads[:, None] * ctx
+            new_in[context] += grads @ tgt
     return new_in, new_nodes, loss, len(contexts) * len(nodes)
 
 
