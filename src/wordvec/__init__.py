@@ -26,6 +26,7 @@ _EXPORTS = {
     "TrainResult": "api",
     "export": "api",
     "learn_phrases": "api",
+    "autotune_classifier": "api",
     "evaluate": "evaluate",
     "evaluate_word_pairs": "evaluate",
     "evaluate_analogies": "evaluate",

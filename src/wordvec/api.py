@@ -33,6 +33,7 @@ from .formats import (DIRECTORY_EXPORTS, EXPORT_FORMATS, export_vectors, foreign
 from .model import Checkpoint, Word2Vec
 from .params import CLASSIFIER_PARAMETERS, MODELS, Parameter, cli_parameters, defaults
 from .classifier import load_classifier
+from .classifier_autotune import AutotuneResult, autotune_classifier
 from .classifier_jobs import (CLASSIFIER_EXPORTS, ClassifierResult, export_classifier, format_test, predict_file,
                               quantize_classifier, score_classifier, train_classifier)
 from .dataset_jobs import DatasetResult, embed_dataset, predict_dataset
@@ -41,12 +42,12 @@ from .phrases import PhraseModel
 from .text import tokenize
 from .vectors import Vectors
 
-__all__ = ["CHECKPOINT", "CLASSIFIER_EXPORTS", "ClassifierResult", "DatasetResult", "EVALUATION_METHODS",
-           "EXPORT_FORMATS", "FORMATS", "MODELS", "Neighbours", "SENTENCE_TOKENIZERS", "TrainResult",
-           "classifier_parameters", "datasets", "download", "embed_dataset", "engines", "evaluate", "explore",
-           "export", "export_classifier", "format_test", "learn_phrases", "plot", "predict_dataset", "predict_file",
-           "quantize_classifier", "resolve_sources", "resume", "score_classifier", "similar", "train", "train_classifier",
-           "training_defaults", "training_parameters"]
+__all__ = ["AutotuneResult", "CHECKPOINT", "CLASSIFIER_EXPORTS", "ClassifierResult", "DatasetResult",
+           "EVALUATION_METHODS", "EXPORT_FORMATS", "FORMATS", "MODELS", "Neighbours", "SENTENCE_TOKENIZERS",
+           "TrainResult", "autotune_classifier", "classifier_parameters", "datasets", "download", "embed_dataset",
+           "engines", "evaluate", "explore", "export", "export_classifier", "format_test", "learn_phrases", "plot",
+           "predict_dataset", "predict_file", "quantize_classifier", "resolve_sources", "resume", "score_classifier",
+           "similar", "train", "train_classifier", "training_defaults", "training_parameters"]
 
 #: The sub-directory of a model directory where checkpoints are kept.
 CHECKPOINT = "checkpoint"

@@ -56,7 +56,7 @@ class ClassifierResult:
 
 def train_classifier(corpus: Sequence, out=None, *, format: str = "auto", label_column: str | None = None,
                      text_column: str | None = None, pretrained_vectors=None, progress: bool = True,
-                     **params) -> ClassifierResult:
+                     autotune: dict | None = None, **params) -> ClassifierResult:
     """Read labelled input, train fastText's classifier and (if ``out`` is given) save a classifier directory.
 
     Parameters
@@ -71,9 +71,20 @@ def train_classifier(corpus: Sequence, out=None, *, format: str = "auto", label_
         and the text column.
     pretrained_vectors : path, optional
         A ``.vec`` file or a wordvec model: the words' input rows start there.
+    autotune : dict, optional
+        Search the settings first, as fastText's ``-autotune-*`` does: ``validation`` (a path) and
+        optionally ``duration``, ``metric``, ``predictions``, ``model_size``, ``max_trials``
+        (:func:`wordvec.classifier_autotune.autotune_classifier`, whose result comes back).
     **params
         Classifier parameters (:func:`wordvec.params.classifier_defaults`).
     """
+    if autotune is not None:
+        from .classifier_autotune import autotune_classifier
+
+        if pretrained_vectors is not None:
+            raise ParameterError("autotune tries other dimensions: leave out the pretrained vectors")
+        return autotune_classifier(corpus, out=out, format=format, label_column=label_column,
+                                   text_column=text_column, progress=progress, **autotune, **params)
     values = {**classifier_defaults(), **params}
     unknown = sorted(set(params) - set(classifier_defaults()))
     if unknown:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 
 from . import api
 from .errors import ParameterError
@@ -49,7 +50,8 @@ def _add_train(jobs) -> None:
                                         "text a line, labels as __label__ words), CSV / JSON lines / Parquet "
                                         "with --label-column, or SNAP reviews (the score is the label).")
     train.add_argument("corpus", nargs="+", metavar="CORPUS", help="files or folders of labelled text")
-    train.add_argument("--out", required=True, help="classifier directory to write")
+    train.add_argument("--out", required=True, help="classifier directory to write (a .ftz file with "
+                                                    "--autotune-model-size)")
     _add_reading(train)
     for p in api.classifier_parameters():
         train.add_argument(p.flag, dest=p.name, type=_READ[p.kind], choices=list(p.choices) if p.choices else None,
@@ -57,7 +59,24 @@ def _add_train(jobs) -> None:
     train.add_argument("--pretrained-vectors", metavar="PATH",
                        help="word vectors (.vec or a wordvec model) the words' rows start from")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_autotune(train)
     train.set_defaults(run=_run_train)
+
+
+def _add_autotune(train) -> None:
+    tune = train.add_argument_group("autotune (fastText's -autotune-*: search the settings that score best on "
+                                    "validation data; settings given explicitly are kept)")
+    tune.add_argument("--autotune-validation", metavar="FILE", help="labelled data to score each trial on; "
+                                                                    "turns autotune on")
+    tune.add_argument("--autotune-duration", metavar="SECONDS", type=float, default=None,
+                      help="seconds of search (default 300); the final model is then trained on the best settings")
+    tune.add_argument("--autotune-metric", metavar="METRIC", default=None,
+                      help="f1 (default), f1:LABEL, precisionAtRecall:P[:LABEL] or recallAtPrecision:P[:LABEL] "
+                           "(P in percent)")
+    tune.add_argument("--autotune-predictions", metavar="K", type=_k, default=None,
+                      help="labels predicted per validation line (default 1)")
+    tune.add_argument("--autotune-model-size", metavar="SIZE", default=None,
+                      help="largest model file (2M, 800k): each candidate is quantized to fit; --out is then a .ftz")
 
 
 def _add_predict(jobs) -> None:
@@ -137,17 +156,42 @@ def _add_quantize(jobs) -> None:
     quantize.set_defaults(run=_run_quantize)
 
 
+def _autotune_request(args) -> dict | None:
+    given = {name: getattr(args, f"autotune_{name}") for name in ("duration", "metric", "predictions", "model_size")}
+    given = {name: value for name, value in given.items() if value is not None}
+    if args.autotune_validation is None:
+        if given:
+            raise ParameterError(f"--autotune-{next(iter(given)).replace('_', '-')} goes with --autotune-validation")
+        return None
+    return {"validation": args.autotune_validation, **given}
+
+
 def _run_train(args) -> int:
     params = {p.name: getattr(args, p.name) for p in api.classifier_parameters() if hasattr(args, p.name)}
     result = api.train_classifier(args.corpus, args.out, format=args.format, label_column=args.label_column,
                                   text_column=args.text_column, pretrained_vectors=args.pretrained_vectors,
-                                  progress=not args.quiet, **params)
+                                  progress=not args.quiet, autotune=_autotune_request(args), **params)
     info, clf = result.info, result.classifier
+    if "autotune" in info:
+        _print_autotune(info["autotune"], result)
     loss = f", final loss {info['epoch_losses'][-1]:.4f}" if info["epoch_losses"] else ""
     skipped = f" ({info['skipped']:,} lines without a label or a word skipped)" if info["skipped"] else ""
     print(f"saved a classifier of {len(clf.labels_):,} labels and {len(clf.model_.words):,} words to "
           f"{result.path}: {info['examples']:,} examples{skipped}{loss}")
     return 0
+
+
+def _print_autotune(summary: dict, result) -> None:
+    for warning in summary["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
+    best = " ".join(f"{name}={value}" for name, value in summary["best"].items())
+    score = "nan" if summary["best_score"] is None else f"{summary['best_score']:.6f}"
+    final = "nan" if summary["final_score"] is None else f"{summary['final_score']:.6f}"
+    print(f"autotune: {summary['trials']} trials, best {summary['metric']} {score} with {best}; "
+          f"the final model scores {final}")
+    if result.path is not None and result.path.suffix == ".ftz":
+        print(f"wrote {result.path} ({result.path.stat().st_size:,} bytes) and "
+              f"{result.path.with_suffix('.autotune.json')}")
 
 
 def _run_predict(args) -> int:
