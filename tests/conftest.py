@@ -134,3 +134,18 @@ def subword_model():
                   model.output_weights_):
         array.flags.writeable = False
     return model
+
+
+@pytest.fixture(params=["generic", "avx2", "avx512"])
+def vector_code(request):
+    """Each vector code of the compiled kernels this CPU can run, in turn (AVX2 where it has that and
+    not AVX-512, AVX-512 where it has that); the CPU's own choice afterwards."""
+    from wordvec.kernels import library
+
+    library.use_generic(request.param == "generic")
+    try:
+        if library.vector_code() != request.param:
+            pytest.skip(f"this CPU does not run the {request.param} code")
+        yield request.param
+    finally:
+        library.use_generic(False)

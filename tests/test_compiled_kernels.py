@@ -14,32 +14,6 @@ from wordvec.kernels import training as C
 from wordvec.kernels.tasks import SubwordTable
 from wordvec.vocab import alias_table
 
-VECTOR_CODES = ["generic", "avx2", "avx512"]
-
-
-@pytest.fixture(params=VECTOR_CODES)
-def vector_code(request):
-    """Each vector code this CPU can run (AVX-512 only where it has it)."""
-    library.use_generic(request.param == "generic")
-    try:
-        if library.vector_code() != request.param:
-            pytest.skip(f"this CPU does not run the {request.param} code")
-        yield request.param
-    finally:
-        library.use_generic(False)
-
-
-@pytest.fixture(params=["generic", "avx2", "avx512"])
-def path_code(request):
-    """Each vector code this CPU can run the inner nodes of hierarchical softmax with."""
-    library.use_generic(request.param == "generic")
-    try:
-        if C.path_vector_code() != request.param:
-            pytest.skip(f"this CPU does not run the {request.param} code")
-        yield request.param
-    finally:
-        library.use_generic(False)
-
 
 def _random_block(rng, n_rows, n_contexts, n_targets):
     contexts = rng.integers(0, n_rows, n_contexts).astype(np.int32)
@@ -136,7 +110,7 @@ def _tree_of(stream, n_words, dim, rng):
 
 
 @pytest.mark.parametrize("model, negative", [(K.SKIP_GRAM, 0), (K.SKIP_GRAM, 4), (K.CBOW, 4)])
-def test_a_task_on_its_own_copy_of_the_hot_tree_rows_adds_back_exactly_its_changes(path_code, model, negative):
+def test_a_task_on_its_own_copy_of_the_hot_tree_rows_adds_back_exactly_its_changes(vector_code, model, negative):
     rng = np.random.default_rng(11)
     stream, sampler = _stream_and_sampler(rng)
     start = rng.normal(0, 0.1, (40, 16)).astype(np.float32), rng.normal(0, 0.1, (40, 16)).astype(np.float32)
@@ -166,8 +140,8 @@ def _rows_with_nan_between(matrix):
 
 
 @pytest.mark.parametrize("model, n_hot", [(K.SKIP_GRAM, 12), (K.CBOW, 0)])
-def test_tree_rows_laid_out_on_cache_lines_train_exactly_as_contiguous_rows(path_code, model, n_hot):
-    test_rows_laid_out_on_cache_lines_train_exactly_as_contiguous_rows(path_code, model, n_hot, hs=True)
+def test_tree_rows_laid_out_on_cache_lines_train_exactly_as_contiguous_rows(vector_code, model, n_hot):
+    test_rows_laid_out_on_cache_lines_train_exactly_as_contiguous_rows(vector_code, model, n_hot, hs=True)
 
 
 @pytest.mark.parametrize("model, n_hot", [(K.SKIP_GRAM, 0), (K.SKIP_GRAM, 12), (K.CBOW, 0), ("subwords", 0)])
@@ -230,7 +204,7 @@ def test_wrong_arrays_are_refused_before_the_kernel_runs():
 
 
 def test_the_install_builds_the_kernels_and_names_them_with_their_vector_code():
-    assert library.vector_code() in VECTOR_CODES
+    assert library.vector_code() in ("generic", "avx2", "avx512")
     assert backend() == f"c, {library.vector_code()}"
 
 

@@ -16,21 +16,6 @@ from wordvec.kernels import tasks as K
 from wordvec.kernels import training as C
 from wordvec.vocab import Vocabulary, alias_table
 
-VECTOR_CODES = ["generic", "avx2", "avx512"]
-
-
-@pytest.fixture(params=VECTOR_CODES)
-def vector_code(request):
-    """Each vector code this CPU can run the tree's inner nodes with (AVX2 where it has that and
-    not AVX-512, AVX-512 where it has that)."""
-    library.use_generic(request.param == "generic")
-    try:
-        if C.path_vector_code() != request.param:
-            pytest.skip(f"this CPU does not run the {request.param} code")
-        yield request.param
-    finally:
-        library.use_generic(False)
-
 
 # -- the Huffman tree ------------------------------------------------------------------------------
 

@@ -90,9 +90,6 @@ def declare(library: ctypes.CDLL) -> ctypes.CDLL:
     for step in (library.wv_sgns_block, library.wv_cbow_step):
         step.argtypes = [ref, ref, ctypes.c_double, ref, ctypes.POINTER(ctypes.c_double)]
         step.restype = ctypes.c_int
-    if hasattr(library, "wv_path_vector_code"):  # (builds from before hierarchical softmax lack it)
-        library.wv_path_vector_code.argtypes = []
-        library.wv_path_vector_code.restype = ctypes.c_char_p
     return library
 
 
@@ -113,15 +110,6 @@ def _library() -> ctypes.CDLL:
     return _LIBRARY
 
 
-def path_vector_code() -> str:
-    """The vector code hierarchical softmax trains its inner nodes with: that of the rest
-    (:func:`wordvec.kernels.library.vector_code`), or ``"avx2"`` (AVX2 with FMA) on CPUs that have
-    it but not AVX-512, where negative sampling keeps the portable code.
-
-    >>> path_vector_code() in ("avx512", "avx2", "generic")
-    True
-    """
-    return _library().wv_path_vector_code().decode()
 
 
 def _pointer(array: np.ndarray, kind):

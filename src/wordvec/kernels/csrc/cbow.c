@@ -39,7 +39,7 @@ WV_VECTOR_CLONES static void path_step(const wv_weights *nodes, const wv_block *
     for (int first = 0; first < path->n_targets; first += WV_GROUP) {
         const int n = path->n_targets - first < WV_GROUP ? path->n_targets - first : WV_GROUP;
         wv_group scoring = {path->targets + first, n, scratch->hidden, coef, NULL, NULL};
-        wv_path_code.hidden_scores(nodes, &scoring);
+        wv_code.hidden_scores(nodes, &scoring);
         for (int k = 0; k < n; k++) {
             const int label = 1 - path->codes[first + k];
             if (loss) {
@@ -49,7 +49,7 @@ WV_VECTOR_CLONES static void path_step(const wv_weights *nodes, const wv_block *
             coef[k] = ((float)label - wv_sigmoid(settings, coef[k])) * lr;
         }
         wv_group updating = {path->targets + first, n, scratch->hidden, NULL, coef, scratch->step};
-        wv_path_code.hidden_update(nodes, &updating);
+        wv_code.hidden_update(nodes, &updating);
         add_scaled(scratch->hidden_grad, 1.0f, scratch->step, nodes->dim);
     }
 }

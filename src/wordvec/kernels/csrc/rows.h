@@ -52,9 +52,6 @@ typedef struct {
 } wv_row_code;
 
 extern wv_row_code wv_code;
-/* ... and for the inner nodes of the tree's paths (hierarchical softmax): wv_code, or AVX2 with
- * FMA where the CPU has that but not AVX-512. */
-extern wv_row_code wv_path_code;
 
 #if defined(__GNUC__) && defined(__x86_64__)
 #define WV_HAVE_AVX512 1

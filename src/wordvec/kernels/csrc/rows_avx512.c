@@ -172,7 +172,7 @@ AVX512 void wv_hidden_update_avx512(const wv_weights *w, const wv_group *g) {
 }
 
 
-/* -- AVX2 with FMA, for the inner nodes of the tree's paths (wv_path_code) -------------------------
+/* -- AVX2 with FMA, for the inner nodes of the tree's paths (wv_code on CPUs without AVX-512) -------------------------
  *
  * The same scheme with 8 floats a slice (the last one masked) and 16 registers: one context at a
  * time, the target slices read from memory by the FMAs. Only hierarchical softmax uses it; the

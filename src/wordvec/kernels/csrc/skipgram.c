@@ -128,7 +128,7 @@ void wv_skipgram_step(const wv_weights *w, const wv_block *block, const wv_weigh
     for (int first = 0; path && first < path->n_targets; first += WV_GROUP) {
         rows.targets = path->targets + first;
         rows.n_targets = path->n_targets - first < WV_GROUP ? path->n_targets - first : WV_GROUP;
-        train_block(nodes, rows, path->codes + first, &wv_path_code, lr, settings, loss);
+        train_block(nodes, rows, path->codes + first, &wv_code, lr, settings, loss);
     }
     if (block->n_targets == 0) return;
     /* targets[0] is the centre, always first and alone in the distinct list */

@@ -10,18 +10,17 @@ static const wv_row_code avx2 = {wv_scores_avx2, wv_update_avx2, wv_hidden_score
 #endif
 
 wv_row_code wv_code = {wv_scores_generic, wv_update_generic, wv_hidden_scores_generic, wv_hidden_update_generic};
-wv_row_code wv_path_code = {wv_scores_generic, wv_update_generic, wv_hidden_scores_generic, wv_hidden_update_generic};
 static int use_generic = 0;
 
 static void choose_code(void) {
-    wv_code = wv_path_code = generic;
+    wv_code = generic;
 #ifdef WV_HAVE_AVX512
     __builtin_cpu_init(); /* needed where this runs as the library loads */
     if (use_generic) return;
     if (__builtin_cpu_supports("avx512f"))
-        wv_code = wv_path_code = avx512;
+        wv_code = avx512;
     else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        wv_code = wv_path_code = avx2;
+        wv_code = avx2;
 #endif
 }
 
@@ -39,10 +38,4 @@ __attribute__((constructor)) static void choose_at_load(void) { choose_code(); }
 const char *wv_vector_code(void) {
     if (wv_code.scores == wv_scores_generic) return "generic";
     return wv_code.scores == wv_scores_avx2 ? "avx2" : "avx512";
-}
-
-/* The vector code of the tree's paths: "avx512", "avx2" or "generic" (the same as every row's). */
-WV_EXPORT const char *wv_path_vector_code(void) {
-    if (wv_path_code.scores == wv_scores_generic) return "generic";
-    return wv_path_code.scores == wv_scores_avx2 ? "avx2" : "avx512";
 }

@@ -157,8 +157,4 @@ WV_EXPORT void wv_classify_dense(const wv_classify_model *model, const wv_classi
 /* The vector code in use: "avx512" or "generic"; wv_use_generic(1) forces the portable code. */
 WV_EXPORT const char *wv_vector_code(void);
 WV_EXPORT void wv_use_generic(int generic);
-/* The vector code of hierarchical softmax's inner nodes: as wv_vector_code, or "avx2" (AVX2 with
- * FMA) where the CPU has that but not AVX-512. */
-WV_EXPORT const char *wv_path_vector_code(void);
-
 #endif
