@@ -387,3 +387,17 @@ def test_embed_batch_on_tables():
     pandas = pytest.importorskip("pandas")
     frame = vectors.embed_batch(pandas.DataFrame({"text": ["tea"]}))
     assert frame["vector"][0].tolist() == [0.6000000238418579, 0.800000011920929]
+
+
+def test_a_list_predicted_at_once_equals_each_text_predicted_alone(classifier, reviews):
+    texts = [r["Text"].replace("\n", " ") for r in reviews[:40]] + ["", "caf\u00e9 cr\u00e8me", b"good tea",
+                                                                    "good </s> awful", "  \t", "\u00e9" * 300]
+    for k, threshold in ((1, 0.0), (-1, 0.0), (2, 0.3)):
+        ids, probabilities, counts = classifier.predict_arrays(texts, k=k, threshold=threshold, threads=2)
+        for text, row, chances, count in zip(texts, ids, probabilities, counts):
+            labels, alone = classifier.predict(text, k=k, threshold=threshold)
+            assert [classifier.labels_[i] for i in row[:count]] == list(labels)
+            np.testing.assert_allclose(chances[:count], alone, rtol=0, atol=1e-7)
+    with pytest.raises(ParameterError, match="text 3 holds a newline"):
+        classifier.predict_arrays(["good", b"tea", "bad\ntea"])
+    assert classifier.predict_arrays([])[0].shape[0] == 0

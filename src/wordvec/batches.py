@@ -10,7 +10,8 @@ columns themselves (:func:`prediction_columns`, ``vector``) are the ones ``wordv
 >>> batch = {"text": np.array(["good <br />tea", None], dtype=object)}
 >>> batch_texts(batch, "text")
 ['good  tea', '']
->>> out = with_columns(batch, prediction_columns([["__label__pos"], []], [np.array([0.9], np.float32), []], 1))
+>>> columns = prediction_columns(np.array([[0], [0]]), np.array([[0.9], [0.0]], np.float32), [1, 0], ["__label__pos"], 1)
+>>> out = with_columns(batch, columns)
 >>> sorted(out), out["label"].tolist()
 (['label', 'probability', 'text'], ['__label__pos', None])
 """
@@ -24,7 +25,7 @@ import numpy as np
 from .errors import ParameterError
 from .text import clean_text, decode_line
 
-__all__ = ["batch_texts", "is_pandas", "prediction_columns", "with_columns"]
+__all__ = ["LabelColumn", "batch_texts", "is_pandas", "prediction_columns", "with_columns"]
 
 
 def is_pandas(batch) -> bool:
@@ -73,18 +74,59 @@ def batch_texts(batch, column: str, clean: bool = True) -> list:
     return texts
 
 
-def prediction_columns(labels: list, probabilities: list, k: int) -> dict:
-    """The columns of predictions: ``label`` and ``probability`` (the best label; None where none
-    passed the threshold) and, for ``k`` other than 1, ``labels`` and ``probabilities`` (lists).
+class LabelColumn:
+    """A column of best labels kept as indices into the label names (-1: none passed the threshold):
+    a list of str or None to Python, a string column made in one step to pyarrow.
 
-    >>> prediction_columns([["__label__a", "__label__b"]], [np.array([0.75, 0.25], np.float32)], 2)["labels"]
-    [['__label__a', '__label__b']]
+    >>> column = LabelColumn(np.array([1, -1, 0]), ["__label__a", "__label__b"])
+    >>> len(column), column[0], column.tolist()
+    (3, '__label__b', ['__label__b', None, '__label__a'])
     """
-    columns = {"label": [names[0] if names else None for names in labels],
-               "probability": [float(p[0]) if len(p) else None for p in probabilities]}
+
+    def __init__(self, ids: np.ndarray, names):
+        self.ids = np.asarray(ids, dtype=np.int32)
+        self.names = list(names)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, i: int):
+        return self.names[self.ids[i]] if self.ids[i] >= 0 else None
+
+    def __iter__(self):
+        return iter(self.tolist())
+
+    def tolist(self) -> list:
+        names = self.names
+        return [names[i] if i >= 0 else None for i in self.ids.tolist()]
+
+    def to_arrow(self):
+        import pyarrow as pa
+
+        indices = pa.array(self.ids, mask=self.ids < 0)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(self.names, type=pa.string())).cast(pa.string())
+
+
+def prediction_columns(label_ids: np.ndarray, probabilities: np.ndarray, counts: np.ndarray, names, k: int) -> dict:
+    """The columns of predictions, from :meth:`~wordvec.classifier.Classifier.predict_arrays`'s arrays:
+    ``label`` and ``probability`` (the best label; None where none passed the threshold) and, for ``k``
+    other than 1, ``labels`` and ``probabilities`` (lists).
+
+    >>> columns = prediction_columns(np.array([[1, 0], [0, 0]]), np.array([[0.75, 0.25], [0.5, 0]], np.float32),
+    ...                              np.array([2, 1]), ["__label__a", "__label__b"], 2)
+    >>> columns["label"].tolist(), columns["probability"], columns["labels"]
+    (['__label__b', '__label__a'], [0.75, 0.5], [['__label__b', '__label__a'], ['__label__a']])
+    """
+    counts = np.asarray(counts)
+    none = counts == 0
+    best = np.where(none, -1, np.asarray(label_ids)[:, 0] if len(counts) else np.zeros(0, np.int32))
+    chances = np.asarray(probabilities, dtype=np.float32)[:, 0].tolist() if len(counts) else []
+    for i in np.flatnonzero(none).tolist():
+        chances[i] = None
+    columns = {"label": LabelColumn(best, names), "probability": chances}
     if k != 1:
-        columns["labels"] = [list(names) for names in labels]
-        columns["probabilities"] = [np.asarray(p, dtype=np.float32) for p in probabilities]
+        columns["labels"] = [[names[i] for i in row[:n]] for row, n in zip(label_ids.tolist(), counts.tolist())]
+        columns["probabilities"] = [row[:n] for row, n in zip(np.asarray(probabilities, np.float32), counts.tolist())]
     return columns
 
 
@@ -93,7 +135,7 @@ def arrow_column(name: str, values):
     import pyarrow as pa
 
     if name == "label":
-        return pa.array(values, type=pa.string())
+        return values.to_arrow() if isinstance(values, LabelColumn) else pa.array(values, type=pa.string())
     if name == "probability":
         return pa.array(values, type=pa.float32())
     if name == "labels":

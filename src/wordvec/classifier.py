@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .classifier_lines import LineEncoder, text_bytes
+from .classifier_lines import LineEncoder, packed_lines, text_bytes
 from .classifier_predict import Predictor
 from .errors import ModelFormatError, ParameterError, WordvecError
 from .formats.classifier_dir import is_classifier_dir, load_classifier_dir, save_classifier_dir
@@ -372,25 +372,58 @@ class Classifier:
 
         self._fitted()
         texts = batch_texts(batch, column, clean=clean)
-        labels, probabilities = self.predict(texts, k=k, threshold=threshold, threads=threads)
-        return with_columns(batch, prediction_columns(labels, probabilities, k))
+        label_ids, probabilities, counts = self.predict_arrays(texts, k=k, threshold=threshold, threads=threads)
+        return with_columns(batch, prediction_columns(label_ids, probabilities, counts, self.labels_, k))
 
     def _check_k(self, k) -> int:
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not (k >= 1 or k == -1):
             raise ParameterError(f"k needs to be 1 or higher, or -1 for every label (got {k!r})")
         return len(self.labels_) if k == -1 else int(k)
 
-    def _predict(self, texts: list, k: int, threshold: float, threads: int = 1) -> list:
-        """``[(labels, float32 probabilities)]`` for each text, a batch of texts at a time, in the compiled kernel."""
-        model, names, out = self._predictor.text_model(), self.labels_, []
+    def predict_arrays(self, texts, k: int = 1, threshold: float = 0.0, threads: int | None = None) -> tuple:
+        """:meth:`predict` for a list of texts, as arrays: what a pipeline over many texts wants.
+
+        Returns
+        -------
+        label_ids : int32 array of shape (texts, k)
+            Indices into :attr:`labels_`, best first; text ``t``'s first ``counts[t]`` are its labels.
+        probabilities : float32 array of shape (texts, k)
+            Their probabilities, as :meth:`predict` gives them.
+        counts : int64 array of shape (texts,)
+            How many labels each text has (fewer than ``k`` where the threshold left some out).
+
+        Examples
+        --------
+        >>> from wordvec.formats.fasttext_supervised import FastTextSupervised
+        >>> clf = Classifier.from_fasttext(FastTextSupervised.from_arrays(
+        ...     ["</s>", "tea"], ["__label__a", "__label__b"], [[0.0], [1.0]], [[1.0], [0.0]]))
+        >>> ids, probs, counts = clf.predict_arrays(["tea", "tea tea"], threshold=0.6)
+        >>> ids.tolist(), counts.tolist(), [clf.labels_[i] for i in ids[:, 0]]
+        ([[0], [0]], [1, 1], ['__label__a', '__label__a'])
+        """
+        self._fitted()
+        k = self._check_k(k)
+        threads = resolve_threads(self.threads if threads is None else threads)
+        texts = texts if isinstance(texts, list) else list(texts)
+        model, parts = self._predictor.text_model(), []
         for first in range(0, len(texts), _TEXTS_PER_BATCH):
-            data = self._line_bytes(texts[first:first + _TEXTS_PER_BATCH], first)
-            starts = np.zeros(len(data) + 1, dtype=np.int64)
-            np.cumsum(np.fromiter(map(len, data), dtype=np.int64, count=len(data)), out=starts[1:])
-            labels, probs, counts = model.predict_many(b"".join(data), starts, k, threshold, threads)
-            for row, text_probs, count in zip(labels.tolist(), probs, counts.tolist()):
-                out.append(([names[i] for i in row[:count]], text_probs[:count]))
-        return out
+            try:
+                blob, starts = packed_lines(texts[first:first + _TEXTS_PER_BATCH])
+            except ValueError as err:
+                raise ParameterError(f"text {first + err.args[0] + 1} holds a newline: predict takes one line "
+                                     "per text (remove '\\n', as fastText asks)") from None
+            parts.append(model.predict_many(blob, starts, k, threshold, threads))
+        if not parts:
+            width = max(1, min(k, len(self.labels_)))
+            return np.zeros((0, width), np.int32), np.zeros((0, width), np.float32), np.zeros(0, np.int64)
+        return tuple(np.concatenate(arrays) for arrays in zip(*parts))
+
+    def _predict(self, texts: list, k: int, threshold: float, threads: int = 1) -> list:
+        """``[(labels, float32 probabilities)]`` for each text, predicted in the compiled kernel."""
+        label_ids, probabilities, counts = self.predict_arrays(texts, k, threshold, threads)
+        names = self.labels_
+        return [([names[i] for i in row[:count]], text_probs[:count])
+                for row, text_probs, count in zip(label_ids.tolist(), probabilities, counts.tolist())]
 
     @staticmethod
     def _line_bytes(texts: list, first: int = 0) -> list:

@@ -58,6 +58,37 @@ def text_bytes(text) -> bytes:
     raise TypeError(f"a text must be str or bytes, not {type(text).__name__}")
 
 
+def packed_lines(texts: list) -> tuple[bytes, np.ndarray]:
+    """The texts' UTF-8 bytes one after another, and where each one starts (``len(texts) + 1`` offsets).
+
+    Each text but the last keeps the line end that joins it to the next: it ends the text's line
+    as fastText's ``getLine`` ends it, so the rows are those of the text alone.
+
+    Raises
+    ------
+    ValueError
+        A text holds a newline; its number (from 0) is the error's argument.
+
+    Examples
+    --------
+    >>> blob, starts = packed_lines(["a b", "", "caf\u00e9"])
+    >>> blob, starts.tolist()
+    (b'a b\\n\\ncaf\\xc3\\xa9', [0, 4, 5, 10])
+    """
+    n = len(texts)
+    try:
+        blob = "\n".join(texts).encode("utf-8", "surrogatepass")
+    except TypeError:  # bytes among the texts
+        blob = b"\n".join(map(text_bytes, texts))
+    ends = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 10)
+    if len(ends) != max(n - 1, 0):
+        raise ValueError(next(i for i, text in enumerate(texts) if b"\n" in text_bytes(text)))
+    starts = np.empty(n + 1, dtype=np.int64)
+    starts[0], starts[n] = 0, len(blob)
+    starts[1:n] = ends + 1
+    return blob, starts
+
+
 def tokens(data: bytes) -> list[bytes]:
     """fastText's tokens of one line (without the ``</s>`` that ends it, and nothing after a ``</s>`` in it).
 

@@ -117,8 +117,8 @@ def predict_dataset(model, corpus: Sequence, out, *, k: int = 1, threshold: floa
     clf = model if isinstance(model, Classifier) else load_classifier(model)
 
     def predicted(texts: list) -> dict:
-        labels, probabilities = clf.predict(texts, k=k, threshold=threshold, threads=threads)
-        return prediction_columns(labels, probabilities, k)
+        label_ids, probabilities, counts = clf.predict_arrays(texts, k=k, threshold=threshold, threads=threads)
+        return prediction_columns(label_ids, probabilities, counts, clf.labels_, k)
 
     names = ["id", "label", "probability"] + (["labels", "probabilities"] if k != 1 else [])
     return _run(reading, target, names, predicted, None, resume, progress, "predicting")

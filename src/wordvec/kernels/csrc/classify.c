@@ -192,12 +192,20 @@ static void sort_heap(scored *heap, int64_t size) {
     }
 }
 
+/* Rows asked for this many rows ahead of the one added: a text's rows are scattered over the matrix. */
+#define PREFETCH_AHEAD 8
+
 /* The text's vector: its input rows added in order (a quantized row as norm * centroid), times 1 / rows. */
 static void text_vector(const wv_predictor *model, const int32_t *rows, int64_t n_rows, float *WV_RESTRICT hidden) {
     const int64_t dim = model->dim;
     for (int64_t x = 0; x < dim; x++) hidden[x] = 0.0f;
     if (model->input != NULL) {
+        const int64_t lines_per_row = (dim * (int64_t)sizeof(float) + 63) / 64;
         for (int64_t i = 0; i < n_rows; i++) {
+            if (i + PREFETCH_AHEAD < n_rows) {
+                const char *ahead = (const char *)(model->input + (int64_t)rows[i + PREFETCH_AHEAD] * dim);
+                for (int64_t line = 0; line < lines_per_row; line++) WV_PREFETCH_READ(ahead + 64 * line);
+            }
             const float *WV_RESTRICT row = model->input + (int64_t)rows[i] * dim;
             for (int64_t x = 0; x < dim; x++) hidden[x] += row[x];
         }
