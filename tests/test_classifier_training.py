@@ -158,6 +158,65 @@ def test_the_directory_loads_memory_mapped_and_predicts_the_same(tmp_path):
     assert again.predict(queries)[0] == clf.predict(queries)[0]
 
 
+
+def _mapped_rss(path) -> int | None:
+    """Bytes of ``path``'s mappings resident in this process (/proc/self/smaps), None where unreadable."""
+    try:
+        lines = open("/proc/self/smaps", encoding="utf-8").read().splitlines()
+    except OSError:
+        return None
+    total, inside = 0, False
+    for line in lines:
+        head = line.split()
+        if head and "-" in head[0] and len(head) >= 5:
+            inside = line.endswith(str(path))
+        elif inside and line.startswith("Rss:"):
+            total += int(head[1]) * 1024
+    return total
+
+
+def test_loading_reads_the_matrix_without_making_it_resident(tmp_path):
+    texts, labels = _topics(40)
+    folder = Classifier(dim=8, epochs=1, min_n=2, max_n=3, buckets=200_000, threads=1).fit(texts, labels) \
+        .save(tmp_path / "clf")
+    loaded = load_classifier(folder)
+    resident = _mapped_rss(folder / "input.npy")
+    if resident is None:
+        pytest.skip("no /proc/self/smaps here")
+    assert loaded.model_.input.shape[0] > 200_000
+    assert resident < loaded.model_.input.nbytes // 8
+
+
+def test_a_nan_in_any_block_of_the_mapped_matrix_is_refused(tmp_path, monkeypatch):
+    from wordvec.formats import classifier_dir
+
+    texts, labels = _topics(40)
+    folder = Classifier(dim=4, epochs=1, threads=1).fit(texts, labels).save(tmp_path / "clf")
+    monkeypatch.setattr(classifier_dir, "_FINITE_BLOCK", 5)
+    matrix = np.load(folder / "input.npy", mmap_mode="r+")
+    matrix[-1, -1] = np.nan
+    matrix.flush()
+    del matrix
+    with pytest.raises(ModelFormatError, match="input.npy: holds NaN or infinite values"):
+        classifier_dir.load_classifier_dir(folder, verify=False)
+    with pytest.raises(ModelFormatError, match="input.npy: holds NaN or infinite values"):
+        classifier_dir.load_classifier_dir(folder, mmap=False, verify=False)
+
+
+def test_character_ngrams_hashed_a_few_tokens_at_a_time_give_the_same_examples(monkeypatch):
+    from wordvec.encoding import labelled
+
+    lines = b"".join(f"__label__{t} {w} zz{i % 7} caf\xc3\xa9{i % 3}\n".encode() for i, (w, t) in
+                     enumerate(zip(*_topics(60))))
+    settings = {"word_ngrams": 2, "bucket": 5000, "minn": 1, "maxn": 4, "min_count": 2}
+    whole = labelled.encode_labelled([lines], **settings)
+    monkeypatch.setattr(labelled, "_GRAM_TOKENS", 3)
+    batched = labelled.encode_labelled([lines], **settings)
+    assert batched.words == whole.words
+    for name in ("rows", "row_starts", "targets", "target_starts", "tokens"):
+        np.testing.assert_array_equal(getattr(batched, name), getattr(whole, name))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("settings", [{}, {"word_ngrams": 2, "buckets": 3000}, {"min_n": 2, "max_n": 4,
                                       "buckets": 3000}, {"loss": "hs"}, {"loss": "ova"}, {"loss": "ns"}],

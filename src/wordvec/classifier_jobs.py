@@ -102,6 +102,7 @@ def train_classifier(corpus: Sequence, out=None, *, format: str = "auto", label_
     info["corpus"] = [str(p) for p in sources]
     if out is not None:
         save_classifier_dir(out, model, params=values, info=info)
+        del model  # the trained matrices go before the saved ones are mapped
         return ClassifierResult(load_classifier(out), Path(out), info)
     return ClassifierResult(Classifier.from_fasttext(model), None, info)
 

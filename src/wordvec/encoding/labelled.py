@@ -18,7 +18,8 @@ rules are fastText's (``Dictionary::readWord``, ``add``, ``threshold``, the supe
 The tokens are split and counted by the compiled block encoder (:mod:`wordvec.kernels.text`) with
 a byte table that splits exactly at those seven bytes, on ``threads`` threads; each line's tokens
 are kept as int32 ids (spooled to a temporary file and mapped back), never its text. The dictionary
-and each distinct token's hash, type and rows are made with NumPy; the examples by the compiled
+and each distinct token's hash, type and rows are made with NumPy (character n-grams hashed
+16,384 tokens at a time, so the hashing's working arrays stay small); the examples by the compiled
 kernel (:mod:`wordvec.kernels.labelled`) on ``threads`` threads, in two passes over the ids, a slice
 of lines at a time: each line's sizes, then its rows and targets into arrays of exactly their size.
 Each slice's mapped pages are handed back once it is passed, so the ids never stay resident whole.
@@ -52,6 +53,7 @@ EOS = b"</s>"
 SEPARATORS = b" \n\r\t\v\f\0"
 _SHORT = 64  # tokens up to this many bytes are hashed together with NumPy
 _SLICE_TOKENS = 1 << 20  # token ids passed over at a time (their mapped pages then handed back)
+_GRAM_TOKENS = 1 << 14  # distinct tokens whose character n-grams are hashed at a time (bounds its working arrays)
 
 
 class LabelledCorpus(NamedTuple):
@@ -242,33 +244,42 @@ class _TokenRows(NamedTuple):
 def _token_rows(tokens: _Tokens, dictionary: _Dictionary, word_ngrams: int, bucket: int, minn: int,
                 maxn: int) -> _TokenRows:
     """Each distinct token's rows: a known word's row, then its character n-grams; labels none."""
-    nwords = dictionary.word_order.shape[0]
-    is_word = ~dictionary.is_label
-    own = (dictionary.word_index >= 0).astype(np.int64)
-    n_distinct = is_word.shape[0]
-    grams_count = np.zeros(n_distinct, dtype=np.int64)
-    grams = np.zeros(0, dtype=np.int64)
+    own = dictionary.word_index >= 0
+    n_distinct = own.shape[0]
+    needing = np.zeros(0, dtype=np.int64)
     if maxn > 0 and bucket > 0:
-        eos = _eos_index(tokens)
-        needing = np.flatnonzero(is_word & (np.arange(n_distinct) != eos))
-        indptr, grams = ngram_hash_table(_token_bytes(tokens, needing), minn, maxn, bucket)
-        grams_count[needing] = np.diff(indptr)
-        grams = grams + nwords
-    sizes = own + grams_count
+        needing = np.flatnonzero(~dictionary.is_label & (np.arange(n_distinct) != _eos_index(tokens)))
+    pieces = [_gram_rows(tokens, dictionary, needing[first:first + _GRAM_TOKENS], minn, maxn, bucket)
+              for first in range(0, needing.shape[0], _GRAM_TOKENS)]
+    sizes = own.astype(np.int64)
+    for which, counts, _ in pieces:
+        sizes[which] += counts
     starts = np.zeros(n_distinct + 1, dtype=np.int64)
     np.cumsum(sizes, out=starts[1:])
+    del sizes
     table = np.empty(int(starts[-1]), dtype=np.int32)
     known = np.flatnonzero(own)
     table[starts[known]] = dictionary.word_index[known]
-    gram_owner = np.repeat(np.arange(n_distinct), grams_count)
-    gram_rank = np.arange(grams.shape[0]) - np.repeat(np.cumsum(grams_count) - grams_count, grams_count)
-    table[starts[gram_owner] + own[gram_owner] + gram_rank] = grams
+    while pieces:
+        which, counts, grams = pieces.pop(0)
+        first = starts[which] + own[which]
+        table[np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(grams.shape[0])] = grams
     hashes = None
     if word_ngrams > 1:
         hashes = np.zeros(n_distinct, dtype=np.uint64)
-        words = np.flatnonzero(is_word)
+        words = np.flatnonzero(~dictionary.is_label)
         hashes[words] = _hashes(tokens, words)
+    release_free_memory()  # the hashing's working arrays, freed in the C heap
     return _TokenRows(starts, table, hashes)
+
+
+def _gram_rows(tokens: _Tokens, dictionary: _Dictionary, which: np.ndarray, minn: int, maxn: int,
+               bucket: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The character n-gram rows of the tokens ``which``: ``(which, count of each, rows)``, rows int32."""
+    indptr, grams = ngram_hash_table(_token_bytes(tokens, which), minn, maxn, bucket)
+    rows = grams.astype(np.int32)
+    rows += np.int32(dictionary.word_order.shape[0])
+    return which, np.diff(indptr), rows
 
 
 def _eos_index(tokens: _Tokens) -> int:

@@ -45,6 +45,7 @@ FORMAT_NAME = "wordvec-classifier"
 FORMAT_VERSION = 1
 _ARRAYS = {"input": "float32", "output": "float32", "word_counts": "int64", "label_counts": "int64"}
 _TOKEN_FILES = ("words", "labels")
+_FINITE_BLOCK = 1 << 20  # values of a mapped matrix read and checked at a time
 #: Every file a classifier directory holds.
 CLASSIFIER_FILES = frozenset({"classifier.json"} | {f"{n}.npy" for n in _ARRAYS} | {f"{n}.txt" for n in _TOKEN_FILES})
 
@@ -110,7 +111,7 @@ def load_classifier_dir(directory, *, mmap: bool = True, verify: bool = True) ->
     def refuse(message: str):
         raise ModelFormatError(f"{directory}: {message}")
 
-    _check_model(model, refuse)
+    _check_model(model, refuse, check_values=False)  # checked block by block as the files were read
     return model, meta
 
 
@@ -143,9 +144,31 @@ def _load_array(directory: Path, name: str, spec, mmap: bool, verify: bool) -> n
     if list(array.shape) != list(spec.get("shape", [])) or array.dtype != np.dtype(_ARRAYS[name]):
         raise ModelFormatError(f"{path}: {array.dtype} {list(array.shape)} where {_ARRAYS[name]} "
                                f"{spec.get('shape')} was saved")
-    if array.dtype.kind == "f" and array.size and not np.isfinite(array).all():
+    if array.dtype.kind == "f" and array.size and not _all_finite(path, array):
         raise ModelFormatError(f"{path}: holds NaN or infinite values")
     return array
+
+
+def _all_finite(path: Path, array: np.ndarray) -> bool:
+    """Whether a float array holds no NaN and no infinity, checked a block of values at a time.
+
+    A memory-mapped array is checked through reads of its file, not through the
+    mapping: the check then leaves none of its pages resident in this process.
+
+    >>> _all_finite(Path("unused"), np.array([[1.0, 2.0], [3.0, np.inf]]))
+    False
+    """
+    if not isinstance(array, np.memmap):
+        flat = array.reshape(-1)
+        return all(np.isfinite(flat[i:i + _FINITE_BLOCK]).all() for i in range(0, flat.shape[0], _FINITE_BLOCK))
+    with open(path, "rb") as handle:
+        handle.seek(array.offset)
+        while True:
+            block = np.fromfile(handle, dtype=array.dtype, count=_FINITE_BLOCK)
+            if not block.size:
+                return True
+            if not np.isfinite(block).all():
+                return False
 
 
 def _load_tokens(directory: Path, name: str, spec, verify: bool) -> list:

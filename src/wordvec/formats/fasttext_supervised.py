@@ -348,8 +348,9 @@ def _quantizer(cursor: _Cursor, dim: int) -> tuple:
     return _array(cursor, "<f4", dim * KSUB), dsub, lastdsub, nsubq
 
 
-def _check_model(model: FastTextSupervised, refuse) -> None:
-    """The shapes agree with the header and the dictionary; pruned rows and values are in range; all finite."""
+def _check_model(model: FastTextSupervised, refuse, *, check_values: bool = True) -> None:
+    """The shapes agree with the header and the dictionary; pruned rows are in range; with ``check_values``,
+    every value is finite (a caller that checked them as it read the files leaves that out)."""
     args, nwords = model.args, len(model.words)
     if args["bucket"] < 0 or args["minn"] < 0 or args["maxn"] < 0 or args["word_ngrams"] < 1:
         refuse(f"impossible settings (bucket {args['bucket']}, minn {args['minn']}, maxn {args['maxn']}, "
@@ -368,7 +369,7 @@ def _check_model(model: FastTextSupervised, refuse) -> None:
         keys, values = model.pruneidx[:, 0], model.pruneidx[:, 1]
         if keys.min() < 0 or keys.max() >= max(args["bucket"], 1) or values.min() < 0 or values.max() >= buckets:
             refuse("pruned buckets out of range (corrupted file)")
-    for name, matrix in (("input", model.input), ("output", model.output)):
+    for name, matrix in (("input", model.input), ("output", model.output)) if check_values else ():
         values = [matrix.centroids, *([matrix.norm_centroids] if matrix.qnorm else [])] \
             if isinstance(matrix, QuantizedMatrix) else [matrix]
         if any(first_non_finite_row(np.reshape(v, (v.shape[0], -1))) is not None for v in values):
