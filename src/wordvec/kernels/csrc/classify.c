@@ -192,6 +192,29 @@ static void sort_heap(scored *heap, int64_t size) {
     }
 }
 
+/* hidden += norm * centroid for each subquantizer of each row listed, as fastText's
+ * ProductQuantizer::addcode adds them (inlined with dsub a constant where it is one). */
+static inline void add_quantized_rows(const wv_predictor *model, const int32_t *rows, int64_t n_rows,
+                                      float *WV_RESTRICT hidden, const int64_t dsub) {
+    const int64_t nsubq = model->nsubq, last = nsubq - 1, lastdsub = model->lastdsub;
+    for (int64_t i = 0; i < n_rows; i++) {
+        const uint8_t *code = model->codes + (int64_t)rows[i] * nsubq;
+        const float norm = model->norm_codes ? model->norm_centroids[model->norm_codes[rows[i]]] : 1.0f;
+        for (int64_t m = 0; m < last; m++) {
+            const float *c = model->centroids + (m * 256 + code[m]) * dsub;
+            for (int64_t x = 0; x < dsub; x++) {
+                const float product = norm * c[x];
+                hidden[m * dsub + x] += product;
+            }
+        }
+        const float *c = model->centroids + last * 256 * dsub + code[last] * lastdsub;
+        for (int64_t x = 0; x < lastdsub; x++) {
+            const float product = norm * c[x];
+            hidden[last * dsub + x] += product;
+        }
+    }
+}
+
 /* Rows asked for this many rows ahead of the one added: a text's rows are scattered over the matrix. */
 #define PREFETCH_AHEAD 8
 
@@ -210,19 +233,11 @@ static void text_vector(const wv_predictor *model, const int32_t *rows, int64_t 
             for (int64_t x = 0; x < dim; x++) hidden[x] += row[x];
         }
     } else {
-        const int64_t nsubq = model->nsubq, dsub = model->dsub;
-        for (int64_t i = 0; i < n_rows; i++) {
-            const uint8_t *code = model->codes + (int64_t)rows[i] * nsubq;
-            const float norm = model->norm_codes ? model->norm_centroids[model->norm_codes[rows[i]]] : 1.0f;
-            for (int64_t m = 0; m < nsubq; m++) {
-                const int64_t d = m == nsubq - 1 ? model->lastdsub : dsub;
-                const float *c = model->centroids + (m == nsubq - 1 ? m * 256 * dsub + code[m] * d
-                                                                    : (m * 256 + code[m]) * dsub);
-                for (int64_t x = 0; x < d; x++) {
-                    const float product = norm * c[x];
-                    hidden[m * dsub + x] += product;
-                }
-            }
+        switch (model->dsub) {  /* the usual widths unrolled; the last subquantizer may be narrower */
+            case 2: add_quantized_rows(model, rows, n_rows, hidden, 2); break;
+            case 4: add_quantized_rows(model, rows, n_rows, hidden, 4); break;
+            case 8: add_quantized_rows(model, rows, n_rows, hidden, 8); break;
+            default: add_quantized_rows(model, rows, n_rows, hidden, model->dsub);
         }
     }
     const float scale = (float)(1.0 / (double)n_rows);
