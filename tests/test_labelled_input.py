@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import re
 from collections import Counter
 
 import numpy as np
@@ -14,7 +15,7 @@ import pytest
 from wordvec.classifier_lines import LineEncoder
 from wordvec.encoding.labelled import encode_labelled, fasttext_fold
 from wordvec.errors import CorpusError, ParameterError
-from wordvec.kernels.labelled import TokenTable, example_sizes, fill_examples, tally
+from wordvec.kernels.labelled import LineSplitter, SeenTokens, TokenTable, example_sizes, fill_examples, tally
 from wordvec.readers import default_corpus, iter_documents
 from wordvec.readers.labelled import iter_labelled, labelled_lines
 
@@ -145,6 +146,52 @@ def test_example_kernels_refuse_arrays_that_do_not_fit():
     with pytest.raises(ValueError):
         TokenTable(np.array([0, 1]), np.array([0], np.int32), None, np.array([False, True]), np.array([-1, 0]),
                    word_ngrams=1, bucket=0, nwords=1)
+
+
+def _split_oracle(blocks: list[bytes]) -> tuple[list, list, list, dict]:
+    """fastText's tokens of each block in Python: ``(ids, lengths, tokens, counts)``, numbered by first appearance."""
+    rows, counts, all_ids, all_lengths = {}, Counter(), [], []
+    for block in blocks:
+        lines = block.split(b"\n") if block else []
+        ids, lengths = [], []
+        for line in lines[:-1] if block.endswith(b"\n") else lines:
+            tokens = [b"</s>"] + [t for t in re.split(rb"[ \n\r\t\v\f\0]+", line) if t]
+            ids += [rows.setdefault(t, len(rows)) for t in tokens]
+            lengths.append(len(tokens))
+            counts.update(tokens)
+        all_ids.append(ids)
+        all_lengths.append(lengths)
+    return all_ids, all_lengths, list(rows), counts
+
+
+def _random_block(rng: random.Random) -> bytes:
+    """Tokens of 1 to 90 bytes (some exactly 7, 8 or 16, some the same), every separator, empty lines."""
+    pieces = []
+    for _ in range(rng.randint(0, 400)):
+        if rng.random() < 0.5:
+            pieces.append(rng.choice([b"tea", b"cup", b"\xc3\xa9t\xc3\xa9", b"</s>", b"__label__a", b"1234567",
+                                      b"12345678", b"0123456789abcdef"]))
+        else:
+            size = rng.choice([1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 90])
+            pieces.append(bytes(rng.choice(b"abcXYZ<>\x80\xff\x01") for _ in range(size)))
+        pieces.append(rng.choice([b" ", b" ", b" ", b"  ", b"\n", b"\n\n", b"\t", b"\r\n", b"\v", b"\f", b"\0"]))
+    return b"".join(pieces)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_line_splitter_equals_a_python_split(seed):
+    """Blocks with and without a last line feed, tokens across the kernel's 64-byte stretches, a
+    table that starts tiny and grows many times: the ids, line sizes, tokens and counts of Python's split."""
+    rng = random.Random(seed)
+    blocks = [_random_block(rng) for _ in range(6)] + [b"", b"\n", b"a", b" \n \n"]
+    splitter = LineSplitter(SeenTokens.empty(4, 64))
+    got = [splitter.split(block) for block in blocks]
+    ids, lengths, tokens, counts = _split_oracle(blocks)
+    assert [i.tolist() for i, _ in got] == ids
+    assert [n.tolist() for _, n in got] == lengths
+    assert all(i.dtype == np.int32 and n.dtype == np.int64 for i, n in got)
+    assert splitter.seen.tokens() == tokens
+    assert splitter.seen.counts[:len(tokens)].tolist() == [counts[t] for t in tokens]
 
 
 def test_counts_and_order_follow_fasttexts_rules():

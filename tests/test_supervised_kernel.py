@@ -129,6 +129,20 @@ def test_ns_redraws_the_target_and_repeats_negatives():
     np.testing.assert_allclose(output, want_out, atol=1e-6)
 
 
+@pytest.mark.parametrize("loss", ["softmax", "ns"])
+def test_prefetching_the_rows_changes_no_bit(monkeypatch, loss):
+    """Rows are asked for ahead only in large input matrices; asked for or not, the same numbers."""
+    rng = np.random.default_rng(3)
+    examples, labels = _random_examples(rng, 80, 40, 5), _labels(loss, [5, 4, 3, 2, 1])
+    runs = []
+    for limit in (K._PREFETCH_BYTES, 0):
+        monkeypatch.setattr(K, "_PREFETCH_BYTES", limit)
+        input, output = _matrices(np.random.default_rng(4), 40, 5, 100)
+        runs.append((input, output, K.train_examples(input, output, examples, labels, 0, 80, 0.4, 0.0, seed=5)))
+    assert np.array_equal(runs[0][0], runs[1][0]) and np.array_equal(runs[0][1], runs[1][1])
+    assert runs[0][2] == runs[1][2]
+
+
 def test_repeated_input_row_gets_the_gradient_twice():
     examples = K.make_examples([0, 0, 1], [0, 3], [0], [0, 1], [4])
     input = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)

@@ -15,9 +15,10 @@ rules are fastText's (``Dictionary::readWord``, ``add``, ``threshold``, the supe
 - its targets are its known labels, in order, repeated where repeated; a line with no target or no
   row is skipped (and counted), as fastText's training loop skips it.
 
-The tokens are split and counted by the compiled block encoder (:mod:`wordvec.kernels.text`) with
-a byte table that splits exactly at those seven bytes, on ``threads`` threads; each line's tokens
-are kept as int32 ids (spooled to a temporary file and mapped back), never its text. The dictionary
+The tokens are split, numbered and counted by a compiled kernel (:class:`~wordvec.kernels.labelled.LineSplitter`)
+on ``threads`` threads, each numbering them in a table of its own; the tables' new tokens are merged
+in reading order into one numbering by first appearance. Each line's tokens are kept as int32 ids
+(spooled to a temporary file and mapped back), never its text. The dictionary
 and each distinct token's hash, type and rows are made with NumPy (character n-grams hashed
 16,384 tokens at a time, so the hashing's working arrays stay small); the examples by the compiled
 kernel (:mod:`wordvec.kernels.labelled`) on ``threads`` threads, in two passes over the ids, a slice
@@ -33,17 +34,18 @@ Each slice's mapped pages are handed back once it is passed, so the ids never st
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import numpy as np
 
 from ..errors import CorpusError, ParameterError
-from ..kernels.labelled import TokenTable, example_sizes, fill_examples, tally
-from ..kernels.text import Words, encode, find_lines
+from ..kernels.labelled import LineSplitter, SeenTokens, TokenTable, example_sizes, fill_examples
+from ..kernels.text import Words, merge
 from ..subwords import FNV_OFFSET, FNV_PRIME, fasttext_hash, ngram_hash_table
 from .memory import forget_pages, release_free_memory
-from .pipeline import Numbering, Part, _ThreadTables, parts_in_order
+from .pipeline import parts_in_order
 from .spool import GrowingInts, SpooledInts, mapped_empty
 
 __all__ = ["LabelledCorpus", "encode_labelled", "fasttext_fold"]
@@ -105,24 +107,59 @@ class _Tokens(NamedTuple):
     counts: np.ndarray
 
 
-def _encode_lines(block, fold: np.ndarray, tables: _ThreadTables) -> Part:
-    """Number the tokens of a block of lines, each line led by ``</s>`` (placed after the block's bytes)."""
-    size = len(block)
-    buf = np.frombuffer(bytes(block) + EOS, dtype=np.uint8)
-    docs, hard = find_lines(buf[:size])
-    docs[:, 0], docs[:, 1] = size, size + len(EOS)
-    hard[:] = 0  # no line is cleaned: fastText reads the bytes as they are
-    table = tables.of_this_thread()
-    first = int(table.words.sizes[0])
-    none = (np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64))
-    words, ids, lengths = encode(buf, docs, hard, none, table.words, fold)
-    table.words = words
-    return Part(table, words, first, int(words.sizes[0]), ids, lengths)
+class _SplitBlock(NamedTuple):
+    """A block split by a reading thread: its lines' token ids in the thread's table ``seen``
+    (tokens ``first`` to ``last`` are those the table first met in this block); ``source`` is
+    the thread's splitter."""
+
+    source: LineSplitter
+    seen: SeenTokens
+    first: int
+    last: int
+    ids: np.ndarray
+    lengths: np.ndarray
+
+
+def _split_block(block, splitters: dict) -> _SplitBlock:
+    """Split a block of lines into fastText's tokens, with the calling thread's splitter."""
+    splitter = splitters.setdefault(threading.get_ident(), LineSplitter())
+    first = int(splitter.seen.sizes[0])
+    ids, lengths = splitter.split(block)
+    return _SplitBlock(splitter, splitter.seen, first, int(splitter.seen.sizes[0]), ids, lengths)
+
+
+class _Numbering:
+    """The tokens of all blocks numbered by first appearance in the input: each thread table's
+    tokens looked up in one table of the whole input, in reading order."""
+
+    def __init__(self):
+        self.fold, self.total = fasttext_fold(), Words.empty()
+        self.maps: dict[LineSplitter, np.ndarray] = {}
+
+    def numbers(self, split: _SplitBlock) -> np.ndarray:
+        """The input's numbers of the token ids of ``split`` (splits must come in reading order)."""
+        mapped = self.maps.get(split.source, np.zeros(0, dtype=np.int32))
+        if mapped.shape[0] < split.last:
+            grown = np.empty(max(split.last, 2 * mapped.shape[0]), dtype=np.int32)
+            grown[:split.first] = mapped[:split.first]
+            self.maps[split.source] = mapped = grown
+        starts = split.seen.starts
+        new_tokens = split.seen.arena[starts[split.first]:starts[split.last]]
+        self.total, mapped[split.first:split.last] = merge(self.total, new_tokens, self.fold)
+        return np.take(mapped, split.ids)
+
+    def counts(self) -> np.ndarray:
+        """How often each token was read (every thread table's counts, added)."""
+        counts = np.zeros(int(self.total.sizes[0]), dtype=np.int64)
+        for splitter, mapped in self.maps.items():
+            read = int(splitter.seen.sizes[0])
+            counts[mapped[:read]] += splitter.seen.counts[:read]
+        return counts
 
 
 def _tokenize(blocks: Iterable, threads: int) -> _Tokens:
     """All lines' tokens numbered by first appearance, on ``threads`` threads."""
-    fold, tables = fasttext_fold(), _ThreadTables()
+    splitters: dict = {}
     name = Path("labelled input")
 
     def jobs():
@@ -130,24 +167,19 @@ def _tokenize(blocks: Iterable, threads: int) -> _Tokens:
 
         for block in blocks:
             if len(block):
-                yield name, DocumentCount(), lambda block=block: _encode_lines(block, fold, tables)
+                yield name, DocumentCount(), lambda block=block: _split_block(block, splitters)
 
-    numbering, ids, lengths = Numbering(fold), SpooledInts(), GrowingInts(np.int32)
-    counts = np.zeros(1 << 14, dtype=np.int64)
-    for part in parts_in_order(jobs(), max(1, int(threads))):
-        numbers = numbering.numbers(part)
-        if counts.shape[0] < int(numbering.total.sizes[0]):
-            counts = np.concatenate([counts, np.zeros(max(counts.shape[0], int(numbering.total.sizes[0])),
-                                                      dtype=np.int64)])
-        tally(numbers, counts)
-        ids.extend(numbers)
-        lengths.extend(part.lengths)
+    numbering, ids, lengths = _Numbering(), SpooledInts(), GrowingInts(np.int32)
+    for split in parts_in_order(jobs(), max(1, int(threads))):
+        ids.extend(numbering.numbers(split))
+        lengths.extend(split.lengths)
     total: Words = numbering.total
     n_distinct, used = int(total.sizes[0]), int(total.sizes[1])
     tokens = _Tokens(ids.to_array(), lengths.to_array().astype(np.int64), total.arena[:used].tobytes(),
-                     total.starts[:n_distinct + 1].copy(), counts[:n_distinct].copy())
-    del numbering, total, counts, tables
-    release_free_memory()  # the thread tables' and the parts' holes in the C heap
+                     total.starts[:n_distinct + 1].copy(), numbering.counts())
+    del numbering, total, splitters, lengths
+    split = None  # the last block's splitter and its table
+    release_free_memory()  # the thread tables' and the blocks' holes in the C heap
     return tokens
 
 

@@ -1,7 +1,11 @@
-"""The labelled-input kernels through ctypes (``csrc/labelled.c``): fastText's supervised examples
-from numbered lines.
+"""The labelled-input kernels through ctypes (``csrc/labelled.c``): fastText's tokens of blocks of
+lines, numbered and counted; fastText's supervised examples from numbered lines.
 
-A line is its token ids with ``</s>`` first (as the block encoder numbers it; fastText reads it
+:class:`LineSplitter` splits blocks of lines into fastText's tokens (runs of bytes between the
+seven separators), each line led by ``</s>``, numbering them in a :class:`SeenTokens` table of the
+tokens seen so far (a reading thread keeps its own splitter, from block to block) and counting them.
+
+A line is its token ids with ``</s>`` first (as :class:`LineSplitter` numbers it; fastText reads it
 last). :class:`TokenTable` holds, per distinct token, its own input rows (CSR), its fastText hash
 (for word n-grams), whether it is a label and its label id. :func:`example_sizes` counts each
 line's rows and targets; :func:`fill_examples` writes the rows and targets of the lines the caller
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+from typing import NamedTuple
 
 import numpy as np
 
@@ -32,7 +37,7 @@ from .library import checked_array as _checked
 from .library import load
 from .tasks import run_on_threads
 
-__all__ = ["TokenTable", "example_sizes", "fill_examples", "tally"]
+__all__ = ["LineSplitter", "SeenTokens", "TokenTable", "example_sizes", "fill_examples", "tally"]
 
 _ref = ctypes.c_void_p
 
@@ -43,16 +48,113 @@ class _Tokens(ctypes.Structure):
                 ("nwords", ctypes.c_int64)]
 
 
+class _Seen(ctypes.Structure):
+    _fields_ = [("slots", _ref), ("n_slots", ctypes.c_int64), ("starts", _ref), ("arena", _ref),
+                ("arena_bytes", ctypes.c_int64), ("sizes", _ref), ("counts", _ref)]
+
+
+class _Split(ctypes.Structure):
+    _fields_ = [("buf", _ref), ("n", ctypes.c_int64), ("ids", _ref), ("lengths", _ref), ("position", ctypes.c_int64),
+                ("n_ids", ctypes.c_int64), ("n_lines", ctypes.c_int64), ("line_first", ctypes.c_int64),
+                ("more_bytes", ctypes.c_int64)]
+
+
+_GROW = 1  # WV_SPLIT_GROW: the table is full
+
+
 @functools.cache
 def _library() -> ctypes.CDLL:
     library = load()
+    library.wv_labelled_split.argtypes = [_ref, _ref]
+    library.wv_labelled_split.restype = ctypes.c_int
     i64 = ctypes.c_int64
-    for name, argtypes in (("wv_labelled_tally", [_ref, i64, _ref]),
+    for name, argtypes in (("wv_labelled_rehash", [_ref]), ("wv_labelled_count", [_ref, i64, _ref]),
+                           ("wv_labelled_tally", [_ref, i64, _ref]),
                            ("wv_labelled_sizes", [_ref, _ref, _ref, i64, _ref, _ref]),
                            ("wv_labelled_fill", [_ref, _ref, _ref, i64, _ref, i64, _ref, _ref, _ref, _ref])):
         getattr(library, name).argtypes = argtypes
         getattr(library, name).restype = None
     return library
+
+
+class SeenTokens(NamedTuple):
+    """The tokens a reading thread has seen, numbered from 0 by first appearance, and their counts.
+
+    ``slots`` is an open-addressing table (a power of two of ``(key, row + 1)`` pairs, 0 where
+    empty, at most three quarters full; the key is a token's bytes up to 7, else a hash); token
+    ``r`` is ``arena[starts[r]:starts[r + 1] - 1]`` (each followed by a space), read ``counts[r]``
+    times; ``sizes`` holds the number of tokens and of arena bytes used. A table that grows is
+    copied (:meth:`LineSplitter.split`), so what was read of its tokens stays valid.
+    """
+
+    slots: np.ndarray
+    starts: np.ndarray
+    arena: np.ndarray
+    sizes: np.ndarray
+    counts: np.ndarray
+
+    @classmethod
+    def empty(cls, n_slots: int = 1 << 14, arena_bytes: int = 1 << 18) -> "SeenTokens":
+        """A table with room for ``3 * n_slots // 4`` tokens (``n_slots`` a power of two) and ``arena_bytes`` bytes."""
+        rows = n_slots * 3 // 4
+        return cls(np.zeros((n_slots, 2), np.uint64), np.zeros(rows + 2, np.int64),
+                   np.empty(max(arena_bytes, 64), np.uint8), np.zeros(2, np.int64), np.zeros(rows + 1, np.int64))
+
+    def tokens(self) -> list[bytes]:
+        """Every token, in order."""
+        arena, starts = self.arena[:self.sizes[1]].tobytes(), self.starts[:self.sizes[0] + 1].tolist()
+        return [arena[start:end - 1] for start, end in zip(starts[:-1], starts[1:])]
+
+    def _struct(self) -> _Seen:
+        return _Seen(self.slots.ctypes.data, self.slots.shape[0], self.starts.ctypes.data, self.arena.ctypes.data,
+                     self.arena.shape[0], self.sizes.ctypes.data, self.counts.ctypes.data)
+
+    def _grown(self, more_bytes: int) -> "SeenTokens":
+        """A copy with room for one more token and ``more_bytes`` more bytes (``sizes`` and, while they have
+        room, ``slots`` kept)."""
+        rows, used = int(self.sizes[0]), int(self.sizes[1])
+        n_slots = self.slots.shape[0]
+        while 4 * (rows + 1) > 3 * n_slots:
+            n_slots *= 2
+        bigger = SeenTokens.empty(n_slots, max(self.arena.shape[0], 2 * (used + more_bytes)))
+        bigger.arena[:used] = self.arena[:used]
+        bigger.starts[:rows + 1] = self.starts[:rows + 1]
+        bigger.counts[:rows] = self.counts[:rows]
+        if n_slots == self.slots.shape[0]:
+            return bigger._replace(slots=self.slots, sizes=self.sizes)
+        bigger = bigger._replace(sizes=self.sizes)
+        _library().wv_labelled_rehash(ctypes.byref(bigger._struct()))
+        return bigger
+
+
+class LineSplitter:
+    """Splits blocks of lines into fastText's tokens, numbering them in its table ``seen``
+    (:class:`SeenTokens`; a reading thread keeps one splitter, from block to block).
+
+    >>> splitter = LineSplitter(SeenTokens.empty(16, 64))
+    >>> ids, lengths = splitter.split(b"__label__a tea\\tcup\\n\\ntea\\n")
+    >>> splitter.seen.tokens(), ids.tolist(), lengths.tolist(), splitter.seen.counts[:4].tolist()
+    ([b'</s>', b'__label__a', b'tea', b'cup'], [0, 1, 2, 3, 0, 0, 2], [4, 1, 2], [3, 1, 2, 1])
+    """
+
+    def __init__(self, seen: SeenTokens | None = None):
+        self.seen = SeenTokens.empty() if seen is None else seen
+
+    def split(self, block) -> tuple[np.ndarray, np.ndarray]:
+        """A block's ``(ids, lengths)``: every line's token ids (int32), ``</s>`` first in each, and
+        each line's token count (int64). A line ends at a line feed (or the block's end). ``seen``
+        is replaced by a larger copy where it is full (its ``sizes`` the same array, updated in
+        place), and counts the block's tokens."""
+        buf = np.frombuffer(block, dtype=np.uint8)
+        library, sizes = _library(), np.zeros(2, np.int64)
+        library.wv_labelled_count(buf.ctypes.data, buf.shape[0], sizes.ctypes.data)
+        ids, lengths = np.empty(int(sizes[0]), np.int32), np.empty(int(sizes[1]), np.int64)
+        at = _Split(buf.ctypes.data, buf.shape[0], ids.ctypes.data, lengths.ctypes.data, 0, 0, 0, -1, 0)
+        while library.wv_labelled_split(ctypes.byref(self.seen._struct()), ctypes.byref(at)) == _GROW:
+            self.seen = self.seen._grown(at.more_bytes)
+        if at.n_ids != ids.shape[0] or at.n_lines != lengths.shape[0]:
+            raise RuntimeError("the block's tokens were miscounted")
+        return ids, lengths
 
 
 class TokenTable:
@@ -102,7 +204,7 @@ def _checked_lines(table: TokenTable, ids: np.ndarray, lengths: np.ndarray) -> t
     ids, lengths = _checked(ids, np.int32), _checked(lengths, np.int64)
     if len(lengths) and (int(lengths.min()) < 1 or int(lengths.sum()) != len(ids)):
         raise ValueError("the line lengths must be at least 1 and add up to the token ids")
-    if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= table.size):
+    if len(ids) and int(ids.view(np.uint32).max()) >= table.size:  # one pass: a negative id is read as >= 2**31
         raise ValueError("a token id outside the token table")
     return ids, lengths
 

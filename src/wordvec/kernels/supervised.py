@@ -35,6 +35,10 @@ LOSSES = ("softmax", "ns", "hs", "ova")
 #: fastText's negative table: about this many entries, each label count ** 0.5 times in proportion.
 NEGATIVE_TABLE_SIZE = 10_000_000
 
+# Input matrices larger than this (bytes) have each example's rows asked for before they are summed:
+# rows then come from memory, not from the caches, and the requests overlap.
+_PREFETCH_BYTES = 32 << 20
+
 _MAX_SIGMOID = 8
 _TABLE_SIZE = 512
 
@@ -225,7 +229,8 @@ class _Weights(ctypes.Structure):
 
 
 class _Examples(ctypes.Structure):
-    _fields_ = [("rows", _ref), ("row_starts", _ref), ("targets", _ref), ("target_starts", _ref), ("tokens", _ref)]
+    _fields_ = [("rows", _ref), ("row_starts", _ref), ("targets", _ref), ("target_starts", _ref), ("tokens", _ref),
+                ("prefetch", ctypes.c_int64)]
 
 
 class _Labels(ctypes.Structure):
@@ -267,10 +272,10 @@ def _check_range(examples: Examples, first: int, last: int, n_input: int, n_labe
     if not 0 <= first <= last <= len(examples.tokens):
         raise ValueError(f"first and last must satisfy 0 <= first <= last <= {len(examples.tokens)}")
     rows = examples.rows[examples.row_starts[first]:examples.row_starts[last]]
-    if len(rows) and (int(rows.min()) < 0 or int(rows.max()) >= n_input):
+    if len(rows) and int(rows.view(np.uint32).max()) >= n_input:  # one pass: a negative id is read as >= 2**31
         raise ValueError("an input row outside the input matrix")
     targets = examples.targets[examples.target_starts[first]:examples.target_starts[last]]
-    if len(targets) and (int(targets.min()) < 0 or int(targets.max()) >= n_labels):
+    if len(targets) and int(targets.view(np.uint32).max()) >= n_labels:
         raise ValueError("a target label outside the output matrix")
 
 
@@ -346,7 +351,8 @@ def train_examples(input: np.ndarray, output: np.ndarray, examples: Examples, la
     total = max(int(before[-1]), 1)
     library, (sigmoids, logs) = _library(), _tables()
     label_ids = np.arange(n_labels, dtype=np.int32)
-    flat = _Examples(*(getattr(examples, name).ctypes.data for name in Examples._fields))
+    flat = _Examples(*(getattr(examples, name).ctypes.data for name in Examples._fields),
+                     input.nbytes > _PREFETCH_BYTES)
     structs = _Labels(LOSSES.index(labels.loss), labels.negatives, labels.negative_table.ctypes.data,
                       len(labels.negative_table), labels.paths.ctypes.data, labels.codes.ctypes.data,
                       labels.path_starts.ctypes.data, label_ids.ctypes.data, n_labels, sigmoids.ctypes.data,

@@ -30,13 +30,16 @@
 enum { SUP_SOFTMAX = 0, SUP_NS = 1, SUP_HS = 2, SUP_OVA = 3 };
 
 /* The examples: example e's input rows are rows[row_starts[e]:row_starts[e + 1]], its labels
- * targets[target_starts[e]:target_starts[e + 1]]; tokens[e] is its weight in the learning rate. */
+ * targets[target_starts[e]:target_starts[e + 1]]; tokens[e] is its weight in the learning rate.
+ * prefetch: ask for an example's input rows before summing them (worth it only where the input
+ * matrix is larger than the caches: otherwise the requests only take time). */
 typedef struct {
     const int32_t *rows;
     const int64_t *row_starts;
     const int32_t *targets;
     const int64_t *target_starts;
     const int64_t *tokens;
+    int64_t prefetch;
 } wv_sup_examples;
 
 /* The loss and the label structures it reads; label_ids holds 0 .. n_labels - 1. */
@@ -171,9 +174,10 @@ static void ova_forward(const wv_weights *w, const wv_sup_labels *labels, const 
 }
 
 #if defined(__GNUC__) || defined(__clang__)
-/* The sum of an example's rows is kept in registers, up to SUP_VECTORS vectors of 8 floats (and
- * one of 4) at a time, the dimension walked in blocks of that many floats, each block a pass over
- * the rows: a sum kept in memory would be stored and loaded again for every row. */
+/* The sum of an example's rows, and the step added to them, are kept in registers, up to
+ * SUP_VECTORS vectors of 8 floats (and one of 4) at a time, the dimension walked in blocks of
+ * that many floats, each block a pass over the rows: a sum kept in memory would be stored and
+ * loaded again for every row, and a step loaded again for every row. */
 typedef float sup_vector __attribute__((vector_size(32)));
 typedef float sup_half __attribute__((vector_size(16)));
 #define SUP_VECTORS 12
@@ -203,29 +207,80 @@ static inline __attribute__((always_inline)) void sum_block(const float *matrix,
     if (half) memcpy(sums + 8 * count, &rest, sizeof rest);
 }
 
-#define SUP_SUM_CASE(c)                                                                                  \
-    case 2 * c: sum_block(matrix, stride, ids, n, x, hidden + x, c, 0); break;                          \
-    case 2 * c + 1: sum_block(matrix, stride, ids, n, x, hidden + x, c, 1); break;
+/* Each of the n rows listed, floats x .. x + 8 * count + 4 * half, += delta (count and half are
+ * constants once inlined): delta is kept in registers. The rows are taken last first: those the
+ * sum read last are the likeliest to be in the nearest cache still (the order changes no bit). */
+static inline __attribute__((always_inline)) void add_block(float *matrix, int64_t stride, const int32_t *ids,
+                                                             int64_t n, int64_t x, const float *delta,
+                                                             const int count, const int half) {
+    sup_vector step[SUP_VECTORS];
+    sup_half rest = {0};
+    for (int k = 0; k < count; k++) memcpy(&step[k], delta + 8 * k, sizeof step[k]);
+    if (half) memcpy(&rest, delta + 8 * count, sizeof rest);
+    for (int64_t i = n - 1; i >= 0; i--) {
+        float *row = matrix + (int64_t)ids[i] * stride + x;
+        for (int k = 0; k < count; k++) {
+            sup_vector part;
+            memcpy(&part, row + 8 * k, sizeof part);
+            part += step[k];
+            memcpy(row + 8 * k, &part, sizeof part);
+        }
+        if (half) {
+            sup_half part;
+            memcpy(&part, row + 8 * count, sizeof part);
+            part += rest;
+            memcpy(row + 8 * count, &part, sizeof part);
+        }
+    }
+}
+
+#define SUP_CASE(c, call)                                                                                \
+    case 2 * c: call(c, 0); break;                                                                       \
+    case 2 * c + 1: call(c, 1); break;
+#define SUP_CASES(call)                                                                                  \
+    SUP_CASE(0, call) SUP_CASE(1, call) SUP_CASE(2, call) SUP_CASE(3, call) SUP_CASE(4, call)            \
+    SUP_CASE(5, call) SUP_CASE(6, call) SUP_CASE(7, call) SUP_CASE(8, call) SUP_CASE(9, call)            \
+    SUP_CASE(10, call) SUP_CASE(11, call) SUP_CASE(12, call)
+
+/* The dimension from x on in blocks of registers: 8 * count + 4 * half floats (the block that
+ * `code`, 2 * count + half, names). */
+static inline int64_t block_code(int64_t dim, int64_t x) {
+    const int64_t count = (dim - x) / 8 < SUP_VECTORS ? (dim - x) / 8 : SUP_VECTORS;
+    const int64_t left = dim - x - 8 * count;
+    return 2 * count + (left >= 4 && left < 8);
+}
 
 /* hidden = the sum of the n rows listed, each element summed in the rows' order. */
 static inline __attribute__((always_inline)) void sum_rows(const float *matrix, int64_t stride,
                                                             const int32_t *ids, int64_t n, int64_t dim,
                                                             float *hidden) {
     int64_t x = 0;
-    while (dim - x >= 4) {
-        const int64_t count = (dim - x) / 8 < SUP_VECTORS ? (dim - x) / 8 : SUP_VECTORS;
-        const int64_t half = count < SUP_VECTORS && (dim - x) % 8 >= 4;
-        switch (2 * count + half) {
-            SUP_SUM_CASE(0) SUP_SUM_CASE(1) SUP_SUM_CASE(2) SUP_SUM_CASE(3) SUP_SUM_CASE(4) SUP_SUM_CASE(5)
-            SUP_SUM_CASE(6) SUP_SUM_CASE(7) SUP_SUM_CASE(8) SUP_SUM_CASE(9) SUP_SUM_CASE(10) SUP_SUM_CASE(11)
-            default: sum_block(matrix, stride, ids, n, x, hidden + x, SUP_VECTORS, 0);
-        }
-        x += 8 * count + 4 * half;
+    for (int64_t code; dim - x >= 4; x += 4 * code) {
+        code = block_code(dim, x);
+#define SUP_SUM(c, h) sum_block(matrix, stride, ids, n, x, hidden + x, c, h)
+        switch (code) { SUP_CASES(SUP_SUM) }
+#undef SUP_SUM
     }
     for (int64_t y = x; y < dim; y++) hidden[y] = 0.0f;
     for (int64_t i = 0; x < dim && i < n; i++) {
         const float *row = matrix + (int64_t)ids[i] * stride;
         for (int64_t y = x; y < dim; y++) hidden[y] += row[y];
+    }
+}
+
+/* Each of the n rows listed += delta (a row listed twice, twice). */
+static inline __attribute__((always_inline)) void add_to_rows(float *matrix, int64_t stride, const int32_t *ids,
+                                                               int64_t n, int64_t dim, const float *delta) {
+    int64_t x = 0;
+    for (int64_t code; dim - x >= 4; x += 4 * code) {
+        code = block_code(dim, x);
+#define SUP_ADD(c, h) add_block(matrix, stride, ids, n, x, delta + x, c, h)
+        switch (code) { SUP_CASES(SUP_ADD) }
+#undef SUP_ADD
+    }
+    for (int64_t i = 0; x < dim && i < n; i++) {
+        float *row = matrix + (int64_t)ids[i] * stride;
+        for (int64_t y = x; y < dim; y++) row[y] += delta[y];
     }
 }
 
@@ -239,23 +294,24 @@ static void sum_rows(const float *matrix, int64_t stride, const int32_t *ids, in
         for (int64_t x = 0; x < dim; x++) hidden[x] += row[x];
     }
 }
-#endif
 
 /* Each of the n rows listed += delta (a row listed twice, twice). */
-static inline void add_to_rows(float *matrix, int64_t stride, const int32_t *ids, int64_t n, int64_t dim,
-                               const float *WV_RESTRICT delta) {
+static void add_to_rows(float *matrix, int64_t stride, const int32_t *ids, int64_t n, int64_t dim,
+                        const float *WV_RESTRICT delta) {
     for (int64_t i = 0; i < n; i++) {
         float *WV_RESTRICT row = matrix + (int64_t)ids[i] * stride;
         for (int64_t x = 0; x < dim; x++) row[x] += delta[x];
     }
 }
+#endif
 
 /* One example (it has rows and targets): hidden, the loss's forward pass, the input rows' update. */
 WV_VECTOR_CLONES static void train_example(const wv_weights *w, const wv_sup_examples *ex,
                                            const wv_sup_labels *labels, int64_t e, float lr, sup_state *s) {
     const int64_t dim = w->dim, begin = ex->row_starts[e], n = ex->row_starts[e + 1] - begin;
     const int32_t *ids = ex->rows + begin;
-    for (int64_t i = 0; i < n; i++) prefetch_row(wv_in_row(w, ids[i]), dim);
+    if (ex->prefetch)
+        for (int64_t i = 0; i < n; i++) prefetch_row(wv_in_row(w, ids[i]), dim);
     const float scale = (float)(1.0 / (double)n);
     sum_rows(w->w_in, w->stride, ids, n, dim, s->hidden);
     for (int64_t x = 0; x < dim; x++) s->hidden[x] *= scale;
