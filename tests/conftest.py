@@ -19,6 +19,10 @@ import pytest
 
 from wordvec.readers import default_corpus, iter_documents
 
+# The Numba kernels the tests hold the C kernels against: no test or doctest in it, and collecting it
+# would import Numba in every run (see ``oracles.py``, which imports it on first use).
+collect_ignore = ["oracle_kernels.py"]
+
 SHARED_DATA = Path(os.environ.get("WORDVEC_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 
 KAGGLE_COLUMNS = ["Id", "ProductId", "UserId", "ProfileName", "HelpfulnessNumerator", "HelpfulnessDenominator",

@@ -9,6 +9,7 @@ corpus checks that training puts related keys nearest.
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import inspect
 from pathlib import Path
 
@@ -22,16 +23,27 @@ from wordvec.errors import CorpusError, ModelFormatError, ParameterError
 from wordvec.evaluate import evaluate_analogies, packaged_eval_sets
 from wordvec.vectors import Vectors
 
-gensim_models = pytest.importorskip("gensim.models")
-gensim_word2vec = pytest.importorskip("gensim.models.word2vec")
-
 pytestmark = [
+    pytest.mark.skipif(importlib.util.find_spec("gensim") is None, reason="could not import 'gensim'"),
     pytest.mark.filterwarnings("ignore::RuntimeWarning"),
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
 ]
 
 FAST = {"vector_size": 16, "epochs": 1, "workers": 1}
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "compat.md"
+
+
+@pytest.fixture(scope="module")
+def gensim_models():
+    """``gensim.models``, imported by the tests that use it: importing gensim takes seconds, which
+    collecting this module (in every run, in every worker) does not pay."""
+    return pytest.importorskip("gensim.models")
+
+
+@pytest.fixture(scope="module")
+def gensim_word2vec(gensim_models):
+    """``gensim.models.word2vec``, for its ``LineSentence``."""
+    return pytest.importorskip("gensim.models.word2vec")
 
 
 def _corpus(seed=0, keys=40, n=300, integers=False):
@@ -48,7 +60,7 @@ def _planted(seed=0):
     return [list(rng.choice(groups[g], 10)) for g in rng.integers(0, 4, 400)]
 
 
-def _gensim_kv(wv):
+def _gensim_kv(gensim_models, wv):
     """gensim's KeyedVectors holding exactly our keys and vectors."""
     kv = gensim_models.KeyedVectors(wv.vector_size)
     kv.add_vectors(list(wv.index_to_key), np.array(wv.vectors))
@@ -74,7 +86,7 @@ def trained():
     (KeyedVectors.save_word2vec_format, "KeyedVectors.save_word2vec_format"),
     (KeyedVectors.load_word2vec_format, "KeyedVectors.load_word2vec_format"),
 ])
-def test_signatures_and_defaults_are_gensims(ours, theirs):
+def test_signatures_and_defaults_are_gensims(ours, theirs, gensim_models):
     owner, name = theirs.split(".")
     want = inspect.signature(getattr(getattr(gensim_models, owner), name)).parameters.values()
     assert [(p.name, p.default) for p in inspect.signature(ours).parameters.values()] == \
@@ -136,7 +148,7 @@ def test_call_options_are_refused_or_accepted(trained):
 @pytest.mark.parametrize("kwargs", [{"min_count": 1}, {"min_count": 3}, {"min_count": 1, "max_final_vocab": 25},
                                     {"min_count": 5, "max_final_vocab": 30}])
 @pytest.mark.parametrize("integers", [False, True])
-def test_vocabulary_is_gensims(kwargs, integers):
+def test_vocabulary_is_gensims(kwargs, integers, gensim_models):
     sentences = _corpus(integers=integers)
     theirs = gensim_models.Word2Vec(sentences, **FAST, **kwargs)
     ours = Word2Vec(sentences, **FAST, **kwargs)
@@ -149,7 +161,7 @@ def test_vocabulary_is_gensims(kwargs, integers):
 
 
 @pytest.mark.parametrize("sentences", [[[1, 2, 3, 40], [2, 3, 7]] * 10, [["1", "2", "3", "40"], ["2", "3", "7"]] * 10])
-def test_keys_str_and_int_behave_as_gensim(sentences):
+def test_keys_str_and_int_behave_as_gensim(sentences, gensim_models):
     theirs = gensim_models.Word2Vec(sentences, min_count=1, **FAST)
     ours = Word2Vec(sentences, min_count=1, **FAST)
     for probe in (1, 2, "3", 3, 40, "40", 4, 5, 6, 7, "1", np.int64(2), -1, 2.0):
@@ -207,7 +219,7 @@ def test_strings_are_refused_as_sentences():
 
 # -- vectors, shapes and types ------------------------------------------------------------------
 
-def test_vectors_shapes_and_types_are_gensims(trained):
+def test_vectors_shapes_and_types_are_gensims(trained, gensim_models):
     theirs = gensim_models.Word2Vec(_corpus(), min_count=1, sg=1, **FAST)
     for wv, gwv in ((trained.wv, theirs.wv),):
         for value, expected in ((wv["w1"], gwv["w1"]), (wv[["w1", "w2"]], gwv[["w1", "w2"]]),
@@ -231,8 +243,8 @@ def test_similarity_is_the_cosine_of_the_vectors(trained):
     assert trained.wv.distance("w1", "w7") == pytest.approx(1 - cosine, rel=1e-4)
 
 
-def test_queries_match_gensim_on_the_same_vectors(trained):
-    wv, kv = trained.wv, _gensim_kv(trained.wv)
+def test_queries_match_gensim_on_the_same_vectors(trained, gensim_models):
+    wv, kv = trained.wv, _gensim_kv(gensim_models, trained.wv)
     queries = [({"positive": "w1"}), ({"positive": ["w1", "w2"], "negative": ["w3"], "topn": 5}),
                ({"positive": [wv["w4"]], "topn": 3}), ({"positive": [("w1", 0.5), ("w2", 2.0)], "negative": ["w5"]}),
                ({"positive": "w1", "restrict_vocab": 20}), ({"positive": "w2", "clip_start": 5, "clip_end": 30}),
@@ -254,7 +266,7 @@ def test_queries_match_gensim_on_the_same_vectors(trained):
                                                                                                      topn=3)]
 
 
-def test_keyed_vectors_built_by_hand_as_gensim():
+def test_keyed_vectors_built_by_hand_as_gensim(gensim_models):
     ours, theirs = KeyedVectors(3), gensim_models.KeyedVectors(3)
     for kv in (ours, theirs):
         kv.add_vectors(["a", "b"], np.eye(3, dtype=np.float32)[:2])
@@ -272,12 +284,12 @@ def _eval_vectors(words, seed=0, dim=12):
     return Vectors(words, rng.normal(size=(len(words), dim)).astype(np.float32))
 
 
-def test_evaluate_word_pairs_matches_gensim():
+def test_evaluate_word_pairs_matches_gensim(gensim_models):
     path = packaged_eval_sets()["similarity"]["wordsim353"]
     lines = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line[:1] != "#"]
     words = sorted({w for a, b, _ in lines for w in (a, b)})[::2] + ["Tiger", "CAT"]
     ours = KeyedVectors.from_vectors(_eval_vectors(words))
-    kv = _gensim_kv(ours)
+    kv = _gensim_kv(gensim_models, ours)
     for kwargs in ({}, {"restrict_vocab": 100}, {"case_insensitive": False}):
         (p, pp), spearman, oov = ours.evaluate_word_pairs(path, **kwargs)
         (gp, gpp), gspearman, goov = kv.evaluate_word_pairs(path, **kwargs)
@@ -323,10 +335,10 @@ def _analogy_vectors(path, seed=0):
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"restrict_vocab": 150}, {"case_insensitive": False}])
-def test_evaluate_word_analogies_matches_gensim(analogy_file, kwargs):
+def test_evaluate_word_analogies_matches_gensim(analogy_file, kwargs, gensim_models):
     ours = _analogy_vectors(analogy_file)
     score, sections = ours.evaluate_word_analogies(analogy_file, **kwargs)
-    want_score, want_sections = _gensim_kv(ours).evaluate_word_analogies(analogy_file, **kwargs)
+    want_score, want_sections = _gensim_kv(gensim_models, ours).evaluate_word_analogies(analogy_file, **kwargs)
     assert sections == want_sections
     assert score == pytest.approx(want_score) and 0 < score < 1
     if not kwargs:
@@ -392,7 +404,7 @@ class _Recorder(CallbackAny2Vec):
         self.calls.append("train_end")
 
 
-def test_callbacks_are_called_as_gensim_calls_them():
+def test_callbacks_are_called_as_gensim_calls_them(gensim_models):
     sentences = _corpus()
     ours, theirs = _Recorder(), _Recorder()
     Word2Vec(sentences, min_count=1, vector_size=16, workers=1, epochs=3, callbacks=[ours])
@@ -433,7 +445,7 @@ def test_later_training_continues_the_run(trained):
 
 # -- corpus files -----------------------------------------------------------------------------------
 
-def test_line_sentence_reads_as_gensims(tmp_path):
+def test_line_sentence_reads_as_gensims(tmp_path, gensim_word2vec):
     text = "The  cat\tsat\r\n\n" + " ".join(f"t{i}" for i in range(25)) + "\nnbsp\u00a0split  x\u2028y\nlast"
     plain = tmp_path / "corpus.txt"
     plain.write_text(text, encoding="utf-8")
@@ -446,7 +458,7 @@ def test_line_sentence_reads_as_gensims(tmp_path):
 
 
 @pytest.mark.parametrize("chunk", [1, 3, 7, 64])
-def test_line_sentence_cuts_lines_read_in_pieces_as_gensim(tmp_path, monkeypatch, chunk):
+def test_line_sentence_cuts_lines_read_in_pieces_as_gensim(tmp_path, monkeypatch, chunk, gensim_word2vec):
     from wordvec.compat import corpus
 
     monkeypatch.setattr(corpus, "_CHUNK_CHARS", chunk)
@@ -514,7 +526,7 @@ def test_load_refuses_what_it_did_not_write(tmp_path, trained):
 
 
 @pytest.mark.parametrize("binary", [False, True])
-def test_word2vec_files_are_read_by_gensim_and_back(tmp_path, trained, binary):
+def test_word2vec_files_are_read_by_gensim_and_back(tmp_path, trained, binary, gensim_models):
     path = tmp_path / "vectors.bin"
     trained.wv.save_word2vec_format(str(path), binary=binary)
     theirs = gensim_models.KeyedVectors.load_word2vec_format(str(path), binary=binary)
@@ -529,7 +541,7 @@ def test_word2vec_files_are_read_by_gensim_and_back(tmp_path, trained, binary):
 
 # -- FastText ---------------------------------------------------------------------------------------
 
-def test_fasttext_answers_unknown_words_from_subwords_as_gensim():
+def test_fasttext_answers_unknown_words_from_subwords_as_gensim(gensim_models):
     sentences = [["teapot", "teacup", "teabag"], ["doghouse", "dogfood", "dogtag"]] * 20
     ours = FastText(sentences, min_count=1, bucket=2000, **FAST)
     theirs = gensim_models.FastText(sentences, min_count=1, bucket=2000, **FAST)
@@ -567,7 +579,7 @@ def test_planted_structure_puts_related_keys_nearest(settings):
     assert np.mean(same) >= 0.9
 
 
-def test_docs_list_every_gensim_option():
+def test_docs_list_every_gensim_option(gensim_models):
     text = DOCS.read_text(encoding="utf-8")
     for klass in (gensim_models.Word2Vec, gensim_models.FastText):
         for name in inspect.signature(klass.__init__).parameters:

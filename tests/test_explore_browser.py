@@ -10,6 +10,7 @@ With ``WORDVEC_SCREENSHOT=PATH`` set, the screenshot of the explorer (the word
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import threading
@@ -17,34 +18,32 @@ from pathlib import Path
 
 import pytest
 
+from wordvec.explore import make_server, write_html_map
+from wordvec.formats import load_model
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 WAIT_S = 20
 
 
-def _missing_browser() -> str | None:
+def _missing() -> str | None:
+    """Why these tests cannot run here (no browser, driver, Selenium or Flask), or None.
+
+    Selenium is found here, not imported: it is imported by the tests that use it (a second's work
+    that collecting this module, in every run, does not pay).
+    """
     if not CHROMIUM.exists():
         return f"{CHROMIUM} is not installed (apt-get install chromium chromium-driver)"
     if not CHROMEDRIVER.exists():
         return f"{CHROMEDRIVER} is not installed (apt-get install chromium-driver)"
+    if importlib.util.find_spec("selenium") is None:
+        return "selenium is not installed (pip install selenium)"
+    if importlib.util.find_spec("flask") is None:
+        return "flask is not installed"
     return None
 
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(_missing_browser() is not None, reason=str(_missing_browser()))]
-
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
-pytest.importorskip("flask", reason="flask is not installed")
-
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
-from selenium.webdriver.common.actions.wheel_input import ScrollOrigin  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-from wordvec.explore import make_server, write_html_map  # noqa: E402
-from wordvec.formats import load_model  # noqa: E402
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(_missing() is not None, reason=str(_missing()))]
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +74,9 @@ def server(model_dir):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
     profile = tmp_path_factory.mktemp("chromium-profile")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
@@ -98,6 +100,9 @@ def browser(tmp_path_factory):
 
 
 def _wait(driver, condition, message: str):
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
     return WebDriverWait(driver, WAIT_S, poll_frequency=0.05,
                          ignored_exceptions=(StaleElementReferenceException,)).until(condition, message)
 
@@ -110,10 +115,14 @@ def _console_errors(driver) -> list[str]:
 
 
 def _neighbour_words(driver) -> list[str]:
+    from selenium.webdriver.common.by import By
+
     return [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#neighbours .answer-word")]
 
 
 def _searched(driver, word: str):
+    from selenium.webdriver.common.by import By
+
     _wait(driver, lambda d: d.find_element(By.ID, "neighbours").get_attribute("data-word") == word
           and _neighbour_words(d), f"the neighbours of {word!r} never showed")
 
@@ -126,6 +135,11 @@ def _point_offset(driver, word: str):
 
 
 def test_search_click_zoom_and_screenshot(browser, server, model_dir, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
     vectors = load_model(model_dir).vectors
     expected = [w for w, _ in vectors.most_similar("coffee", n=10)]
 
@@ -220,6 +234,11 @@ def test_search_click_zoom_and_screenshot(browser, server, model_dir, tmp_path):
 
 
 def test_html_map_file_works_offline(browser, model_dir, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
     vectors = load_model(model_dir).vectors
     page = write_html_map(vectors, tmp_path / "map.html", top=300)
     browser.get(page.as_uri())

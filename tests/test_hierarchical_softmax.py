@@ -180,17 +180,19 @@ def test_a_task_of_whole_windows_is_the_oracle_word_by_word(vector_code, model, 
 
 
 def test_a_window_wider_than_every_sequence_sees_every_pair_and_no_more(vector_code):
-    # Sequences of 3,000 items with window=5000: the same model as window=2999, each centre
-    # against all 2,999 others (the loss counts them: one centre in LOSS_EVERY, times its path).
+    # Sequences of 2,100 items (more contexts than the 2,048 of a scratch piece) with window=5000: the
+    # same model as window=2099, each centre against all 2,099 others (the loss counts them: one centre
+    # in LOSS_EVERY, times its path), none against the other sequence.
     rng = np.random.default_rng(7)
-    documents = [rng.integers(1, 200, 3000).astype(np.int32) for _ in range(2)]
+    length = 2100
+    documents = [rng.integers(1, 200, length).astype(np.int32) for _ in range(2)]
     stream, sampler = _stream(documents, 200)
     start = rng.normal(0, 0.1, (200, 8)).astype(np.float32)
     results = []
-    for window in (2999, 5000):
+    for window in (length - 1, 5000):
         tree = _tree(documents, 200, 8)
         weights = K.Weights(start.copy(), np.zeros((200, 8), np.float32))
-        tasks = K.Tasks(np.array([0, 6000]), np.array([3], dtype=np.uint64), np.zeros((1, 3)))
+        tasks = K.Tasks(np.array([0, 2 * length]), np.array([3], dtype=np.uint64), np.zeros((1, 3)))
         C.train_chunk(weights, stream, sampler, K.Settings(K.SKIP_GRAM, window, 0, 0.001, 0.001,
                                                             shrink_windows=False), tasks, tree=tree)
         results.append((weights.w_in, tree.weights, tasks.stats[0]))
@@ -198,7 +200,7 @@ def test_a_window_wider_than_every_sequence_sees_every_pair_and_no_more(vector_c
     np.testing.assert_array_equal(results[0][1], results[1][1])
     depth = np.diff(tree.offsets)
     centres = np.concatenate(documents)[::K.LOSS_EVERY]  # the centre words whose loss is computed
-    assert results[1][2][2] == 2999 * depth[centres].sum()
+    assert results[1][2][2] == (length - 1) * depth[centres].sum()
     assert np.abs(results[1][0] - start).max() > 1e-3 and np.abs(results[1][1]).max() > 1e-3
 
 

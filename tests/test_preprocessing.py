@@ -253,7 +253,8 @@ def test_skipgrams_match_keras(kpre, sequences, window_size, negative_samples):
     _, ksequence = kpre
     vocabulary_size = 501
     random.seed(0)
-    for k, seq in enumerate(sequences):
+    # 50 reviews and the three odd sequences: Keras draws in Python, seconds for all 150 reviews
+    for k, seq in enumerate(sequences[:50] + sequences[-3:]):
         ours = skipgrams(seq, vocabulary_size, window_size=window_size, negative_samples=negative_samples, seed=k)
         theirs = ksequence.skipgrams(seq, vocabulary_size, window_size=window_size,
                                      negative_samples=negative_samples, seed=k)
