@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import threading
@@ -13,15 +14,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-pytest.importorskip("flask", reason="the explorer needs flask")
+from wordvec.errors import ParameterError, WordvecError
+from wordvec.explore import MapStore, VocabIndex, create_app, make_server, write_html_map
+from wordvec.explore import mapdata
+from wordvec.explore.queries import MAX_N
+from wordvec.explore.routes import STATIC_FILES
+from wordvec.formats import save_model
+from wordvec.vectors import Vectors
 
-from wordvec.errors import ParameterError, WordvecError  # noqa: E402
-from wordvec.explore import MapStore, VocabIndex, create_app, make_server, write_html_map  # noqa: E402
-from wordvec.explore import mapdata  # noqa: E402
-from wordvec.explore.queries import MAX_N  # noqa: E402
-from wordvec.explore.routes import STATIC_FILES  # noqa: E402
-from wordvec.formats import save_model  # noqa: E402
-from wordvec.vectors import Vectors  # noqa: E402
+# Flask is found here, not imported: the tests that serve import it (a quarter second for collecting).
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("flask") is None, reason="the explorer needs flask")
 
 WORDS = [
     "tea", "coffee", "chocolate", "cookie", "sugar", "salt", "dog", "cat", "treat", "bag",

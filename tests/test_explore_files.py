@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import gzip
 import json
 import os
@@ -9,12 +10,13 @@ import os
 import numpy as np
 import pytest
 
-pytest.importorskip("flask", reason="the explorer needs flask")
+from wordvec.errors import ModelFormatError
+from wordvec.explore import MapStore, create_app, make_server, mapdata
+from wordvec.formats import save_word2vec
+from wordvec.vectors import Vectors
 
-from wordvec.errors import ModelFormatError  # noqa: E402
-from wordvec.explore import MapStore, create_app, make_server, mapdata  # noqa: E402
-from wordvec.formats import save_word2vec  # noqa: E402
-from wordvec.vectors import Vectors  # noqa: E402
+# Flask is found here, not imported: the tests that serve import it (a quarter second for collecting).
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("flask") is None, reason="the explorer needs flask")
 
 WORDS = ["the", "tea", "coffee", "cup", "dog", "cat", "milk", "sugar", "café", "日本", "New York", "good",
          "bad", "sweet", "salt", "bread"]

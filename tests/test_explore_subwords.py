@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import importlib.util
 from urllib.parse import unquote
 
 import numpy as np
 import pytest
 
-pytest.importorskip("flask", reason="the explorer needs flask")
+import wordvec.explore
+from wordvec.cli import main
+from wordvec.explore import create_app
+from wordvec.explore.queries import BUILT_HEADER
+from wordvec.explore.routes import read_static
+from wordvec.formats import export_vectors
+from wordvec.subwords import ngram_hashes
+from wordvec.vectors import SubwordVectors, Vectors
 
-import wordvec.explore  # noqa: E402
-from wordvec.cli import main  # noqa: E402
-from wordvec.explore import create_app  # noqa: E402
-from wordvec.explore.queries import BUILT_HEADER  # noqa: E402
-from wordvec.explore.routes import read_static  # noqa: E402
-from wordvec.formats import export_vectors  # noqa: E402
-from wordvec.subwords import ngram_hashes  # noqa: E402
-from wordvec.vectors import SubwordVectors, Vectors  # noqa: E402
+# Flask is found here, not imported: the tests that serve import it (a quarter second for collecting).
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("flask") is None, reason="the explorer needs flask")
 
 
 @pytest.fixture(scope="module")
