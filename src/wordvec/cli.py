@@ -66,28 +66,26 @@ def _add_reading_options(parser) -> None:
     parser.add_argument("--text-column", help="CSV (or table) column holding the text (default: 'Text')")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``wordvec`` parser; with ``command`` (a sub-command's name), only that sub-command is built.
+
+    >>> build_parser("similar").parse_args(["similar", "model", "coffee"]).words
+    ['coffee']
+    """
     from . import __version__
 
     parser = argparse.ArgumentParser(prog="wordvec", description="Learn word embeddings from raw text and explore them.")
     parser.add_argument("--version", action="version", version=f"wordvec {__version__} (kernels: {api.backend()})")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    engines = "; ".join(f"{name}: {text}" for name, text in api.engines().items())
-    _add_train_command(commands, engines)
-    _add_similar_command(commands)
-    _add_export_command(commands)
-    _add_plot_command(commands)
-    _add_evaluate_command(commands)
-    _add_phrases_command(commands)
-    _add_explore_command(commands)
-    _add_download_command(commands)
-    _add_embed_command(commands)
-    add_classify_command(commands)
+    for name, add_command in _COMMANDS.items():
+        if command in (None, name):
+            add_command(commands)
     return parser
 
 
-def _add_train_command(commands, engines: str) -> None:
+def _add_train_command(commands) -> None:
     """The ``wordvec train`` sub-command."""
+    engines = "; ".join(f"{name}: {text}" for name, text in api.engines().items())
     train = commands.add_parser("train", help="train vectors on a corpus",
                                 description="Train word vectors. With no CORPUS, trains on the embedded "
                                             f"sample of 2,000 Amazon Fine Foods reviews. Engines: {engines}.")
@@ -328,10 +326,27 @@ def _run_download(args) -> int:
     return 0
 
 
+_COMMANDS = {"train": _add_train_command, "similar": _add_similar_command, "export": _add_export_command,
+             "plot": _add_plot_command, "evaluate": _add_evaluate_command, "phrases": _add_phrases_command,
+             "explore": _add_explore_command, "download": _add_download_command, "embed": _add_embed_command,
+             "classify": add_classify_command}
+
+
+def _command_named(argv: list[str]) -> str | None:
+    """The sub-command ``argv`` names, if it names a known one (the first argument not an option) and
+    asks no help of ``wordvec`` itself before it."""
+    for arg in argv:
+        if arg in ("-h", "--help"):
+            return None
+        if not arg.startswith("-"):
+            return arg if arg in _COMMANDS else None
+    return None
+
+
 def main(argv=None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command_named(argv)).parse_args(argv)
     try:
         return args.run(args)
     except TrainingInterrupted as err:

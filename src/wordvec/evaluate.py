@@ -64,7 +64,6 @@ import gzip
 import importlib.resources
 import math
 import os
-import warnings
 import zlib
 from pathlib import Path
 from typing import Iterator
@@ -292,16 +291,37 @@ def _pair_cosines(vectors, built, rows_a: list[int], rows_b: list[int]) -> np.nd
 
 def _correlations(gold: list[float], model: np.ndarray) -> tuple[float, float]:
     """Spearman's and Pearson's coefficients of the model's similarities with the gold scores
-    (NaN for fewer than two pairs, or for constant input, as gensim gets it)."""
-    spearman = pearson = float("nan")
-    if len(gold) >= 2:
-        from scipy import stats
+    (NaN for fewer than two pairs, or for constant input, as gensim gets it from SciPy).
 
-        with warnings.catch_warnings():  # constant input: NaN, as gensim gets it
-            warnings.simplefilter("ignore")
-            spearman = float(stats.spearmanr(gold, model)[0])
-            pearson = float(stats.pearsonr(gold, model)[0])
-    return spearman, pearson
+    >>> [round(r, 4) for r in _correlations([1.0, 2.0, 3.0, 4.0], np.array([0.1, 0.3, 0.2, 0.9]))]
+    [0.8, 0.8262]
+    """
+    if len(gold) < 2:
+        return float("nan"), float("nan")
+    gold_scores, model_scores = np.asarray(gold, dtype=np.float64), np.asarray(model, dtype=np.float64)
+    spearman = _pearson(_average_ranks(gold_scores), _average_ranks(model_scores))
+    return spearman, _pearson(gold_scores, model_scores)
+
+
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks from 1, tied values sharing their mean rank (SciPy's ``rankdata``, method "average")."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts_group = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    starts = np.flatnonzero(starts_group)
+    ends = np.append(starts[1:], len(values))
+    ranks = np.empty(len(values), dtype=np.float64)
+    ranks[order] = ((starts + ends + 1) / 2.0)[np.cumsum(starts_group) - 1]
+    return ranks
+
+
+def _pearson(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson's coefficient, clipped to [-1, 1]; NaN when either side is constant or not finite."""
+    a, b = a - a.mean(), b - b.mean()
+    denominator = math.sqrt(float(a @ a) * float(b @ b))
+    if not denominator or not math.isfinite(denominator):
+        return float("nan")
+    return max(-1.0, min(1.0, float(a @ b) / denominator))
 
 
 def _score(path, number: int, field: str) -> float:
@@ -376,6 +396,41 @@ def _read_questions(path) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
     return list(sections.items())
 
 
+class _QuestionTable:
+    """A questions file as arrays: section names, the distinct words in order of first use, and each
+    question's four words (indices into ``words``) and section."""
+
+    def __init__(self, sections):
+        self.names = [name for name, _ in sections]
+        index: dict[str, int] = {}
+        questions = [q for _, qs in sections for q in qs]
+        self.table = np.array([[index.setdefault(w, len(index)) for w in q] for q in questions],
+                              dtype=np.int64).reshape(-1, 4)
+        self.words = list(index)
+        self.section = np.repeat(np.arange(len(sections), dtype=np.int64), [len(qs) for _, qs in sections])
+
+
+_QUESTION_TABLES: dict[tuple, _QuestionTable] = {}
+
+
+def _question_table(path) -> _QuestionTable:
+    """:func:`_read_questions` of ``path`` as a :class:`_QuestionTable`; a file read before, unchanged
+    since (same size and modification time), is not read again."""
+    try:
+        info = os.stat(path)
+        key = (os.path.realpath(path), info.st_size, info.st_mtime_ns)
+    except (TypeError, OSError):
+        key = None
+    if key in _QUESTION_TABLES:
+        return _QUESTION_TABLES[key]
+    table = _QuestionTable(_read_questions(path))
+    if key is not None:
+        if len(_QUESTION_TABLES) >= 4:
+            _QUESTION_TABLES.pop(next(iter(_QUESTION_TABLES)))
+        _QUESTION_TABLES[key] = table
+    return table
+
+
 def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
                        case_insensitive: bool = True, method: str = "3cosadd", all_pairs: bool = False) -> dict:
     """Accuracy on analogy questions ``a b c d`` (``a`` is to ``b`` as ``c`` is to ``d``).
@@ -429,12 +484,12 @@ def evaluate_analogies(vectors, path, *, restrict_vocab: int | None = 300000,
     """
     _check_restrict(restrict_vocab)
     _check_method(method)
-    sections = _read_questions(path)
+    questions = _question_table(path)
     lookup, canon = _lookup(vectors, restrict_vocab, case_insensitive)
     built = _SubwordRows(vectors, lookup, all_pairs, case_insensitive)
-    ids, section_of, n_questions = _question_rows(sections, built)
+    ids, section_of = _question_rows(questions, built)
     hits = _hits(vectors, canon, built, ids, method, case_insensitive)
-    return _tally(sections, section_of, hits, n_questions, len(built.extra))
+    return _tally(questions, section_of, hits, len(built.extra))
 
 
 def _check_method(method) -> None:
@@ -442,26 +497,18 @@ def _check_method(method) -> None:
         raise ParameterError.out_of_range("method", method, "'3cosadd' or '3cosmul'")
 
 
-def _question_rows(sections, built) -> tuple[list[tuple[int, int, int, int]], list[int], int]:
-    """The rows of the four words of each question without an out-of-vocabulary word, the
-    section of each, and how many questions there are in all."""
-    ids: list[tuple[int, int, int, int]] = []
-    section_of: list[int] = []
-    n_questions = 0
-    for s, (_, questions) in enumerate(sections):
-        for question in questions:
-            n_questions += 1
-            rows = tuple(built.row(w) for w in question)
-            if -1 in rows:
-                continue
-            ids.append(rows)
-            section_of.append(s)
-    return ids, section_of, n_questions
+def _question_rows(questions: _QuestionTable, built) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of the four words of each question without an out-of-vocabulary word, and the
+    section of each."""
+    rows_of_words = np.array([built.row(w) for w in questions.words], dtype=np.int64)
+    rows = rows_of_words[questions.table]
+    known = (rows != -1).all(axis=1)
+    return rows[known], questions.section[known]
 
 
 def _hits(vectors, canon: np.ndarray, built, ids: list, method: str, case_insensitive: bool) -> np.ndarray:
     """Whether each question (rows ``ids``) is answered right."""
-    if not ids:
+    if not len(ids):
         return np.zeros(0, dtype=bool)
     unit = vectors.unit_matrix[: len(canon)]
     q = built.resolve(ids, len(canon))
@@ -477,15 +524,15 @@ def _accuracy(correct, total) -> dict:
     return {"accuracy": c / t if t else 0.0, "correct": c, "total": t}
 
 
-def _tally(sections, section_of: list[int], hits: np.ndarray, n_questions: int, subword_words: int) -> dict:
+def _tally(questions: _QuestionTable, section_of: np.ndarray, hits: np.ndarray, subword_words: int) -> dict:
     """:func:`evaluate_analogies`'s answer: accuracy in all and per section, and the share skipped."""
-    section_of = np.array(section_of, dtype=np.int64)
-    correct = np.bincount(section_of, weights=hits, minlength=len(sections)).astype(np.int64)
-    total = np.bincount(section_of, minlength=len(sections)).astype(np.int64)
+    n_sections, n_questions = len(questions.names), len(questions.table)
+    correct = np.bincount(section_of, weights=hits, minlength=n_sections).astype(np.int64)
+    total = np.bincount(section_of, minlength=n_sections).astype(np.int64)
     result = _accuracy(correct.sum(), total.sum())
     result["oov"] = (n_questions - len(section_of)) / n_questions
     result["subword_words"] = subword_words
-    result["sections"] = {name: _accuracy(correct[s], total[s]) for s, (name, _) in enumerate(sections)}
+    result["sections"] = {name: _accuracy(correct[s], total[s]) for s, name in enumerate(questions.names)}
     return result
 
 
