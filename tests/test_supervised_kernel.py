@@ -252,6 +252,23 @@ def test_two_threads_run_and_learn(loss):
     assert _accuracy(input, output, labels, examples) == 1.0
 
 
+@pytest.mark.parametrize("loss", ["softmax", "hs", "ns"])
+@pytest.mark.parametrize("every", [1, 7, 10**12])
+def test_a_part_training_copies_of_the_rows_loses_no_update(monkeypatch, loss, every):
+    """A part trains its own copies of the hot rows (as each thread does beside others), merged
+    into the shared rows every few examples and at its end: it ends where training the shared rows
+    ends (the oracle), to float rounding."""
+    monkeypatch.setattr(K, "_hot_rows", lambda shape, output_rows, threads: (20, output_rows, every))
+    rng = np.random.default_rng(11)
+    examples, labels = _random_examples(rng, 60, 30, 4), _labels(loss, [4, 3, 2, 1])
+    input, output = _matrices(rng, 30, 4, 20)
+    want_in, want_out = input.copy(), output.copy()
+    K.train_examples(input, output, examples, labels, 0, 60, 0.4, 0.1, seed=7)
+    supervised_oracle(want_in, want_out, examples, labels, 0, 60, 0.4, 0.1, K.thread_seeds(7, 1)[0])
+    np.testing.assert_allclose(input, want_in, atol=2e-5)
+    np.testing.assert_allclose(output, want_out, atol=2e-5)
+
+
 def test_parts_split_tokens_evenly_and_cover_the_range():
     bounds, before = K._parts(np.array([5, 1, 1, 1, 1, 1, 0, 0], np.int64), 0, 8, 2)
     assert bounds.tolist() == [0, 1, 8] and before[-1] == 10

@@ -25,6 +25,7 @@
 #include "random.h"
 #include "rows.h"
 #include "steps.h"
+#include "task.h"
 
 
 enum { SUP_SOFTMAX = 0, SUP_NS = 1, SUP_HS = 2, SUP_OVA = 3 };
@@ -58,14 +59,35 @@ typedef struct {
 } wv_sup_labels;
 
 /* One thread's part: examples first..last-1, the learning rate falling linearly by tokens
- * from lr_start to lr_end over it, draws from `seed`. */
+ * from lr_start to lr_end over it, draws from `seed`.
+ * Where several threads train at once, each writes the rows of the most frequent words, and the
+ * output rows, with nearly every example: shared, each write takes the cache line from the other
+ * core, and two threads train slower than one. A part then trains its own copy of the first
+ * hot_input input rows (the words are numbered by frequency, most frequent first) and of the first
+ * hot_output output rows, and adds what it changed to the shared rows every hot_every examples and
+ * at its end (task.h). 0, 0: everything shared, as one thread trains. */
 typedef struct {
     int64_t first;
     int64_t last;
     double lr_start;
     double lr_end;
     uint64_t seed;
+    int64_t hot_input;
+    int64_t hot_output;
+    int64_t hot_every;
 } wv_sup_part;
+
+/* The input rows as a part reads and writes them: rows 0..n_hot-1 from its copy `hot`. */
+typedef struct {
+    float *matrix;
+    float *hot;
+    int64_t n_hot;
+    int64_t stride;
+} sup_input;
+
+static inline float *input_row(const sup_input *in, int32_t id) {
+    return (id < in->n_hot ? in->hot : in->matrix) + (int64_t)id * in->stride;
+}
 
 /* A part's work space and running state. */
 typedef struct {
@@ -184,14 +206,14 @@ typedef float sup_half __attribute__((vector_size(16)));
 
 /* sums[0 .. 8 * count + 4 * half) = the sum of the n rows listed from float x on, each element
  * summed in the rows' order (count and half are constants once inlined). */
-static inline __attribute__((always_inline)) void sum_block(const float *matrix, int64_t stride,
-                                                             const int32_t *ids, int64_t n, int64_t x,
-                                                             float *sums, const int count, const int half) {
+static inline __attribute__((always_inline)) void sum_block(const sup_input *in, const int32_t *ids, int64_t n,
+                                                             int64_t x, float *sums, const int count,
+                                                             const int half) {
     sup_vector total[SUP_VECTORS];
     sup_half rest = {0};
     for (int k = 0; k < count; k++) total[k] = (sup_vector){0};
     for (int64_t i = 0; i < n; i++) {
-        const float *row = matrix + (int64_t)ids[i] * stride + x;
+        const float *row = input_row(in, ids[i]) + x;
         for (int k = 0; k < count; k++) {
             sup_vector part;
             memcpy(&part, row + 8 * k, sizeof part);
@@ -210,15 +232,15 @@ static inline __attribute__((always_inline)) void sum_block(const float *matrix,
 /* Each of the n rows listed, floats x .. x + 8 * count + 4 * half, += delta (count and half are
  * constants once inlined): delta is kept in registers. The rows are taken last first: those the
  * sum read last are the likeliest to be in the nearest cache still (the order changes no bit). */
-static inline __attribute__((always_inline)) void add_block(float *matrix, int64_t stride, const int32_t *ids,
-                                                             int64_t n, int64_t x, const float *delta,
-                                                             const int count, const int half) {
+static inline __attribute__((always_inline)) void add_block(const sup_input *in, const int32_t *ids, int64_t n,
+                                                             int64_t x, const float *delta, const int count,
+                                                             const int half) {
     sup_vector step[SUP_VECTORS];
     sup_half rest = {0};
     for (int k = 0; k < count; k++) memcpy(&step[k], delta + 8 * k, sizeof step[k]);
     if (half) memcpy(&rest, delta + 8 * count, sizeof rest);
     for (int64_t i = n - 1; i >= 0; i--) {
-        float *row = matrix + (int64_t)ids[i] * stride + x;
+        float *row = input_row(in, ids[i]) + x;
         for (int k = 0; k < count; k++) {
             sup_vector part;
             memcpy(&part, row + 8 * k, sizeof part);
@@ -251,69 +273,67 @@ static inline int64_t block_code(int64_t dim, int64_t x) {
 }
 
 /* hidden = the sum of the n rows listed, each element summed in the rows' order. */
-static inline __attribute__((always_inline)) void sum_rows(const float *matrix, int64_t stride,
-                                                            const int32_t *ids, int64_t n, int64_t dim,
-                                                            float *hidden) {
+static inline __attribute__((always_inline)) void sum_rows(const sup_input *in, const int32_t *ids, int64_t n,
+                                                            int64_t dim, float *hidden) {
     int64_t x = 0;
     for (int64_t code; dim - x >= 4; x += 4 * code) {
         code = block_code(dim, x);
-#define SUP_SUM(c, h) sum_block(matrix, stride, ids, n, x, hidden + x, c, h)
+#define SUP_SUM(c, h) sum_block(in, ids, n, x, hidden + x, c, h)
         switch (code) { SUP_CASES(SUP_SUM) }
 #undef SUP_SUM
     }
     for (int64_t y = x; y < dim; y++) hidden[y] = 0.0f;
     for (int64_t i = 0; x < dim && i < n; i++) {
-        const float *row = matrix + (int64_t)ids[i] * stride;
+        const float *row = input_row(in, ids[i]);
         for (int64_t y = x; y < dim; y++) hidden[y] += row[y];
     }
 }
 
 /* Each of the n rows listed += delta (a row listed twice, twice). */
-static inline __attribute__((always_inline)) void add_to_rows(float *matrix, int64_t stride, const int32_t *ids,
-                                                               int64_t n, int64_t dim, const float *delta) {
+static inline __attribute__((always_inline)) void add_to_rows(const sup_input *in, const int32_t *ids, int64_t n,
+                                                               int64_t dim, const float *delta) {
     int64_t x = 0;
     for (int64_t code; dim - x >= 4; x += 4 * code) {
         code = block_code(dim, x);
-#define SUP_ADD(c, h) add_block(matrix, stride, ids, n, x, delta + x, c, h)
+#define SUP_ADD(c, h) add_block(in, ids, n, x, delta + x, c, h)
         switch (code) { SUP_CASES(SUP_ADD) }
 #undef SUP_ADD
     }
     for (int64_t i = 0; x < dim && i < n; i++) {
-        float *row = matrix + (int64_t)ids[i] * stride;
+        float *row = input_row(in, ids[i]);
         for (int64_t y = x; y < dim; y++) row[y] += delta[y];
     }
 }
 
 #else
 /* hidden = the sum of the n rows listed, each element summed in the rows' order. */
-static void sum_rows(const float *matrix, int64_t stride, const int32_t *ids, int64_t n, int64_t dim,
-                     float *WV_RESTRICT hidden) {
+static void sum_rows(const sup_input *in, const int32_t *ids, int64_t n, int64_t dim, float *WV_RESTRICT hidden) {
     for (int64_t x = 0; x < dim; x++) hidden[x] = 0.0f;
     for (int64_t i = 0; i < n; i++) {
-        const float *WV_RESTRICT row = matrix + (int64_t)ids[i] * stride;
+        const float *WV_RESTRICT row = input_row(in, ids[i]);
         for (int64_t x = 0; x < dim; x++) hidden[x] += row[x];
     }
 }
 
 /* Each of the n rows listed += delta (a row listed twice, twice). */
-static void add_to_rows(float *matrix, int64_t stride, const int32_t *ids, int64_t n, int64_t dim,
+static void add_to_rows(const sup_input *in, const int32_t *ids, int64_t n, int64_t dim,
                         const float *WV_RESTRICT delta) {
     for (int64_t i = 0; i < n; i++) {
-        float *WV_RESTRICT row = matrix + (int64_t)ids[i] * stride;
+        float *WV_RESTRICT row = input_row(in, ids[i]);
         for (int64_t x = 0; x < dim; x++) row[x] += delta[x];
     }
 }
 #endif
 
 /* One example (it has rows and targets): hidden, the loss's forward pass, the input rows' update. */
-WV_VECTOR_CLONES static void train_example(const wv_weights *w, const wv_sup_examples *ex,
+WV_VECTOR_CLONES static void train_example(const wv_weights *w, const sup_input *in, const wv_sup_examples *ex,
                                            const wv_sup_labels *labels, int64_t e, float lr, sup_state *s) {
     const int64_t dim = w->dim, begin = ex->row_starts[e], n = ex->row_starts[e + 1] - begin;
     const int32_t *ids = ex->rows + begin;
     if (ex->prefetch)
         for (int64_t i = 0; i < n; i++) prefetch_row(wv_in_row(w, ids[i]), dim);
     const float scale = (float)(1.0 / (double)n);
-    sum_rows(w->w_in, w->stride, ids, n, dim, s->hidden);
+    sum_rows(in, ids, n, dim, s->hidden);
     for (int64_t x = 0; x < dim; x++) s->hidden[x] *= scale;
     for (int64_t x = 0; x < dim; x++) s->grad[x] = 0.0f;
     const int32_t *targets = ex->targets + ex->target_starts[e];
@@ -327,16 +347,25 @@ WV_VECTOR_CLONES static void train_example(const wv_weights *w, const wv_sup_exa
         else hs_forward(w, labels, target, lr, s);
     }
     for (int64_t x = 0; x < dim; x++) s->grad[x] *= scale;
-    add_to_rows(w->w_in, w->stride, ids, n, dim, s->grad);
+    add_to_rows(in, ids, n, dim, s->grad);
 }
 
 /* Train a part's examples in order. work: 3 * dim + 2 * max(n_labels, negatives + 1) floats;
- * work_ids: negatives + 1 ints. out gets (sum of the losses, examples that trained). */
+ * work_ids: negatives + 1 ints. out gets (sum of the losses, examples that trained). Where memory
+ * for the copies of hot rows is short, the part trains the shared rows. */
 WV_EXPORT void wv_train_supervised(const wv_weights *w, const wv_sup_examples *ex, const wv_sup_labels *labels,
                                    const wv_sup_part *part, float *work, int32_t *work_ids, double *out) {
     const int64_t dim = w->dim;
     const int64_t width = labels->n_labels > labels->negatives + 1 ? labels->n_labels : labels->negatives + 1;
     sup_state s = {work, work + dim, work + 2 * dim, work + 3 * dim, work + 3 * dim + width, work_ids, part->seed, 0.0};
+    wv_weights local = *w;
+    hot_rows hot_in, hot_out;
+    sup_input in = {w->w_in, NULL, 0, w->stride};
+    if (wv_hot_copy(w->w_in, part->hot_input, dim, w->stride, part->hot_every, &hot_in) == 0 && hot_in.copy) {
+        in.hot = hot_in.copy;
+        in.n_hot = part->hot_input;
+    }
+    wv_hot_begin(&local, part->hot_output, part->hot_every, &hot_out);
     int64_t total = 0, done = 0, trained = 0;
     for (int64_t e = part->first; e < part->last; e++) total += ex->tokens[e];
     for (int64_t e = part->first; e < part->last; e++) {
@@ -344,9 +373,12 @@ WV_EXPORT void wv_train_supervised(const wv_weights *w, const wv_sup_examples *e
         const float lr = (float)(part->lr_start + (part->lr_end - part->lr_start) * progress);
         done += ex->tokens[e];
         if (ex->row_starts[e + 1] == ex->row_starts[e] || ex->target_starts[e + 1] == ex->target_starts[e]) continue;
-        train_example(w, ex, labels, e, lr, &s);
-        trained++;
+        train_example(&local, &in, ex, labels, e, lr, &s);
+        if (++trained % hot_in.every == 0) wv_hot_sync(&hot_in);
+        if (trained % hot_out.every == 0) wv_hot_sync(&hot_out);
     }
+    wv_hot_end(&hot_in, 1);
+    wv_hot_end(&hot_out, 1);
     out[0] = s.loss;
     out[1] = (double)trained;
 }

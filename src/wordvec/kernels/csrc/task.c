@@ -81,26 +81,33 @@ static void copy_rows(float *to, const float *from, const hot_rows *hot) {
         memcpy(to + r * hot->stride, from + r * hot->stride, (size_t)hot->dim * sizeof(float));
 }
 
-int wv_hot_begin(wv_weights *local, int64_t n_hot, int64_t every, hot_rows *hot) {
-    hot->n_rows = n_hot;
-    hot->dim = local->dim;
-    hot->stride = local->stride;
-    hot->shared = local->w_out;
+int wv_hot_copy(float *shared, int64_t n_rows, int64_t dim, int64_t stride, int64_t every, hot_rows *hot) {
+    hot->n_rows = n_rows;
+    hot->dim = dim;
+    hot->stride = stride;
+    hot->shared = shared;
     hot->every = every > 0 ? every : INT64_MAX;
     hot->copy = hot->before = NULL;
     hot->blocks[0] = hot->blocks[1] = NULL;
-    if (n_hot <= 0) return 0;
-    hot->copy = aligned_floats(n_hot * hot->stride, &hot->blocks[0]);
-    hot->before = aligned_floats(n_hot * hot->stride, &hot->blocks[1]);
+    if (n_rows <= 0) return 0;
+    hot->copy = aligned_floats(n_rows * stride, &hot->blocks[0]);
+    hot->before = aligned_floats(n_rows * stride, &hot->blocks[1]);
     if (!hot->copy || !hot->before) {
         hot->copy = NULL;
         return -1;
     }
-    copy_rows(hot->before, local->w_out, hot);
+    copy_rows(hot->before, shared, hot);
     copy_rows(hot->copy, hot->before, hot);
-    local->n_hot = n_hot;
-    local->hot_out = hot->copy;
     return 0;
+}
+
+int wv_hot_begin(wv_weights *local, int64_t n_hot, int64_t every, hot_rows *hot) {
+    const int status = wv_hot_copy(local->w_out, n_hot, local->dim, local->stride, every, hot);
+    if (status == 0 && hot->copy) {
+        local->n_hot = n_hot;
+        local->hot_out = hot->copy;
+    }
+    return status;
 }
 
 /* shared += copy - before, row by row; with `refresh`, copy and before become the sum too. */

@@ -68,6 +68,9 @@ typedef struct {
     void *blocks[2]; /* what copy and before were cut from (to free) */
 } hot_rows;
 
+/* Copy the first n_rows rows of `shared` (stride floats apart, dim used) into hot->copy, to be
+ * merged back as below; 0 (also for n_rows <= 0, with no copy), or -1 when memory is short. */
+int wv_hot_copy(float *shared, int64_t n_rows, int64_t dim, int64_t stride, int64_t every, hot_rows *hot);
 /* Point `local` at a copy of the first n_hot rows of its output matrix (local->w_out), merged
  * every `every` centre words (0: only at the end); 0, or -1 when memory is short. */
 int wv_hot_begin(wv_weights *local, int64_t n_hot, int64_t every, hot_rows *hot);
