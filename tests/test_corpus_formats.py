@@ -483,3 +483,25 @@ def test_any_bytes_give_texts_or_one_line_corpus_error(tmp_path, data, prefix, c
         assert "\n" not in str(err) and str(err).startswith(str(path))
         return
     assert all(isinstance(document, str) for document in documents)
+
+
+_TRICKY_TEXTS = ["plain", None, "", "a\x00b<br />c", "x<a\nhref>y", "<<b>>", "a>b<c", "<" + "x" * 199 + ">",
+                 "<" + "x" * 200 + ">", "<" + "y" * 201 + ">z", "Caf\u00c3\u00a9 <i>ok</i>\nnext",
+                 "line1\nline2\r\nline3", "\u201cquoted\u201d", "unclosed <tag", "emoji \U0001F600 <br>"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet="<>a /\n\x00\u00e9\u00c3\u00a9\u201c", max_size=30), max_size=40))
+def test_a_table_column_is_cleaned_in_arrow_as_each_text_is_in_python(extra):
+    """ASCII texts are cleaned by Arrow a column at a time, the others one by one: the oracle is
+    clean_text on each text, line feeds as spaces (invalid UTF-8 repaired as the readers repair it)."""
+    from wordvec.readers.columnar import record_lines
+    from wordvec.text import clean_text, decode_line
+
+    texts = _TRICKY_TEXTS + extra
+    want = [clean_text(text or "").replace("\n", " ") for text in texts]
+    assert record_lines(pa, pa.array(texts, type=pa.string())) == want
+    assert record_lines(pa, pa.array(texts, type=pa.large_string()).dictionary_encode()) == want
+    broken = pa.Array.from_buffers(pa.string(), 2, [None, pa.py_buffer(np.array([0, 2, 8], np.int32)),
+                                                    pa.py_buffer(b"\xff<b>\x00tea")])
+    assert record_lines(pa, broken) == [clean_text(decode_line(b"\xff<")), clean_text("b>\x00tea")]

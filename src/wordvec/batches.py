@@ -23,7 +23,8 @@ import math
 import numpy as np
 
 from .errors import ParameterError
-from .text import clean_text, decode_line
+from .readers.columnar import record_lines
+from .text import clean_text_fast, decode_line
 
 __all__ = ["LabelColumn", "batch_texts", "is_pandas", "prediction_columns", "with_columns"]
 
@@ -54,6 +55,26 @@ def _column_values(batch, column: str) -> list:
     raise ParameterError(f"no column {column!r} in the batch (its columns: {shown}); name it with column=")
 
 
+def _arrow_strings_of(batch, column: str):
+    """The column as one pyarrow string array, where the batch holds it as Arrow strings (a pyarrow
+    batch, or a pandas column backed by pyarrow, as Dask reads Parquet); else None."""
+    if is_pandas(batch) and column in batch.columns:
+        values = batch[column].array
+        if type(values).__name__ in ("ArrowStringArray", "ArrowExtensionArray", "ArrowStringArrayNumpySemantics"):
+            values = values.__arrow_array__()
+        else:
+            return None
+    elif _is_arrow(batch) and column in batch.schema.names:
+        values = batch.column(column)
+    else:
+        return None
+    import pyarrow as pa
+
+    values = values.combine_chunks() if hasattr(values, "combine_chunks") else values
+    kind = values.type.value_type if pa.types.is_dictionary(values.type) else values.type
+    return values if pa.types.is_string(kind) or pa.types.is_large_string(kind) or str(kind) == "string_view" else None
+
+
 def batch_texts(batch, column: str, clean: bool = True) -> list:
     """The texts of ``batch[column]``, one line each: a missing value (None, NaN) is an empty text.
 
@@ -62,6 +83,11 @@ def batch_texts(batch, column: str, clean: bool = True) -> list:
     ``wordvec classify predict --out`` gives for the same table; line feeds become spaces. Bytes are
     decoded as the readers decode them where cleaned, kept as bytes otherwise.
     """
+    strings = _arrow_strings_of(batch, column) if clean else None
+    if strings is not None:
+        import pyarrow as pa
+
+        return record_lines(pa, strings)
     texts = []
     for value in _column_values(batch, column):
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -69,7 +95,7 @@ def batch_texts(batch, column: str, clean: bool = True) -> list:
         elif not isinstance(value, (str, bytes)):
             value = str(value)
         if clean:
-            value = clean_text(decode_line(value) if isinstance(value, bytes) else value)
+            value = clean_text_fast(decode_line(value) if isinstance(value, bytes) else value)
         texts.append(value.replace(b"\n", b" ") if isinstance(value, bytes) else value.replace("\n", " "))
     return texts
 
@@ -103,8 +129,8 @@ class LabelColumn:
     def to_arrow(self):
         import pyarrow as pa
 
-        indices = pa.array(self.ids, mask=self.ids < 0)
-        return pa.DictionaryArray.from_arrays(indices, pa.array(self.names, type=pa.string())).cast(pa.string())
+        indices = _arrow_numbers(self.ids, valid=self.ids >= 0)
+        return pa.DictionaryArray.from_arrays(indices, _arrow_strings(self.names)).cast(pa.string())
 
 
 def prediction_columns(label_ids: np.ndarray, probabilities: np.ndarray, counts: np.ndarray, names, k: int) -> dict:
@@ -137,18 +163,47 @@ def arrow_column(name: str, values):
     if name == "label":
         return values.to_arrow() if isinstance(values, LabelColumn) else pa.array(values, type=pa.string())
     if name == "probability":
-        return pa.array(values, type=pa.float32())
+        valid = np.array([p is not None for p in values], dtype=bool)
+        return _arrow_numbers(np.array([p if p is not None else 0.0 for p in values], np.float32), valid)
     if name == "labels":
         return pa.array(values, type=pa.list_(pa.string()))
     if name == "probabilities":
         offsets = np.zeros(len(values) + 1, dtype=np.int32)
         np.cumsum([len(p) for p in values], out=offsets[1:])
         flat = np.concatenate(values).astype(np.float32) if values else np.zeros(0, np.float32)
-        return pa.ListArray.from_arrays(pa.array(offsets), pa.array(flat, type=pa.float32()))
+        return pa.ListArray.from_arrays(_arrow_numbers(offsets), _arrow_numbers(flat))
     if name == "vector":
         matrix = np.ascontiguousarray(values, dtype=np.float32)
-        return pa.FixedSizeListArray.from_arrays(pa.array(matrix.reshape(-1)), matrix.shape[1])
+        return pa.FixedSizeListArray.from_arrays(_arrow_numbers(matrix.reshape(-1)), matrix.shape[1])
+    if isinstance(values, range):
+        return _arrow_numbers(np.arange(values.start, values.stop, values.step, dtype=np.int64))
+    if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind in "iuf":
+        return _arrow_numbers(values)
     return pa.array(values)
+
+
+def _arrow_numbers(values: np.ndarray, valid: np.ndarray | None = None):
+    """A 1-D NumPy array of numbers as a pyarrow array (null where ``valid`` is False), built from its
+    buffers: ``pyarrow.array`` imports pandas, where installed, to look at its argument (0.5 s).
+
+    >>> _arrow_numbers(np.array([1.5, 2.5], np.float32), valid=np.array([True, False])).to_pylist()
+    [1.5, None]
+    """
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values)
+    bitmap = None if valid is None or valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values), [bitmap, pa.py_buffer(values)])
+
+
+def _arrow_strings(strings):
+    """A list of str as a pyarrow string array, from its buffers (see :func:`_arrow_numbers`)."""
+    import pyarrow as pa
+
+    encoded = [s.encode("utf-8") for s in strings]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    return pa.Array.from_buffers(pa.string(), len(encoded), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))])
 
 
 def _numpy_column(name: str, values) -> np.ndarray:

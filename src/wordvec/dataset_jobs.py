@@ -198,8 +198,8 @@ def _run(reading: _Reading, target: Path, names: list, compute: Callable, dim, r
                                    skip=resumed, batch=reading.batch)
             with contextlib.closing(_prefetched(records)) as parts:
                 for part in parts:
-                    ids = part.ids if part.ids is not None else range(writer.rows, writer.rows + len(part.texts))
-                    writer.write({"id": list(ids), **compute(part.texts)})
+                    ids = list(part.ids) if part.ids is not None else range(writer.rows, writer.rows + len(part.texts))
+                    writer.write({"id": ids, **compute(part.texts)})
                     bar.update(len(part.texts))
             writer.close()
         except BaseException as err:  # an OUT.partial of a resumed run is replaced only once copied whole

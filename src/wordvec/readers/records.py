@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from ..errors import CorpusError
-from ..text import clean_text, shortened
-from .columnar import _arrow_errors_named, _columns_to_read, _open_arrow, _require_pyarrow, _strings
+from ..text import shortened
+from .columnar import _arrow_errors_named, _columns_to_read, _open_arrow, _require_pyarrow, record_line, record_lines
 from .files import DocumentCount, open_file
 from .folders import files
 from .lines import lines_of
@@ -180,11 +180,6 @@ def _text_lines(source) -> Iterator[bytes]:
             yield raw.rstrip(b"\n").rstrip(b"\r")
 
 
-def _one_line(text: str | None) -> str:
-    """A table's text as a record's: cleaned as the readers clean it, line feeds as spaces."""
-    return clean_text(text or "").replace("\n", " ")
-
-
 def _id_index(path: Path, names: list[str], id_column: str, kind: str) -> int:
     lowered = [name.strip().lower() for name in names]
     if id_column.lower() in lowered:
@@ -208,7 +203,7 @@ def _csv_records(source, text_column, id_column) -> Iterator[tuple]:
                 lines.record = 0
                 row = next(reader)
                 if len(row) > text_at:
-                    yield (row[id_at] if id_at is not None and id_at < len(row) else None), _one_line(row[text_at])
+                    yield (row[id_at] if id_at is not None and id_at < len(row) else None), record_line(row[text_at])
         except StopIteration:
             return
         except csv.Error as err:
@@ -229,7 +224,7 @@ def _jsonl_records(source, text_column, id_column) -> Iterator[tuple]:
         value = record.get(names[1]) if names[1] is not None else None
         if isinstance(value, (list, dict)):
             value = json.dumps(value, ensure_ascii=False)
-        yield value, _one_line(_json_text(path, number, names[0], record.get(names[0])))
+        yield value, record_line(_json_text(path, number, names[0], record.get(names[0])))
 
 
 def _columnar_batches(path: Path, layout: str, text_column, id_column, batch: int,
@@ -244,7 +239,7 @@ def _columnar_batches(path: Path, layout: str, text_column, id_column, batch: in
             names.append(schema.names[_id_index(path, list(schema.names), id_column, _KINDS[layout])])
         with _arrow_errors_named(pa, path, what):
             for part in read_batches(names, batch):
-                texts = [_one_line(text) for text in _strings(pa, part.column(names[0]))]
+                texts = record_lines(pa, part.column(names[0]))
                 read.count += len(texts)
                 yield RecordBatch(part.column(names[-1]).to_pylist() if id_column else None, texts)
 

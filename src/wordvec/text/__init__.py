@@ -21,10 +21,10 @@ True
 
 from __future__ import annotations
 
-from .cleaning import clean_text, clean_text_fast, decode_line
+from .cleaning import HTML_TAG_PATTERN, clean_text, clean_text_fast, decode_line
 from .fast_ftfy import fix_text
 from .quoting import QUOTE_CHARS, quoted, shortened
 from .tokens import KERAS_FILTERS, tokenize, word_bytes
 
-__all__ = ["KERAS_FILTERS", "QUOTE_CHARS", "clean_text", "clean_text_fast", "decode_line", "fix_text", "quoted",
+__all__ = ["HTML_TAG_PATTERN", "KERAS_FILTERS", "QUOTE_CHARS", "clean_text", "clean_text_fast", "decode_line", "fix_text", "quoted",
            "shortened", "tokenize", "word_bytes"]

@@ -20,7 +20,9 @@ import ftfy
 
 from .fast_ftfy import fix_text
 
-_HTML_TAG = re.compile(r"<[^<>]{0,200}>")
+#: An HTML tag as the cleaning takes it off (a regular expression that Python and RE2, Arrow's, read alike).
+HTML_TAG_PATTERN = r"<[^<>]{0,200}>"
+_HTML_TAG = re.compile(HTML_TAG_PATTERN)
 
 
 def decode_line(raw: bytes) -> str:
