@@ -2,7 +2,7 @@
 
     python benchmarks/dataset_throughput.py                                  # 200,000 and 2,000,000 rows
     python benchmarks/dataset_throughput.py --rows 20000 --repeats 1         # a quick try (1x, 10x)
-    python benchmarks/dataset_throughput.py --rows 20000 --cluster           # and 1 against 2 Dask workers
+    python benchmarks/dataset_throughput.py --rows 20000 --cluster           # and 1 against 2 Dask workers (10x)
 
 The data: the packaged Fine Foods reviews (``src/wordvec/data/finefoods/fine_food_reviews_1k.csv.gz``)
 repeated to ``--rows`` rows (1x) and ten times that (10x), written once, untimed, as a folder of
@@ -24,7 +24,7 @@ with the peak resident memory of its process tree (``os.wait4``'s ``ru_maxrss``)
 Runs alternate between the tools; reported are medians of ``--repeats``. Rows/s counts the whole
 command, interpreter start and model loading included. The two tools' top labels are compared
 (wordvec cleans a table's text as its readers do, HTML tags off, so a few rows differ). With
-``--cluster``: the 1x folder predicted by ``dask.dataframe.read_parquet(...).map_partitions(
+``--cluster``: the 10x folder (``--cluster-scale``) predicted by ``dask.dataframe.read_parquet(...).map_partitions(
 clf.predict_batch, threads=1).to_parquet(...)`` on a ``LocalCluster`` of 1 and of 2 worker processes
 (one thread each), a partition per row group of 10,000 rows, the classifier sent as its model
 directory (each worker memory-maps it), timed in the parent from the workers' being ready to the
@@ -63,7 +63,9 @@ def parse_args(argv=None):
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="wordvec's prediction threads")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--cluster", action="store_true", help="also 1 against 2 Dask workers on the 1x data")
+    parser.add_argument("--cluster", action="store_true", help="also 1 against 2 Dask workers")
+    parser.add_argument("--cluster-scale", type=int, help="the dataset the workers predict (default: the largest "
+                                                          "of --scales)")
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results"))
     parser.add_argument("--child", choices=["fasttext"], help=argparse.SUPPRESS)
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
@@ -182,7 +184,7 @@ def cluster_run(model: Path, data: Path, rows: int, workers: int, out: Path) -> 
         frame.map_partitions(clf.predict_batch, column="Text", threads=1).drop(columns=["Text"]).to_parquet(
             str(out))
         done = time.perf_counter()
-    return {"workers": workers, "seconds": done - ready, "rows_per_second": rows / (done - ready),
+    return {"workers": workers, "rows": rows, "seconds": done - ready, "rows_per_second": rows / (done - ready),
             "seconds_with_cluster_start": done - started}
 
 
@@ -196,8 +198,8 @@ def tables(report: dict) -> str:
                      f"{r['same_top_label']:.2%} |")
     if report.get("cluster"):
         one, two = report["cluster"]
-        lines += ["", "| Dask workers | rows/s | seconds | with the cluster's start |", "|---:|---:|---:|---:|"]
-        lines += [f"| {c['workers']} | {c['rows_per_second']:,.0f} | {c['seconds']:.1f} | "
+        lines += ["", "| Dask workers | rows | rows/s | seconds | with the cluster's start |", "|---:|---:|---:|---:|---:|"]
+        lines += [f"| {c['workers']} | {c.get('rows', 0):,} | {c['rows_per_second']:,.0f} | {c['seconds']:.1f} | "
                   f"{c['seconds_with_cluster_start']:.1f} |" for c in (one, two)]
         lines.append(f"\n2 workers / 1 worker: {two['rows_per_second'] / one['rows_per_second']:.2f}x")
     lines.append(f"\nMachine: {report['machine']}; wordvec on {report['threads']} threads; medians of "
@@ -223,8 +225,11 @@ def main(argv=None) -> None:
             data = write_dataset(work / f"data_{scale}x", rows)
             report["datasets"].append(compare(model, data, rows, args, work))
         if args.cluster:
-            data = work / f"data_{args.scales[0]}x"
-            report["cluster"] = [cluster_run(work / "clf", data, args.rows * args.scales[0], workers,
+            scale = args.cluster_scale or max(args.scales)
+            data = work / f"data_{scale}x"
+            if not data.exists():
+                write_dataset(data, args.rows * scale)
+            report["cluster"] = [cluster_run(work / "clf", data, args.rows * scale, workers,
                                              work / f"dask_{workers}") for workers in (1, 2)]
     stem = f"dataset_throughput_{args.rows // 1000}k_t{args.threads}"
     write_report(Path(args.out), stem, report, tables(report))
