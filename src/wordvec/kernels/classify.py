@@ -27,6 +27,7 @@ Python (fastText's heap order).
 from __future__ import annotations
 
 import ctypes
+import itertools
 import functools
 import threading
 
@@ -321,13 +322,19 @@ class TextModel:
         labels, probs = np.empty((n, k), np.int32), np.empty((n, k), np.float32)
         counts = np.empty(n, np.int64)
         threads = max(1, min(int(threads), n))
-        bounds = [n * t // threads for t in range(threads + 1)]
         addresses = (starts.ctypes.data, labels.ctypes.data, probs.ctypes.data, counts.ctypes.data)
+        # Threads take runs of texts as they go, not one fixed share each: a thread that another
+        # process (or the reading thread) slows down then holds up no one.
+        step = n if threads == 1 else max(64, min(1024, n // (8 * threads)))
+        firsts = itertools.count(0, step)
 
-        def run(t: int) -> None:
-            if self._library.wv_classify_texts(self._lines_at, self._model_at, blob, addresses[0], bounds[t],
-                                               bounds[t + 1], k, threshold, *addresses[1:]) < 0:
-                raise MemoryError("no memory left to predict the texts")
+        def run(_: int) -> None:
+            for first in firsts:
+                if first >= n:
+                    return
+                if self._library.wv_classify_texts(self._lines_at, self._model_at, blob, addresses[0], first,
+                                                   min(n, first + step), k, threshold, *addresses[1:]) < 0:
+                    raise MemoryError("no memory left to predict the texts")
 
         run_on_threads(run, threads)
         return labels, probs, counts
