@@ -193,7 +193,7 @@ def _run(reading: _Reading, target: Path, names: list, compute: Callable, dim, r
         resumed, copied, bar = 0, not resume, None
         try:
             resumed, copied = (writer.copy_from(partial), True) if resume else (0, True)
-            bar = _bar(progress, row_total(reading.sources), resumed, doing)
+            bar = _bar(progress, row_total(reading.sources) if progress else None, resumed, doing)
             records = iter_records(reading.sources, reading.format, reading.text_column, reading.id_column,
                                    skip=resumed, batch=reading.batch)
             with contextlib.closing(_prefetched(records)) as parts:

@@ -90,8 +90,8 @@ def record_lines(pa, array) -> list:
     if _is_string_type(pa, array.type):
         try:
             return _ascii_cleaned_in_arrow(pa, array)
-        except (pa.ArrowInvalid, UnicodeDecodeError):  # not valid UTF-8: repaired row by row
-            pass
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+            pass  # not valid UTF-8 (repaired row by row), or a string type Arrow's functions lack (string_view)
     return [record_line(text) for text in _strings(pa, array)]
 
 
