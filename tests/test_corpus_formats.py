@@ -490,7 +490,7 @@ _TRICKY_TEXTS = ["plain", None, "", "a\x00b<br />c", "x<a\nhref>y", "<<b>>", "a>
                  "line1\nline2\r\nline3", "\u201cquoted\u201d", "unclosed <tag", "emoji \U0001F600 <br>"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(alphabet="<>a /\n\x00\u00e9\u00c3\u00a9\u201c", max_size=30), max_size=40))
 def test_a_table_column_is_cleaned_in_arrow_as_each_text_is_in_python(extra):
     """ASCII texts are cleaned by Arrow a column at a time, the others one by one: the oracle is
