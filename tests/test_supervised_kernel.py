@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from oracles import supervised_oracle
+from oracles import SplitMix, supervised_oracle
 
 from wordvec import classifier_predict
 from wordvec.kernels import supervised as K
@@ -81,6 +81,17 @@ def test_negative_table_is_fasttexts_construction():
     assert table.dtype == np.int32
     assert not np.all(np.diff(table) >= 0)  # shuffled
     assert np.array_equal(table, K.negative_table(counts, seed=0, size=1000))
+
+
+def test_negative_table_is_shuffled_as_fisher_yates_with_the_kernels_draws():
+    """The known answer: Fisher-Yates from the last element down, element i swapped with the one
+    the next splitmix64 draw picks below i + 1 (tests/oracles.py's SplitMix)."""
+    table = K.negative_table([7, 3, 2, 1], seed=11, size=50)
+    want, draws = sorted(table.tolist()), SplitMix(K.thread_seeds(11, 1)[0])  # sorted: the table unshuffled
+    for i in range(len(want) - 1, 0, -1):
+        j = draws.below(i + 1)
+        want[i], want[j] = want[j], want[i]
+    assert table.tolist() == want
 
 
 @pytest.mark.slow

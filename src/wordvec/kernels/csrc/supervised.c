@@ -350,6 +350,20 @@ WV_VECTOR_CLONES static void train_example(const wv_weights *w, const sup_input 
     add_to_rows(in, ids, n, dim, s->grad);
 }
 
+/* Shuffle a[0..n-1] in place: Fisher-Yates from the last element down, element i swapped with
+ * element (draw * (i + 1)) >> 32 of the next draw from `seed` (fastText's negative table is shuffled
+ * once, before training). */
+WV_EXPORT void wv_shuffle_labels(int32_t *a, int64_t n, uint64_t seed) {
+    uint64_t state = seed;
+    for (int64_t i = n - 1; i > 0; i--) {
+        state = next_state(state);
+        const int64_t j = (int64_t)(((mix(state) >> 32) * (uint64_t)(i + 1)) >> 32);
+        const int32_t kept = a[i];
+        a[i] = a[j];
+        a[j] = kept;
+    }
+}
+
 /* Train a part's examples in order. work: 3 * dim + 2 * max(n_labels, negatives + 1) floats;
  * work_ids: negatives + 1 ints. out gets (sum of the losses, examples that trained). Where memory
  * for the copies of hot rows is short, the part trains the shared rows. */
