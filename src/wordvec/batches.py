@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from .errors import ParameterError
-from .readers.columnar import record_lines
+from .readers.columnar import holds_text, record_lines
 from .text import clean_text_fast, decode_line
 
 __all__ = ["LabelColumn", "batch_texts", "is_pandas", "prediction_columns", "with_columns"]
@@ -57,22 +57,22 @@ def _column_values(batch, column: str) -> list:
 
 def _arrow_strings_of(batch, column: str):
     """The column as one pyarrow string array, where the batch holds it as Arrow strings (a pyarrow
-    batch, or a pandas column backed by pyarrow, as Dask reads Parquet); else None."""
-    if is_pandas(batch) and column in batch.columns:
-        values = batch[column].array
-        if type(values).__name__ in ("ArrowStringArray", "ArrowExtensionArray", "ArrowStringArrayNumpySemantics"):
-            values = values.__arrow_array__()
-        else:
+    batch, or a pandas column that converts to Arrow, as Dask's Parquet columns do); else None."""
+    if is_pandas(batch) and column in batch.columns and hasattr(batch[column].array, "__arrow_array__"):
+        import pyarrow as pa
+
+        try:
+            values = batch[column].array.__arrow_array__()
+        except (pa.ArrowException, TypeError, ValueError):  # values Arrow cannot take as they are
             return None
     elif _is_arrow(batch) and column in batch.schema.names:
+        import pyarrow as pa
+
         values = batch.column(column)
     else:
         return None
-    import pyarrow as pa
-
     values = values.combine_chunks() if hasattr(values, "combine_chunks") else values
-    kind = values.type.value_type if pa.types.is_dictionary(values.type) else values.type
-    return values if pa.types.is_string(kind) or pa.types.is_large_string(kind) or str(kind) == "string_view" else None
+    return values if holds_text(pa, values) else None
 
 
 def batch_texts(batch, column: str, clean: bool = True) -> list:

@@ -27,8 +27,8 @@ Python (fastText's heap order).
 from __future__ import annotations
 
 import ctypes
-import itertools
 import functools
+import itertools
 import threading
 
 import numpy as np

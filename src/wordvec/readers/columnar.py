@@ -76,6 +76,13 @@ def _strings(pa, array) -> list:
     return values
 
 
+def holds_text(pa, array) -> bool:
+    """Whether an Arrow array holds strings (plain, large, view, or a dictionary of them): the
+    arrays :func:`record_lines` cleans in Arrow."""
+    value_type = array.type.value_type if pa.types.is_dictionary(array.type) else array.type
+    return _is_string_type(pa, value_type)
+
+
 def record_lines(pa, array) -> list:
     r"""A text column of one batch as records' lines: each text cleaned as :func:`~wordvec.text.clean_text`
     cleans it, line feeds as spaces, a null as an empty text. The ASCII texts of a string column are
