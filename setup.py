@@ -51,6 +51,8 @@ setup(
             sources=[f"{CSRC}/{name}.c" for name in (
                 "train",
                 "skipgram",
+                "tree_skipgram",
+                "blocks",
                 "cbow",
                 "rows_generic",
                 "rows_avx512",
@@ -64,7 +66,7 @@ setup(
                 "labelled",
                 "sequences",
             )],
-            depends=[f"{CSRC}/{name}.h" for name in ("wordvec_kernels", "compiler", "rows", "steps", "random",
+            depends=[f"{CSRC}/{name}.h" for name in ("wordvec_kernels", "compiler", "rows", "steps", "random", "blocks",
                                                      "task")],
             extra_compile_args=FLAGS,
         )

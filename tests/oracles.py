@@ -78,26 +78,25 @@ def cbow_oracle(w_in, w_out, contexts, targets, lr, mean=True):
     return new_in, new_out
 
 
-def hs_sgns_oracle(w_in, w_nodes, contexts, nodes, codes, lr, piece=8):
-    """One skip-gram step of hierarchical softmax written plainly: every context against every inner
-    node of the centre word's path, node ``k`` labelled ``1 - codes[k]`` (gensim's
-    ``fast_sentence_sg_hs`` for each context), a piece of ``piece`` nodes at a time from the root
-    down, and within a piece one distinct context after another (in order of first appearance, its
-    gradient times how often it occurs), each scored from the rows as the steps before left them."""
+def hs_sgns_oracle(w_in, w_nodes, contexts, nodes, codes, lr):
+    """One skip-gram step of hierarchical softmax written plainly, as gensim's ``fast_sentence_sg_hs``
+    takes each context: the distinct contexts one after another (in order of first appearance, the
+    gradient times how often each occurs); each walks the centre word's path from the root, node
+    ``k`` labelled ``1 - codes[k]``, moving each node's row before the next node, and its own row
+    once, after the path, by the nodes' rows as it found them."""
     new_in, new_nodes = w_in.astype(np.float64), w_nodes.astype(np.float64)
     distinct, first_seen, repeats = np.unique(np.asarray(contexts), return_index=True, return_counts=True)
-    order = np.argsort(first_seen, kind="stable")
     loss = 0.0
-    for first in range(0, len(nodes), piece):
-        part = np.asarray(nodes[first:first + piece])
-        labels = 1.0 - np.asarray(codes[first:first + piece], dtype=np.float64)
-        for context, times in zip(distinct[order], repeats[order]):
-            ctx, tgt = new_in[context].copy(), new_nodes[part].copy()
-            scores = tgt @ ctx
-            grads = (labels - 1 / (1 + np.exp(-scores))) * lr * times
-            loss += times * np.sum(np.where(labels > 0, np.logaddexp(0, -scores), np.logaddexp(0, scores)))
-            new_nodes[part] += grads[:, None] * ctx
-            new_in[context] += grads @ tgt
+    order = np.argsort(first_seen, kind="stable")
+    for context, times in zip(distinct[order], repeats[order]):
+        ctx, step = new_in[context].copy(), np.zeros(new_in.shape[1])
+        for node, code in zip(nodes, codes):
+            score, label = new_nodes[node] @ ctx, 1.0 - code
+            grad = (label - 1 / (1 + np.exp(-score))) * lr * times
+            loss += times * (np.logaddexp(0, -score) if label > 0 else np.logaddexp(0, score))
+            step += grad * new_nodes[node]
+            new_nodes[node] += grad * ctx
+        new_in[context] += step
     return new_in, new_nodes, loss, len(contexts) * len(nodes)
 
 

@@ -80,12 +80,12 @@ def _path(rng, n_nodes, length):
 
 @pytest.mark.parametrize("dim", [1, 7, 16, 37, 100])
 def test_a_skipgram_block_along_a_path_is_the_oracles(vector_code, dim):
-    # Paths of 1 to 20 nodes (the registers hold 8 targets at once), contexts repeated.
+    # Paths of 1 to 20 nodes, contexts repeated; up to 70 distinct contexts (trained 32 at a time).
     rng = np.random.default_rng(dim)
-    for _ in range(30):
-        w_in, w_nodes = (rng.normal(0, 0.5, (n, dim)).astype(np.float32) for n in (9, 25))
-        n_contexts, length = int(rng.integers(1, 12)), int(rng.integers(1, 21))
-        contexts = rng.integers(0, 9, n_contexts).astype(np.int32)
+    for case in range(30):
+        w_in, w_nodes = (rng.normal(0, 0.5, (n, dim)).astype(np.float32) for n in (80, 25))
+        n_contexts, length = int(rng.integers(1, 12 if case % 5 else 90)), int(rng.integers(1, 21))
+        contexts = rng.integers(0, 9 if case % 5 else 80, n_contexts).astype(np.int32)
         nodes, codes = _path(rng, 25, length)
         want_in, want_nodes, want_loss, want_terms = R.hs_sgns_oracle(w_in, w_nodes, contexts, nodes, codes, 0.1)
         loss, terms = C.sgns_block(K.Weights(w_in, w_nodes), K.Block(contexts, n_contexts, nodes, length), 0.1, codes)

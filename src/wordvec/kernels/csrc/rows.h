@@ -38,6 +38,11 @@ typedef struct {
     float *step;   /* dim */
 } wv_group;
 
+/* Skip-gram's hierarchical softmax: the distinct `contexts` (with their repeats) against every inner
+ * node of `path`, in gensim's order (tree_skipgram.c); the rows are w's input and output rows. */
+void wv_tree_skipgram(const wv_weights *w, const wv_rows *contexts, const wv_block *path, float lr,
+                      const wv_settings *settings, wv_scratch *scratch, wv_loss *loss);
+
 void wv_scores_generic(const wv_weights *w, const wv_rows *b);
 void wv_update_generic(const wv_weights *w, const wv_rows *b);
 void wv_hidden_scores_generic(const wv_weights *w, const wv_group *g);

@@ -125,11 +125,7 @@ void wv_skipgram_step(const wv_weights *w, const wv_block *block, const wv_weigh
     rows.grads = scratch->grads;
     rows.context_deltas = scratch->context_deltas;
     rows.target_repeats = scratch->ones; /* a path never repeats a node */
-    for (int first = 0; path && first < path->n_targets; first += WV_GROUP) {
-        rows.targets = path->targets + first;
-        rows.n_targets = path->n_targets - first < WV_GROUP ? path->n_targets - first : WV_GROUP;
-        train_block(nodes, rows, path->codes + first, &wv_code, lr, settings, loss);
-    }
+    if (path) wv_tree_skipgram(nodes, &rows, path, lr, settings, scratch, loss);
     if (block->n_targets == 0) return;
     /* targets[0] is the centre, always first and alone in the distinct list */
     rows.n_targets = distinct_rows(block->targets, block->n_targets, block->targets[0], 1, scratch->targets,

@@ -19,6 +19,9 @@
  * (item2vec's whole sessions) is trained in pieces of this many, one after another. */
 #define WV_CONTEXT_PIECE 2048
 
+/* Hierarchical softmax trains at most this many distinct contexts of a window at once (tree_skipgram.c). */
+#define WV_HS_PIECE 32
+
 /* Buffers a task allocates once, sized for up to `contexts` words in a window, `targets`
  * targets (negative + 1) and paths of up to `depth` inner nodes. */
 typedef struct {
@@ -30,6 +33,10 @@ typedef struct {
     float *hidden, *hidden_grad, *step;  /* dim */
     float *coef;                         /* max(targets, depth) */
     float *context_deltas;               /* min(contexts, WV_CONTEXT_PIECE) x WV_SLICE */
+    /* hierarchical softmax, with p = min(contexts, WV_HS_PIECE), d the depth rounded up to a multiple of 8: */
+    const float **path_rows, **path_grads; /* d + p: the path's rows, then the contexts'; p */
+    float *path_scores, *mixing;         /* p x d; p x (d + p) */
+    float *gram, *mixing_t, *path_labels; /* p x p; depth x p; d */
 } wv_scratch;
 
 /* The largest number of contexts, targets and path nodes a task's steps take. */

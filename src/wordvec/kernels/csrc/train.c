@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blocks.h"
 #include "random.h"
 #include "steps.h"
 #include "task.h"
@@ -136,10 +137,21 @@ int wv_scratch_init(wv_scratch *s, wv_scratch_size size) {
     s->step = malloc((size_t)size.dim * sizeof(float));
     s->coef = malloc(columns * sizeof(float));
     s->context_deltas = malloc(piece * WV_SLICE * sizeof(float));
+    const size_t hs = contexts < WV_HS_PIECE ? contexts : WV_HS_PIECE;
+    const size_t padded = (size_t)wv_block_width((int64_t)depth);
+    s->path_rows = malloc((padded + hs) * sizeof(float *));
+    s->path_grads = malloc(hs * sizeof(float *));
+    s->path_scores = malloc(hs * padded * sizeof(float));
+    s->mixing = malloc(hs * (padded + hs) * sizeof(float));
+    s->gram = malloc(hs * hs * sizeof(float));
+    s->mixing_t = malloc(depth * hs * sizeof(float));
+    s->path_labels = malloc(padded * sizeof(float));
     if (s->ones)
         for (size_t k = 0; k < depth; k++) s->ones[k] = 1;
     return s->contexts && s->context_repeats && s->slots && s->targets && s->target_repeats && s->ones && s->grads &&
-                   s->hidden && s->hidden_grad && s->step && s->coef && s->context_deltas ? 0 : -1;
+                   s->hidden && s->hidden_grad && s->step && s->coef && s->context_deltas && s->path_rows && s->path_grads && s->path_labels && s->path_scores && s->mixing && s->gram && s->mixing_t
+               ? 0
+               : -1;
 }
 
 void wv_scratch_free(wv_scratch *s) {
@@ -155,6 +167,13 @@ void wv_scratch_free(wv_scratch *s) {
     free(s->step);
     free(s->coef);
     free(s->context_deltas);
+    free((void *)s->path_rows);
+    free((void *)s->path_grads);
+    free(s->path_labels);
+    free(s->path_scores);
+    free(s->mixing);
+    free(s->gram);
+    free(s->mixing_t);
 }
 
 /* One step; a block with codes is a path, whose rows weights->w_out holds, with no negatives. */

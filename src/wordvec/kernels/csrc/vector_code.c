@@ -1,4 +1,5 @@
 /* Which row arithmetic runs: AVX-512 where the CPU has it, else AVX2 with FMA, else the portable code. */
+#include "blocks.h"
 #include "rows.h"
 
 static const wv_row_code generic = {wv_scores_generic, wv_update_generic, wv_hidden_scores_generic,
@@ -14,13 +15,20 @@ static int use_generic = 0;
 
 static void choose_code(void) {
     wv_code = generic;
+    wv_blocks.products = wv_products_generic;
+    wv_blocks.combine = wv_combine_generic;
 #ifdef WV_HAVE_AVX512
     __builtin_cpu_init(); /* needed where this runs as the library loads */
     if (use_generic) return;
+    const int has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     if (__builtin_cpu_supports("avx512f"))
         wv_code = avx512;
-    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    else if (has_avx2)
         wv_code = avx2;
+    if (has_avx2) {
+        wv_blocks.products = wv_products_avx2;
+        wv_blocks.combine = wv_combine_avx2;
+    }
 #endif
 }
 
