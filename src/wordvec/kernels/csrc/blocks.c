@@ -75,13 +75,21 @@ static AVX2 INLINE void product_tile(const wv_products_job *job, int a0, int b0,
     const float *a[2], *b[4];
     for (int i = 0; i < NA; i++) a[i] = job->left[a0 + i];
     for (int k = 0; k < NB; k++) b[k] = job->right[b0 + k];
-    __m256 acc[8];
+    __m256 acc[8], bv[4], av[2];
     for (int q = 0; q < 8; q++) acc[q] = _mm256_setzero_ps();
-    for (int64_t x = 0; x < dim; x += 8) {
-        const __m256i m = first_lanes(dim - x);
-        __m256 bv[4], av[2];
-        for (int k = 0; k < NB; k++) bv[k] = x < whole ? _mm256_loadu_ps(b[k] + x) : _mm256_maskload_ps(b[k] + x, m);
-        for (int i = 0; i < NA; i++) av[i] = x < whole ? _mm256_loadu_ps(a[i] + x) : _mm256_maskload_ps(a[i] + x, m);
+    for (int64_t x = 0; x < whole; x += 8) {
+        for (int k = 0; k < NB; k++) {
+            bv[k] = _mm256_loadu_ps(b[k] + x);
+            __asm__("" : "+x"(bv[k])); /* kept in a register: read once, used by both left rows */
+        }
+        for (int i = 0; i < NA; i++) av[i] = _mm256_loadu_ps(a[i] + x);
+        for (int i = 0; i < NA; i++)
+            for (int k = 0; k < NB; k++) acc[4 * i + k] = _mm256_fmadd_ps(av[i], bv[k], acc[4 * i + k]);
+    }
+    if (whole < dim) {
+        const __m256i m = first_lanes(dim - whole);
+        for (int k = 0; k < NB; k++) bv[k] = _mm256_maskload_ps(b[k] + whole, m);
+        for (int i = 0; i < NA; i++) av[i] = _mm256_maskload_ps(a[i] + whole, m);
         for (int i = 0; i < NA; i++)
             for (int k = 0; k < NB; k++) acc[4 * i + k] = _mm256_fmadd_ps(av[i], bv[k], acc[4 * i + k]);
     }

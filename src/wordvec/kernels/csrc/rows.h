@@ -23,6 +23,7 @@ typedef struct {
     float *grads; /* n_contexts x n_targets */
     const int32_t *context_repeats, *target_repeats; /* how often each distinct row occurs in the block */
     float *context_deltas; /* n_contexts x WV_SLICE: the portable update's sums for one slice of the context rows */
+    wv_product_rows *products; /* the AVX2 code's row pointers and copies (below) */
 } wv_rows;
 
 /* One group of output rows against a hidden vector (subword models), rows distinct:
@@ -42,6 +43,10 @@ typedef struct {
  * node of `path`, in gensim's order (tree_skipgram.c); the rows are w's input and output rows. */
 void wv_tree_skipgram(const wv_weights *w, const wv_rows *contexts, const wv_block *path, float lr,
                       const wv_settings *settings, wv_scratch *scratch, wv_loss *loss);
+
+/* The skip-gram block as dense products (blocks.h): the code on CPUs with AVX2 but not AVX-512. */
+void wv_scores_by_products(const wv_weights *w, const wv_rows *b);
+void wv_update_by_products(const wv_weights *w, const wv_rows *b);
 
 void wv_scores_generic(const wv_weights *w, const wv_rows *b);
 void wv_update_generic(const wv_weights *w, const wv_rows *b);
@@ -64,8 +69,6 @@ void wv_scores_avx512(const wv_weights *w, const wv_rows *b);
 void wv_update_avx512(const wv_weights *w, const wv_rows *b);
 void wv_hidden_scores_avx512(const wv_weights *w, const wv_group *g);
 void wv_hidden_update_avx512(const wv_weights *w, const wv_group *g);
-void wv_scores_avx2(const wv_weights *w, const wv_rows *b);
-void wv_update_avx2(const wv_weights *w, const wv_rows *b);
 void wv_hidden_scores_avx2(const wv_weights *w, const wv_group *g);
 void wv_hidden_update_avx2(const wv_weights *w, const wv_group *g);
 #endif

@@ -5,6 +5,9 @@
  * registers), from the root down. */
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
+
+#include "blocks.h"
 
 #include "rows.h"
 #include "steps.h"
@@ -93,6 +96,35 @@ static void add_loss(const wv_rows *b, const uint8_t *codes, wv_loss *loss) {
     }
 }
 
+/* grads[j][k] = context j's row . target k's row, as dense products. */
+void wv_scores_by_products(const wv_weights *w, const wv_rows *b) {
+    wv_product_rows *p = b->products;
+    for (int k = 0; k < b->n_targets; k++) p->targets[k] = wv_out_row(w, b->targets[k]);
+    for (int j = 0; j < b->n_contexts; j++) p->contexts[j] = wv_in_row(w, b->contexts[j]);
+    const wv_products_job scores = {(const float *const *)p->contexts, (const float *const *)p->targets,
+                                    b->n_contexts, b->n_targets, w->dim, b->grads, b->n_targets, -1};
+    wv_blocks.products(&scores);
+}
+
+/* The update of rows.h as two combines, on the rows wv_scores_by_products found: the targets move
+ * by G^T C, then the contexts by G T, T the targets' rows as they were (copied first). */
+void wv_update_by_products(const wv_weights *w, const wv_rows *b) {
+    wv_product_rows *p = b->products;
+    const int n_contexts = b->n_contexts, n_targets = b->n_targets;
+    const int64_t dim = w->dim;
+    for (int k = 0; k < n_targets; k++) {
+        memcpy(p->target_copy + k * dim, p->targets[k], (size_t)dim * sizeof(float));
+        p->target_copies[k] = p->target_copy + k * dim;
+        for (int j = 0; j < n_contexts; j++) p->grads_t[k * n_contexts + j] = b->grads[j * n_targets + k];
+    }
+    const wv_combine_job targets = {p->grads_t, n_targets, n_contexts, n_contexts, (const float *const *)p->contexts,
+                                    dim, p->targets, -1};
+    const wv_combine_job contexts = {b->grads, n_contexts, n_targets, n_targets, p->target_copies, dim, p->contexts,
+                                     -1};
+    wv_blocks.combine(&targets);
+    wv_blocks.combine(&contexts);
+}
+
 /* The distinct contexts against the targets of `rows` (their rows in w->w_out, `code` the
  * row arithmetic), a piece of at most WV_CONTEXT_PIECE contexts at a time (one at a time
  * against the inner nodes of a path, as gensim takes them: scored all at once, from the rows
@@ -124,6 +156,7 @@ void wv_skipgram_step(const wv_weights *w, const wv_block *block, const wv_weigh
     rows.context_repeats = scratch->context_repeats;
     rows.grads = scratch->grads;
     rows.context_deltas = scratch->context_deltas;
+    rows.products = &scratch->products;
     rows.target_repeats = scratch->ones; /* a path never repeats a node */
     if (path) wv_tree_skipgram(nodes, &rows, path, lr, settings, scratch, loss);
     if (block->n_targets == 0) return;

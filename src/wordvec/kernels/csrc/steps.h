@@ -22,6 +22,14 @@
 /* Hierarchical softmax trains at most this many distinct contexts of a window at once (tree_skipgram.c). */
 #define WV_HS_PIECE 32
 
+/* Buffers of the skip-gram block as dense products (skipgram.c), sized for the most targets
+ * and contexts a block holds. */
+typedef struct {
+    float **targets, **contexts;  /* the rows of the block's targets and contexts */
+    const float **target_copies;  /* into target_copy: the targets' rows as they were */
+    float *target_copy, *grads_t; /* targets x dim; targets x contexts */
+} wv_product_rows;
+
 /* Buffers a task allocates once, sized for up to `contexts` words in a window, `targets`
  * targets (negative + 1) and paths of up to `depth` inner nodes. */
 typedef struct {
@@ -37,6 +45,7 @@ typedef struct {
     const float **path_rows, **path_grads; /* d + p: the path's rows, then the contexts'; p */
     float *path_scores, *mixing;         /* p x d; p x (d + p) */
     float *gram, *mixing_t, *path_labels; /* p x p; depth x p; d */
+    wv_product_rows products;           /* for targets and min(contexts, WV_CONTEXT_PIECE) contexts */
 } wv_scratch;
 
 /* The largest number of contexts, targets and path nodes a task's steps take. */

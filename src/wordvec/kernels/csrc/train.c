@@ -146,10 +146,16 @@ int wv_scratch_init(wv_scratch *s, wv_scratch_size size) {
     s->gram = malloc(hs * hs * sizeof(float));
     s->mixing_t = malloc(depth * hs * sizeof(float));
     s->path_labels = malloc(padded * sizeof(float));
+    s->products.targets = malloc(targets * sizeof(float *));
+    s->products.contexts = malloc(piece * sizeof(float *));
+    s->products.target_copies = malloc(targets * sizeof(float *));
+    s->products.target_copy = malloc(targets * (size_t)size.dim * sizeof(float));
+    s->products.grads_t = malloc(targets * piece * sizeof(float));
     if (s->ones)
         for (size_t k = 0; k < depth; k++) s->ones[k] = 1;
     return s->contexts && s->context_repeats && s->slots && s->targets && s->target_repeats && s->ones && s->grads &&
-                   s->hidden && s->hidden_grad && s->step && s->coef && s->context_deltas && s->path_rows && s->path_grads && s->path_labels && s->path_scores && s->mixing && s->gram && s->mixing_t
+                   s->hidden && s->hidden_grad && s->step && s->coef && s->context_deltas && s->path_rows && s->path_grads && s->path_labels && s->products.targets &&
+                   s->products.contexts && s->products.target_copies && s->products.target_copy && s->products.grads_t && s->path_scores && s->mixing && s->gram && s->mixing_t
                ? 0
                : -1;
 }
@@ -170,6 +176,11 @@ void wv_scratch_free(wv_scratch *s) {
     free((void *)s->path_rows);
     free((void *)s->path_grads);
     free(s->path_labels);
+    free(s->products.targets);
+    free(s->products.contexts);
+    free((void *)s->products.target_copies);
+    free(s->products.target_copy);
+    free(s->products.grads_t);
     free(s->path_scores);
     free(s->mixing);
     free(s->gram);

@@ -7,7 +7,8 @@ static const wv_row_code generic = {wv_scores_generic, wv_update_generic, wv_hid
 #ifdef WV_HAVE_AVX512
 static const wv_row_code avx512 = {wv_scores_avx512, wv_update_avx512, wv_hidden_scores_avx512,
                                    wv_hidden_update_avx512};
-static const wv_row_code avx2 = {wv_scores_avx2, wv_update_avx2, wv_hidden_scores_avx2, wv_hidden_update_avx2};
+static const wv_row_code avx2 = {wv_scores_by_products, wv_update_by_products, wv_hidden_scores_avx2,
+                                 wv_hidden_update_avx2};
 #endif
 
 wv_row_code wv_code = {wv_scores_generic, wv_update_generic, wv_hidden_scores_generic, wv_hidden_update_generic};
@@ -45,5 +46,5 @@ __attribute__((constructor)) static void choose_at_load(void) { choose_code(); }
 
 const char *wv_vector_code(void) {
     if (wv_code.scores == wv_scores_generic) return "generic";
-    return wv_code.scores == wv_scores_avx2 ? "avx2" : "avx512";
+    return wv_code.scores == wv_scores_by_products ? "avx2" : "avx512";
 }
