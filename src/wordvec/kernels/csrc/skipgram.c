@@ -1,14 +1,12 @@
 /* Skip-gram with shared negatives (pWord2Vec, Ji et al. 2016): all the contexts of
  * one centre word against the centre and one set of negatives, as one block; with
- * hierarchical softmax, all the contexts against the inner nodes of the centre's path,
- * a block for each piece of WV_GROUP nodes (as many as the vector code keeps in
- * registers), from the root down. */
+ * hierarchical softmax, first the contexts against the inner nodes of the centre's path
+ * (tree_skipgram.c). */
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "blocks.h"
-
 #include "rows.h"
 #include "steps.h"
 
@@ -68,29 +66,22 @@ static int distinct_rows(const int32_t *rows, int n, int32_t skip, int first, in
 }
 
 /* grads[j][k] = (label - sigmoid(score)) * lr, times how often context j and target k
- * occur; the label is 1 for target 0 (the centre word) and 0 for the negatives, or
- * 1 - code for the inner nodes of a path. (A vector version was slower: the scores it
- * reads back were just stored one by one.) */
-static void gradients(const wv_settings *s, const wv_rows *b, const uint8_t *codes, float lr) {
+ * occur; the label is 1 for target 0 (the centre word) and 0 for the negatives. */
+WV_VECTOR_CLONES static void gradients(const wv_settings *s, const wv_rows *b, float lr) {
+    wv_sigmoids(s, b->grads, b->n_contexts * b->n_targets);
     for (int j = 0; j < b->n_contexts; j++) {
         float *row = b->grads + j * b->n_targets;
         const float scale = lr * (float)b->context_repeats[j];
-        if (codes) {
-            for (int k = 0; k < b->n_targets; k++)
-                row[k] = ((float)(1 - codes[k]) - wv_sigmoid(s, row[k])) * scale;
-        } else {
-            for (int k = 0; k < b->n_targets; k++)
-                row[k] = ((k == 0 ? 1.0f : 0.0f) - wv_sigmoid(s, row[k])) * scale * (float)b->target_repeats[k];
-        }
+        for (int k = 0; k < b->n_targets; k++)
+            row[k] = ((k == 0 ? 1.0f : 0.0f) - row[k]) * scale * (float)b->target_repeats[k];
     }
 }
 
-static void add_loss(const wv_rows *b, const uint8_t *codes, wv_loss *loss) {
+static void add_loss(const wv_rows *b, wv_loss *loss) {
     for (int j = 0; j < b->n_contexts; j++) {
         for (int k = 0; k < b->n_targets; k++) {
             const int repeats = b->context_repeats[j] * b->target_repeats[k];
-            const int label = codes ? 1 - codes[k] : k == 0;
-            loss->sum += repeats * log_sigmoid_loss(b->grads[j * b->n_targets + k], label);
+            loss->sum += repeats * log_sigmoid_loss(b->grads[j * b->n_targets + k], k == 0);
             loss->terms += repeats;
         }
     }
@@ -125,24 +116,21 @@ void wv_update_by_products(const wv_weights *w, const wv_rows *b) {
     wv_blocks.combine(&contexts);
 }
 
-/* The distinct contexts against the targets of `rows` (their rows in w->w_out, `code` the
- * row arithmetic), a piece of at most WV_CONTEXT_PIECE contexts at a time (one at a time
- * against the inner nodes of a path, as gensim takes them: scored all at once, from the rows
- * as they were, the nodes near the root, on every path, took every context's push together,
- * and node classification on graph walks lost 0.02-0.04 of macro-F1): every score of a piece
- * is computed from the rows as they were before it; then the output rows of the targets and
- * the input rows of the contexts move together. */
-static void train_block(const wv_weights *w, wv_rows rows, const uint8_t *codes, const wv_row_code *code, float lr,
+/* The distinct contexts against the targets of `rows` (their rows in w->w_out, `code` the row
+ * arithmetic), a piece of at most WV_CONTEXT_PIECE contexts at a time: every score of a piece is
+ * computed from the rows as they were before it; then the output rows of the targets and the
+ * input rows of the contexts move together. */
+static void train_block(const wv_weights *w, wv_rows rows, const wv_row_code *code, float lr,
                         const wv_settings *settings, wv_loss *loss) {
     const int32_t *contexts = rows.contexts, *repeats = rows.context_repeats;
-    const int n_contexts = rows.n_contexts, piece = codes ? 1 : WV_CONTEXT_PIECE;
-    for (int first = 0; first < n_contexts; first += piece) {
+    const int n_contexts = rows.n_contexts;
+    for (int first = 0; first < n_contexts; first += WV_CONTEXT_PIECE) {
         rows.contexts = contexts + first;
         rows.context_repeats = repeats + first;
-        rows.n_contexts = n_contexts - first < piece ? n_contexts - first : piece;
+        rows.n_contexts = n_contexts - first < WV_CONTEXT_PIECE ? n_contexts - first : WV_CONTEXT_PIECE;
         code->scores(w, &rows);
-        if (loss) add_loss(&rows, codes, loss);
-        gradients(settings, &rows, codes, lr);
+        if (loss) add_loss(&rows, loss);
+        gradients(settings, &rows, lr);
         code->update(w, &rows);
     }
 }
@@ -157,7 +145,6 @@ void wv_skipgram_step(const wv_weights *w, const wv_block *block, const wv_weigh
     rows.grads = scratch->grads;
     rows.context_deltas = scratch->context_deltas;
     rows.products = &scratch->products;
-    rows.target_repeats = scratch->ones; /* a path never repeats a node */
     if (path) wv_tree_skipgram(nodes, &rows, path, lr, settings, scratch, loss);
     if (block->n_targets == 0) return;
     /* targets[0] is the centre, always first and alone in the distinct list */
@@ -165,5 +152,5 @@ void wv_skipgram_step(const wv_weights *w, const wv_block *block, const wv_weigh
                                    scratch->target_repeats, scratch->slots);
     rows.targets = scratch->targets;
     rows.target_repeats = scratch->target_repeats;
-    train_block(w, rows, NULL, &wv_code, lr, settings, loss);
+    train_block(w, rows, &wv_code, lr, settings, loss);
 }

@@ -36,8 +36,7 @@ typedef struct {
     int32_t *contexts, *context_repeats; /* contexts */
     int32_t *slots;                      /* 2 x contexts, rounded up to a power of 2: rows seen (distinct_rows) */
     int32_t *targets, *target_repeats;   /* targets */
-    int32_t *ones;                       /* depth: each a 1 */
-    float *grads;                        /* min(contexts, WV_CONTEXT_PIECE) x max(targets, depth) */
+    float *grads;                        /* min(contexts, WV_CONTEXT_PIECE) x targets */
     float *hidden, *hidden_grad, *step;  /* dim */
     float *coef;                         /* max(targets, depth) */
     float *context_deltas;               /* min(contexts, WV_CONTEXT_PIECE) x WV_SLICE */
@@ -81,10 +80,26 @@ static inline float *wv_out_row(const wv_weights *w, int32_t id) {
 /* The tabulated logistic function, read with linear interpolation. */
 static inline float wv_sigmoid(const wv_settings *s, float score) {
     float u = ((float)score + (float)s->sigmoid_max) * (float)s->sigmoid_scale;
-    u = u < 0.0f ? 0.0f : (u > (float)s->sigmoid_last ? (float)s->sigmoid_last : u);
+    u = u > 0.0f ? u : 0.0f; /* (NaN too: the index stays in the table) */
+    u = u < (float)s->sigmoid_last ? u : (float)s->sigmoid_last;
     const int64_t i = (int64_t)u;
     const float lo = s->sigmoid_table[i];
     return lo + (u - (float)i) * (s->sigmoid_table[i + 1] - lo);
+}
+
+/* x[k] = wv_sigmoid(s, x[k]) for k < n, read with 32-bit indices, which the compiler turns into
+ * vector gathers (the same values). */
+static inline void wv_sigmoids(const wv_settings *s, float *WV_RESTRICT x, int n) {
+    const float *table = s->sigmoid_table, shift = (float)s->sigmoid_max, stretch = (float)s->sigmoid_scale;
+    const float last = (float)s->sigmoid_last;
+    for (int k = 0; k < n; k++) {
+        float u = (x[k] + shift) * stretch;
+        u = u > 0.0f ? u : 0.0f; /* (NaN too: the index stays in the table) */
+        u = u < last ? u : last;
+        const int32_t i = (int32_t)u;
+        const float lo = table[i];
+        x[k] = lo + (u - (float)i) * (table[i + 1] - lo);
+    }
 }
 
 #endif

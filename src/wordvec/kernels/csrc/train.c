@@ -130,8 +130,7 @@ int wv_scratch_init(wv_scratch *s, wv_scratch_size size) {
     s->slots = malloc(slots * sizeof(int32_t));
     s->targets = malloc(targets * sizeof(int32_t));
     s->target_repeats = malloc(targets * sizeof(int32_t));
-    s->ones = malloc(depth * sizeof(int32_t));
-    s->grads = malloc(piece * columns * sizeof(float));
+    s->grads = malloc(piece * targets * sizeof(float));
     s->hidden = malloc((size_t)size.dim * sizeof(float));
     s->hidden_grad = malloc((size_t)size.dim * sizeof(float));
     s->step = malloc((size_t)size.dim * sizeof(float));
@@ -151,9 +150,7 @@ int wv_scratch_init(wv_scratch *s, wv_scratch_size size) {
     s->products.target_copies = malloc(targets * sizeof(float *));
     s->products.target_copy = malloc(targets * (size_t)size.dim * sizeof(float));
     s->products.grads_t = malloc(targets * piece * sizeof(float));
-    if (s->ones)
-        for (size_t k = 0; k < depth; k++) s->ones[k] = 1;
-    return s->contexts && s->context_repeats && s->slots && s->targets && s->target_repeats && s->ones && s->grads &&
+    return s->contexts && s->context_repeats && s->slots && s->targets && s->target_repeats && s->grads &&
                    s->hidden && s->hidden_grad && s->step && s->coef && s->context_deltas && s->path_rows && s->path_grads && s->path_labels && s->products.targets &&
                    s->products.contexts && s->products.target_copies && s->products.target_copy && s->products.grads_t && s->path_scores && s->mixing && s->gram && s->mixing_t
                ? 0
@@ -166,7 +163,6 @@ void wv_scratch_free(wv_scratch *s) {
     free(s->slots);
     free(s->targets);
     free(s->target_repeats);
-    free(s->ones);
     free(s->grads);
     free(s->hidden);
     free(s->hidden_grad);

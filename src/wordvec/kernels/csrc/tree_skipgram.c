@@ -38,7 +38,9 @@ WV_VECTOR_CLONES static void path_gradients(const wv_rows *b, const float *label
             for (int k = 0; k < padded; k++) score[k] += overlap * earlier[k];
         }
         const float scale = lr * (float)b->context_repeats[j];
-        for (int k = 0; k < padded; k++) g[k] = (labels[k] - wv_sigmoid(settings, score[k])) * scale;
+        for (int k = 0; k < padded; k++) g[k] = score[k];
+        wv_sigmoids(settings, g, padded);
+        for (int k = 0; k < padded; k++) g[k] = (labels[k] - g[k]) * scale;
         for (int k = n_nodes; k < padded; k++) g[k] = 0.0f;
         for (int k = 0; loss && k < n_nodes; k++) {
             loss->sum += b->context_repeats[j] * log_sigmoid_loss(score[k], labels[k] > 0.5f);
