@@ -23,7 +23,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from ..encoding import TokenCorpus, TokenSequences, encode_documents, remap_tokens
+from ..encoding import TokenCorpus, TokenSequences, encode_documents, release_free_memory, remap_tokens
 from ..errors import CorpusError, ParameterError
 from ..readers.compression import decompressed
 from ..vocab import Vocabulary
@@ -240,4 +240,5 @@ def _aliased(vocab: Vocabulary) -> Vocabulary:
 
 def _remapped(corpus: TokenCorpus, remap: np.ndarray) -> TokenCorpus:
     remapped = remap_tokens(corpus.tokens, np.diff(corpus.doc_offsets), remap)
+    release_free_memory()  # the blocks' buffers: 8 MiB kept through training on 3.2M tokens of walks
     return dataclasses.replace(remapped, raw_word_count=corpus.raw_word_count)

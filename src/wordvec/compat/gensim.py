@@ -211,6 +211,8 @@ class Word2Vec:
         trained = getattr(self._estimator, "vectors_", None)
         if trained is not None and trained is not self._wv_source:
             self._wv, self._wv_source = self._keyed_vectors.from_trained(trained), trained
+        elif self._wv is None:  # made when first asked for: a whole matrix, which training does not need
+            self._wv = self._initial_vectors(self._vocabulary)
         return self._wv
 
     @property
@@ -258,7 +260,7 @@ class Word2Vec:
         self._estimator = self._new_estimator()
         self._vocabulary, self._encoded, self._encoded_from = vocab, corpus, source
         self.corpus_count, self.corpus_total_words = count, vocab.total_words
-        self._wv, self._wv_source = self._initial_vectors(vocab), None
+        self._wv, self._wv_source = None, None
 
     def _plan_update(self, source) -> None:
         if not self._trained():

@@ -128,7 +128,7 @@ def empty_weight_rows(n_rows: int, dim: int, zeros: bool = False) -> np.ndarray:
 
 
 def uniform_weight_rows(rng: np.random.Generator, n_rows: int, dim: int, bound: float,
-                        rows_per_block: int = 16384) -> np.ndarray:
+                        rows_per_block: int = 1024) -> np.ndarray:
     """float32 rows uniform in ``+-bound``, laid out as :func:`empty_weight_rows` lays them
     out: the numbers of one ``rng.uniform`` call, drawn a block of rows at a time so that
     no float64 copy of the whole matrix is ever held.
@@ -181,16 +181,20 @@ class Run:
         self.initial_lr = initial_lr(params, self.default_lr)
         self.schedule = _LinearDecay(self.initial_lr, params["min_lr"], params["epochs"] * self.n_tokens)
         self.model = MODELS.index(params["model"])
+        #: Output rows each task copies: as :func:`~wordvec.kernels.training.hot_rows` says (None),
+        #: or none where the most frequent words are not much more frequent than the others.
+        self.n_hot = None if training.hot_rows_pay(vocab.counts, params["dim"]) else 0
 
     def settings(self, lr_start: float, lr_end: float) -> K.Settings:
         return K.Settings(self.model, self.params["window"], self.params["negative"], lr_start, lr_end,
                           bool(self.params.get("cbow_mean", True)), bool(self.params.get("shrink_windows", True)))
 
     def train_chunk(self, weights, stream, settings, tasks) -> None:
+        copies = {} if self.n_hot is None else {"n_hot": self.n_hot}
         if self.tree is None:
-            training.train_chunk(weights, stream, self.sampler, settings, tasks)
+            training.train_chunk(weights, stream, self.sampler, settings, tasks, **copies)
         else:
-            training.train_chunk(weights, stream, self.sampler, settings, tasks, tree=self.tree)
+            training.train_chunk(weights, stream, self.sampler, settings, tasks, tree=self.tree, **copies)
 
     def warm_up(self, w_in, w_out) -> None:
         """Load the kernels: one task over no tokens trains nothing."""
