@@ -364,6 +364,16 @@ def test_two_step_form_trains_as_the_one_step_form():
     np.testing.assert_array_equal(two.wv.vectors, one.wv.vectors)
 
 
+def test_wv_after_build_vocab_is_small_seeded_random_vectors():
+    models = [Word2Vec(seed=3, **FAST) for _ in range(2)]
+    for model in models:
+        model.build_vocab([["a", "b", "c"], ["b", "c"]] * 10)
+    first, second = (model.wv.vectors for model in models)
+    assert first.shape == (3, FAST["vector_size"]) and np.abs(first).max() <= 0.5 / FAST["vector_size"]
+    np.testing.assert_array_equal(first, second)
+    assert np.unique(first).size > first.size // 2
+
+
 def test_train_keeps_the_vocabulary_of_build_vocab():
     model = Word2Vec(min_count=1, **FAST)
     model.build_vocab([["a", "b", "c"], ["b", "c"]] * 10)
