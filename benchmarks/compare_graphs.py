@@ -44,9 +44,11 @@ logistic regression on the Hadamard product fitted on as many training edges and
 and for items: category macro-F1 and next-item hit rate (HR@10 and HR@20 of the held-out last item,
 ranked by cosine to the item before it among all items; at most ``--eval-nodes`` sessions).
 
-Runs alternate (the trainers take turns going first); medians and ranges are reported. Results go
+Runs alternate (the trainers take turns going first), run i with seed + i; seconds and memory are
+reported as medians (seconds with their range), quality as means over the seeds. Results go
 to ``--out-dir`` as ``compare_graphs_*.json`` (every run) and ``.md`` (the tables), with the machine.
-Not part of the test suite: it takes minutes and needs gensim and scikit-learn.
+``--from-json REPORT.json`` summarizes a saved report's runs again. Not part of the test suite: it
+takes minutes and needs gensim and scikit-learn.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import json
 import os
 import resource
 import shutil
@@ -331,15 +334,17 @@ def measure(args, work: Path, nodes: int) -> list[dict]:
 
 
 def summarize(runs: list[dict]) -> list[dict]:
-    """Medians (and ranges of the seconds) per size, task, epochs and trainer."""
+    """Medians of the seconds (with their ranges) and of the memory, and means of the quality (over
+    the runs' seeds), per size, task, epochs and trainer."""
     rows = []
     for key in dict.fromkeys((r["nodes"], r["task"], r["epochs"], r["trainer"]) for r in runs):
         mine = [r for r in runs if (r["nodes"], r["task"], r["epochs"], r["trainer"]) == key]
         row = dict(zip(("nodes", "task", "epochs", "trainer"), key), runs=len(mine))
         for name in ("seconds", "words_per_second", "peak_over_import_mib", "call_added_mib", "peak_rss_mib",
-                     "vocabulary") + QUALITY:
+                     "vocabulary"):
             if name in mine[0]:
                 row[name] = median(r[name] for r in mine)
+        row.update({name: sum(r[name] for r in mine) / len(mine) for name in QUALITY if name in mine[0]})
         row.update(seconds_min=min(r["seconds"] for r in mine), seconds_max=max(r["seconds"] for r in mine))
         rows.append(row)
     return rows
@@ -393,7 +398,7 @@ def markdown(report: dict) -> str:
     lines += [f"Calls: {report['calls']}. Seconds: the whole call (vocabulary and training), median of "
               f"{args.repeats} runs [range]; memory: the call's peak RSS less the process's RSS after importing "
               f"NumPy and the trainer (so with the walks in memory), and the part the call added on top of its "
-              f"input. Quality on the vectors: node (item category) classification macro-F1 (logistic regression, "
+              f"input. Quality on the vectors (means over the runs, seed {args.seed} on): node (item category) classification macro-F1 (logistic regression, "
               f"{args.eval_splits} stratified half/half splits of at most {args.eval_nodes:,} nodes); link "
               f"prediction ROC-AUC by cosine and by Hadamard product + logistic regression; next-item HR@10.", "",
               "| nodes | task | epochs | trainer | seconds | words/s | peak over import MiB | added by the call MiB "
@@ -467,6 +472,7 @@ def parse_args(argv):
     parser.add_argument("--seed", type=int, default=1, help="seed of the data; run i trains with seed + i")
     parser.add_argument("--quick", action="store_true", help="a smoke test: 2,000 nodes, under a minute")
     parser.add_argument("--out-dir", type=Path, default=HERE / "results")
+    parser.add_argument("--from-json", type=Path, help="summarize the runs of a saved report again, rewrite it")
     parser.add_argument("--name", default=None, help="file name stem of the results (default from the settings)")
     parser.add_argument("--child", choices=("prepare", "train"), help=argparse.SUPPRESS)
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
@@ -484,8 +490,19 @@ def parse_args(argv):
     return args
 
 
+def rerender(path: Path) -> None:
+    """Summarize the runs of a saved report again and rewrite it (``--from-json``)."""
+    report = json.loads(path.read_text())
+    report["summary"] = summarize(report["runs"])
+    report["ratios"] = ratios(report["summary"])
+    write_report(path.parent, path.stem, report, markdown(report))
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.from_json:
+        rerender(args.from_json)
+        return 0
     if args.child:
         args.epochs = args.epochs[0]
         result = child_prepare(args) if args.child == "prepare" else child_train(args)
