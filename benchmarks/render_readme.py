@@ -315,8 +315,7 @@ def graphs(results: dict) -> str:
     data = next(iter(r["data"].values()))
     o = r["options"]
     lines = paragraph(f"`Word2Vec(walks, ...)` as node2vec calls it (dim {o['dim']}, window {o['window']}, sg, "
-                      f"{o['workers']} workers), the whole call, {o['repeats']} runs each (seconds and memory: "
-                      f"medians; quality: means over the seeds): walks over a "
+                      f"{o['workers']} workers), the whole call, medians of {o['repeats']} runs (quality: means): walks over a "
                       f"{data['graph']['nodes']:,}-node block model ({data['graph']['tokens']:,} tokens; node "
                       f"macro-F1 / link AUC) and {data['sessions']['sessions']:,} item sessions (category F1 / "
                       f"next-item hit rate); peak memory over the imports, walks included.")
