@@ -38,6 +38,19 @@ def test_sgns_block_matches_numpy_oracle(vector_code, dim):
         assert loss == pytest.approx(want_loss, rel=1e-5)
 
 
+def test_a_nan_score_reads_the_logistic_table_not_past_it(vector_code):
+    # A diverged row gives NaN scores: the step carries them on (the engine then says "diverged")
+    # instead of reading far outside the table; the tree's step too.
+    w_in, w_out = (np.full((6, 16), 0.1, dtype=np.float32) for _ in range(2))
+    w_in[2] = np.nan
+    contexts, targets = np.array([1, 2, 3], np.int32), np.array([4, 5, 0], np.int32)
+    loss, terms = C.sgns_block(K.Weights(w_in, w_out), K.Block(contexts, 3, targets, 3), 0.1)
+    assert terms == 9 and np.isnan(loss) and np.isnan(w_out[4]).all() and np.isfinite(w_in[1]).all()
+    nodes, codes = np.array([0, 1, 2], np.int32), np.array([0, 1, 1], np.uint8)
+    loss, terms = C.sgns_block(K.Weights(w_in, w_out), K.Block(contexts, 3, nodes, 3), 0.1, codes)
+    assert terms == 9 and np.isnan(loss) and np.isnan(w_out[:3]).all()
+
+
 @pytest.mark.parametrize("dim", [3, 32, 100])
 def test_cbow_step_matches_numpy_oracle(vector_code, dim):
     rng = np.random.default_rng(dim)
