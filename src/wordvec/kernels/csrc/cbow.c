@@ -16,11 +16,6 @@ static void add_scaled(float *dst, float c, const float *src, int64_t n) {
     for (int64_t x = 0; x < n; x++) dst[x] += c * src[x];
 }
 
-static double log_sigmoid_loss(float score, int label) {
-    const double x = label ? -(double)score : (double)score;
-    return x > 30.0 ? x : log1p(exp(x));
-}
-
 /* Whether no negative other than the centre word is drawn twice. */
 static int negatives_distinct(const wv_block *block) {
     const int32_t *t = block->targets;
@@ -43,7 +38,7 @@ WV_VECTOR_CLONES static void path_step(const wv_weights *nodes, const wv_block *
         for (int k = 0; k < n; k++) {
             const int label = 1 - path->codes[first + k];
             if (loss) {
-                loss->sum += log_sigmoid_loss(coef[k], label);
+                loss->sum += wv_log_sigmoid_loss(coef[k], label);
                 loss->terms++;
             }
             coef[k] = ((float)label - wv_sigmoid(settings, coef[k])) * lr;
@@ -69,7 +64,7 @@ WV_VECTOR_CLONES static void targets_step(const wv_weights *w, const wv_block *b
         if (k > 0 && targets[k] == targets[0]) continue;
         const float score = dot(hidden, row, dim);
         if (loss) {
-            loss->sum += log_sigmoid_loss(score, k == 0);
+            loss->sum += wv_log_sigmoid_loss(score, k == 0);
             loss->terms++;
         }
         coef[k] = ((k == 0 ? 1.0f : 0.0f) - wv_sigmoid(settings, score)) * lr;

@@ -10,11 +10,6 @@
 #include "rows.h"
 #include "steps.h"
 
-static double log_sigmoid_loss(float score, int label) {
-    const double x = label ? -(double)score : (double)score;
-    return x > 30.0 ? x : log1p(exp(x));
-}
-
 /* Up to this many rows are merged by comparing each with those before it; more (wide
  * windows) through a hash table, which finds the same rows in the same order. */
 #define SCAN_ROWS 32
@@ -81,7 +76,7 @@ static void add_loss(const wv_rows *b, wv_loss *loss) {
     for (int j = 0; j < b->n_contexts; j++) {
         for (int k = 0; k < b->n_targets; k++) {
             const int repeats = b->context_repeats[j] * b->target_repeats[k];
-            loss->sum += repeats * log_sigmoid_loss(b->grads[j * b->n_targets + k], k == 0);
+            loss->sum += repeats * wv_log_sigmoid_loss(b->grads[j * b->n_targets + k], k == 0);
             loss->terms += repeats;
         }
     }

@@ -2,6 +2,8 @@
 #ifndef WORDVEC_STEPS_H
 #define WORDVEC_STEPS_H
 
+#include <math.h>
+
 #include "wordvec_kernels.h"
 
 /* Loops over the dimension in the functions marked with this are compiled for
@@ -85,6 +87,12 @@ static inline float wv_sigmoid(const wv_settings *s, float score) {
     const int64_t i = (int64_t)u;
     const float lo = s->sigmoid_table[i];
     return lo + (u - (float)i) * (s->sigmoid_table[i + 1] - lo);
+}
+
+/* -log sigmoid(score) for label 1, -log sigmoid(-score) for label 0: a term of the loss. */
+static inline double wv_log_sigmoid_loss(float score, int label) {
+    const double x = label ? -(double)score : (double)score;
+    return x > 30.0 ? x : log1p(exp(x));
 }
 
 /* x[k] = wv_sigmoid(s, x[k]) for k < n, read with 32-bit indices, which the compiler turns into

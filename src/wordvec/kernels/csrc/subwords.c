@@ -37,11 +37,6 @@ typedef struct {
     hot_rows *hot;
 } pieces_scratch;
 
-static double log_sigmoid_loss(float score, int label) {
-    const double x = label ? -(double)score : (double)score;
-    return x > 30.0 ? x : log1p(exp(x));
-}
-
 /* Score a group against the hidden vector, update its output rows, and leave the hidden
  * vector's gradient in `step`; every score comes from the rows as the group found them.
  * A noise word equal to its group's true target is skipped (fastText redraws it); a
@@ -54,7 +49,7 @@ static void group_step(const wv_weights *w, const int32_t *group, int size, floa
     for (int k = 0; k < size; k++) {
         if (k > 0 && group[k] == group[0]) continue;
         if (loss) {
-            loss->sum += log_sigmoid_loss(s->scores[k], k == 0);
+            loss->sum += wv_log_sigmoid_loss(s->scores[k], k == 0);
             loss->terms++;
         }
         const float coef = ((k == 0 ? 1.0f : 0.0f) - wv_sigmoid(settings, s->scores[k])) * lr;

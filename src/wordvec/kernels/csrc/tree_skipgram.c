@@ -19,11 +19,6 @@
 #include "rows.h"
 #include "steps.h"
 
-static double log_sigmoid_loss(float score, int label) {
-    const double x = label ? -(double)score : (double)score;
-    return x > 30.0 ? x : log1p(exp(x));
-}
-
 /* Row j of `mixing` (ld columns): context j's gradients at the path's nodes (n_nodes, then zeros
  * up to padded), given `scores` (padded columns) holding C N^T, `gram` (n_contexts columns) C C^T
  * below its diagonal and `labels` 1 - code at each node (0 past n_nodes). */
@@ -43,7 +38,7 @@ WV_VECTOR_CLONES static void path_gradients(const wv_rows *b, const float *label
         for (int k = 0; k < padded; k++) g[k] = (labels[k] - g[k]) * scale;
         for (int k = n_nodes; k < padded; k++) g[k] = 0.0f;
         for (int k = 0; loss && k < n_nodes; k++) {
-            loss->sum += b->context_repeats[j] * log_sigmoid_loss(score[k], labels[k] > 0.5f);
+            loss->sum += b->context_repeats[j] * wv_log_sigmoid_loss(score[k], labels[k] > 0.5f);
             loss->terms += b->context_repeats[j];
         }
     }
