@@ -406,3 +406,26 @@ def test_a_checkpoint_swap_cut_short_leaves_nothing_that_blocks_the_next_save(tm
     assert foreign_to_model(model) == []
     (model / ".checkpoint.old.k2x_9q" / "notes.txt").write_text("mine")
     assert foreign_to_model(model) == [".checkpoint.old.k2x_9q"]
+
+
+@pytest.mark.parametrize("copy", [".checkpoint.old.k2x_9q", ".checkpoint.a1b2c3"])
+def test_a_checkpoint_copy_cut_short_while_removed_or_written_blocks_nothing(tmp_path, copy):
+    # Killed while the retired copy was being removed (or the new one written), the copy holds some
+    # of a model's files and maybe no model.json: still wordvec's own (a CI run met this: train
+    # --resume refused the folder). Anything else in it is still the user's.
+    from wordvec.formats import foreign_to_model, save_model
+    from wordvec.vectors import Vectors
+
+    vectors = Vectors(["tea"], np.ones((1, 2), dtype=np.float32))
+    model = tmp_path / "model"
+    save_model(model / "checkpoint", vectors)
+    save_model(model / copy, vectors)
+    (model / copy / "model.json").unlink()
+    assert foreign_to_model(model) == []
+    (model / copy / "vocab.tsv").unlink()
+    assert foreign_to_model(model) == []
+    (model / copy / "notes.txt").write_text("mine")
+    assert foreign_to_model(model) == [copy]
+    (model / copy / "notes.txt").unlink()
+    (model / copy / "inner").mkdir()
+    assert foreign_to_model(model) == [copy]

@@ -116,6 +116,8 @@ MODEL_FILES = frozenset({"model.json", "vocab.tsv", "vectors.npy", "output.npy",
                          "hs.npy"})
 #: The checkpoint folder, and the staging and retired copies a run killed while replacing it leaves beside it.
 _CHECKPOINT_ENTRY = re.compile(r"checkpoint|\.checkpoint\.(old\.)?\w+")
+#: ... those copies alone: killed while written or removed, they may lack their model.json.
+_CHECKPOINT_COPY = re.compile(r"\.checkpoint\.(old\.)?\w+")
 #: The explorer's cached maps (``explore.mapdata.cache_path``), and their temporary names while written.
 _MAP_FILE = re.compile(r"map_tsne_\d+\.json|\.map_tsne_\d+\.json\.\w+\.json")
 
@@ -126,7 +128,8 @@ def foreign_to_model(directory) -> list[str]:
     A model's own files (and the explorer's cached maps) count only beside a
     ``model.json`` of the wordvec format; a ``checkpoint`` folder counts when it
     holds nothing foreign itself, and so does what a run killed while replacing
-    the checkpoint leaves beside it (``.checkpoint.old.*``, ``.checkpoint.*``).
+    the checkpoint leaves beside it (``.checkpoint.old.*``, ``.checkpoint.*``: a model folder, or
+    some of its files without the ``model.json``, when killed while writing or removing them).
 
     >>> import tempfile, numpy as np
     >>> folder = tempfile.mkdtemp()
@@ -141,13 +144,21 @@ def foreign_to_model(directory) -> list[str]:
     foreign = []
     for entry in sorted(os.scandir(directory), key=lambda e: e.name):
         if _CHECKPOINT_ENTRY.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
-            if not foreign_to_model(entry.path):
+            if not foreign_to_model(entry.path) or (_CHECKPOINT_COPY.fullmatch(entry.name)
+                                                    and _holds_model_files_only(entry.path)):
                 continue
         elif (ours and (entry.name in MODEL_FILES or _MAP_FILE.fullmatch(entry.name))
               and entry.is_file(follow_symlinks=False)):
             continue
         foreign.append(entry.name)
     return foreign
+
+
+def _holds_model_files_only(directory) -> bool:
+    """Whether every entry of ``directory`` is a file with a model file's name (a copy of a checkpoint
+    that a killed run was writing or removing: some files, maybe not its model.json)."""
+    return all(entry.is_file(follow_symlinks=False) and (entry.name in MODEL_FILES or _MAP_FILE.fullmatch(entry.name))
+               for entry in os.scandir(directory))
 
 
 def _is_wordvec_meta(path: Path) -> bool:
