@@ -69,6 +69,8 @@ void wv_scores_avx512(const wv_weights *w, const wv_rows *b);
 void wv_update_avx512(const wv_weights *w, const wv_rows *b);
 void wv_hidden_scores_avx512(const wv_weights *w, const wv_group *g);
 void wv_hidden_update_avx512(const wv_weights *w, const wv_group *g);
+void wv_scores_avx2(const wv_weights *w, const wv_rows *b);
+void wv_update_avx2(const wv_weights *w, const wv_rows *b);
 void wv_hidden_scores_avx2(const wv_weights *w, const wv_group *g);
 void wv_hidden_update_avx2(const wv_weights *w, const wv_group *g);
 #endif

@@ -172,10 +172,11 @@ AVX512 void wv_hidden_update_avx512(const wv_weights *w, const wv_group *g) {
 }
 
 
-/* -- AVX2 with FMA: a group against a hidden vector (wv_code on CPUs without AVX-512) ------------------------------
+/* -- AVX2 with FMA (wv_code on CPUs without AVX-512) -----------------------------------------------------------
  *
- * The same scheme with 8 floats a slice (the last one masked). The skip-gram blocks of these CPUs
- * are dense products (blocks.c). */
+ * The same scheme with 8 floats a slice (the last one masked) and 16 registers: a skip-gram block
+ * one context at a time, the target slices read from memory by the FMAs (the small blocks of
+ * prose's windows; larger ones are dense products, skipgram.c), and a group against a hidden vector. */
 #define AVX2 __attribute__((target("avx2,fma")))
 
 static AVX2 INLINE __m256i slice_mask8(int64_t dim, int64_t x) {
@@ -200,6 +201,49 @@ static AVX2 INLINE void store_sums8(const __m256 v[WV_GROUP], float *out, const 
         const __m128 half = _mm_add_ps(_mm256_castps256_ps128(v[k]), _mm256_extractf128_ps(v[k], 1));
         const __m128 pair = _mm_add_ps(half, _mm_movehl_ps(half, half));
         out[k] = _mm_cvtss_f32(_mm_add_ss(pair, _mm_shuffle_ps(pair, pair, 1)));
+    }
+}
+
+static AVX2 INLINE void scores_fixed8(const wv_weights *w, const wv_rows *b, const int NT) {
+    const int64_t dim = w->dim;
+    const float *t[WV_GROUP];
+    for (int k = 0; k < NT; k++) t[k] = wv_out_row(w, b->targets[k]);
+    for (int j = 0; j < b->n_contexts; j++) {
+        const float *c = wv_in_row(w, b->contexts[j]);
+        __m256 acc[WV_GROUP];
+        for (int k = 0; k < WV_GROUP; k++) acc[k] = _mm256_setzero_ps();
+        for (int64_t x = 0; x < dim; x += 8) {
+            const int whole = x + 8 <= dim;
+            const __m256i m = slice_mask8(dim, x);
+            const __m256 cv = load8(c + x, m, whole);
+            for (int k = 0; k < NT; k++) acc[k] = _mm256_fmadd_ps(cv, load8(t[k] + x, m, whole), acc[k]);
+        }
+        store_sums8(acc, b->grads + j * NT, NT);
+    }
+}
+
+static AVX2 INLINE void update_fixed8(const wv_weights *w, const wv_rows *b, const int NT) {
+    const int64_t dim = w->dim;
+    float *t[WV_GROUP];
+    for (int k = 0; k < NT; k++) t[k] = wv_out_row(w, b->targets[k]);
+    for (int64_t x = 0; x < dim; x += 8) {
+        const int whole = x + 8 <= dim;
+        const __m256i m = slice_mask8(dim, x);
+        __m256 out[WV_GROUP];
+        for (int k = 0; k < NT; k++) out[k] = load8(t[k] + x, m, whole);
+        for (int j = 0; j < b->n_contexts; j++) {
+            float *c = wv_in_row(w, b->contexts[j]) + x;
+            const float *g = b->grads + j * NT;
+            const __m256 cv = load8(c, m, whole);
+            __m256 cn = cv;
+            for (int k = 0; k < NT; k++) {
+                const __m256 gk = _mm256_set1_ps(g[k]);
+                cn = _mm256_fmadd_ps(gk, load8(t[k] + x, m, whole), cn); /* the target as it was */
+                out[k] = _mm256_fmadd_ps(gk, cv, out[k]);
+            }
+            store8(c, m, whole, cn);
+        }
+        for (int k = 0; k < NT; k++) store8(t[k] + x, m, whole, out[k]);
     }
 }
 
@@ -235,6 +279,22 @@ static AVX2 INLINE void hidden_update_fixed8(const wv_weights *w, const wv_group
         }
         store8(g->step + x, m, whole, step);
     }
+}
+
+AVX2 void wv_scores_avx2(const wv_weights *w, const wv_rows *b) {
+    if (b->n_targets > WV_GROUP) {
+        wv_scores_generic(w, b);
+        return;
+    }
+    DISPATCH(scores_fixed8, w, b)
+}
+
+AVX2 void wv_update_avx2(const wv_weights *w, const wv_rows *b) {
+    if (b->n_targets > WV_GROUP) {
+        wv_update_generic(w, b);
+        return;
+    }
+    DISPATCH(update_fixed8, w, b)
 }
 
 AVX2 void wv_hidden_scores_avx2(const wv_weights *w, const wv_group *g) {
