@@ -44,10 +44,6 @@ typedef struct {
 void wv_tree_skipgram(const wv_weights *w, const wv_rows *contexts, const wv_block *path, float lr,
                       const wv_settings *settings, wv_scratch *scratch, wv_loss *loss);
 
-/* The skip-gram block as dense products (blocks.h): the code on CPUs with AVX2 but not AVX-512. */
-void wv_scores_by_products(const wv_weights *w, const wv_rows *b);
-void wv_update_by_products(const wv_weights *w, const wv_rows *b);
-
 void wv_scores_generic(const wv_weights *w, const wv_rows *b);
 void wv_update_generic(const wv_weights *w, const wv_rows *b);
 void wv_hidden_scores_generic(const wv_weights *w, const wv_group *g);
@@ -69,6 +65,9 @@ void wv_scores_avx512(const wv_weights *w, const wv_rows *b);
 void wv_update_avx512(const wv_weights *w, const wv_rows *b);
 void wv_hidden_scores_avx512(const wv_weights *w, const wv_group *g);
 void wv_hidden_update_avx512(const wv_weights *w, const wv_group *g);
+/* The skip-gram block on CPUs with AVX2 but not AVX-512: dense products (blocks.h), small blocks the AVX2 row code. */
+void wv_scores_by_products(const wv_weights *w, const wv_rows *b);
+void wv_update_by_products(const wv_weights *w, const wv_rows *b);
 void wv_scores_avx2(const wv_weights *w, const wv_rows *b);
 void wv_update_avx2(const wv_weights *w, const wv_rows *b);
 void wv_hidden_scores_avx2(const wv_weights *w, const wv_group *g);

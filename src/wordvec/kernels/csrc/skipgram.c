@@ -82,19 +82,24 @@ static void add_loss(const wv_rows *b, wv_loss *loss) {
     }
 }
 
+#ifdef WV_HAVE_AVX512 /* (the code of CPUs with AVX2 but not AVX-512: vector_code.c) */
 /* Blocks of at most this many distinct contexts take the AVX2 row code (rows_avx512.c): on prose's
  * windows (window 5) it trained 4-5 % faster than the products; on graph walks' (window 10, about
  * 10 distinct contexts) the products trained 15 % faster. */
 #define WV_SMALL_BLOCK 8
 
+/* Whether block b takes the AVX2 row code: decided alike for its scores and its update, which reads
+ * the row pointers the products' scores found. */
+static int takes_row_code(const wv_rows *b) {
+    return b->n_contexts <= WV_SMALL_BLOCK && b->n_targets <= WV_GROUP;
+}
+
 /* grads[j][k] = context j's row . target k's row, as dense products. */
 void wv_scores_by_products(const wv_weights *w, const wv_rows *b) {
-#ifdef WV_HAVE_AVX512
-    if (b->n_contexts <= WV_SMALL_BLOCK && b->n_targets <= WV_GROUP) {
+    if (takes_row_code(b)) {
         wv_scores_avx2(w, b);
         return;
     }
-#endif
     wv_product_rows *p = b->products;
     for (int k = 0; k < b->n_targets; k++) p->targets[k] = wv_out_row(w, b->targets[k]);
     for (int j = 0; j < b->n_contexts; j++) p->contexts[j] = wv_in_row(w, b->contexts[j]);
@@ -106,12 +111,10 @@ void wv_scores_by_products(const wv_weights *w, const wv_rows *b) {
 /* The update of rows.h as two combines, on the rows wv_scores_by_products found: the targets move
  * by G^T C, then the contexts by G T, T the targets' rows as they were (copied first). */
 void wv_update_by_products(const wv_weights *w, const wv_rows *b) {
-#ifdef WV_HAVE_AVX512
-    if (b->n_contexts <= WV_SMALL_BLOCK && b->n_targets <= WV_GROUP) {
+    if (takes_row_code(b)) {
         wv_update_avx2(w, b);
         return;
     }
-#endif
     wv_product_rows *p = b->products;
     const int n_contexts = b->n_contexts, n_targets = b->n_targets;
     const int64_t dim = w->dim;
@@ -127,6 +130,7 @@ void wv_update_by_products(const wv_weights *w, const wv_rows *b) {
     wv_blocks.combine(&targets);
     wv_blocks.combine(&contexts);
 }
+#endif
 
 /* The distinct contexts against the targets of `rows` (their rows in w->w_out, `code` the row
  * arithmetic), a piece of at most WV_CONTEXT_PIECE contexts at a time: every score of a piece is
