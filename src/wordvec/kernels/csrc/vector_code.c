@@ -45,6 +45,9 @@ __attribute__((constructor)) static void choose_at_load(void) { choose_code(); }
 #endif
 
 const char *wv_vector_code(void) {
-    if (wv_code.scores == wv_scores_generic) return "generic";
-    return wv_code.scores == wv_scores_by_products ? "avx2" : "avx512";
+#ifdef WV_HAVE_AVX512
+    if (wv_code.scores == avx2.scores) return "avx2";
+    if (wv_code.scores == avx512.scores) return "avx512";
+#endif
+    return "generic";
 }
