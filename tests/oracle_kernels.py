@@ -573,8 +573,13 @@ def train_task(weights, stream, sampler, settings, start, end, seed):
     return loss, terms
 
 
-def train_chunk(weights, stream, sampler, settings, tasks):
-    """Run every task of :func:`train_task` at once, one thread each (see :func:`run_tasks`)."""
+def train_chunk(weights, stream, sampler, settings, tasks, n_hot=None, tree=None):
+    """Run every task of :func:`train_task` at once, one thread each (see :func:`run_tasks`).
+
+    Takes the compiled ``train_chunk``'s keywords: ``n_hot`` (copies of rows, which change nothing
+    the reference trains shared) and ``tree``, which it does not train."""
+    if tree is not None:
+        raise NotImplementedError("the reference kernels have no hierarchical softmax")
     run_tasks(train_task, tasks, weights, stream, sampler, settings)
 
 

@@ -190,11 +190,7 @@ class Run:
                           bool(self.params.get("cbow_mean", True)), bool(self.params.get("shrink_windows", True)))
 
     def train_chunk(self, weights, stream, settings, tasks) -> None:
-        copies = {} if self.n_hot is None else {"n_hot": self.n_hot}
-        if self.tree is None:
-            training.train_chunk(weights, stream, self.sampler, settings, tasks, **copies)
-        else:
-            training.train_chunk(weights, stream, self.sampler, settings, tasks, tree=self.tree, **copies)
+        training.train_chunk(weights, stream, self.sampler, settings, tasks, n_hot=self.n_hot, tree=self.tree)
 
     def warm_up(self, w_in, w_out) -> None:
         """Load the kernels: one task over no tokens trains nothing."""
