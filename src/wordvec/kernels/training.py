@@ -228,7 +228,7 @@ def hot_rows_pay(counts: np.ndarray, dim: int) -> bool:
     False
     """
     counts = np.asarray(counts, dtype=np.int64)[1:]
-    copied = counts[:HOT_BYTES // (4 * max(dim, 1))]
+    copied = counts[:hot_rows((counts.shape[0], dim), 2)]
     return bool(counts.sum() == 0 or copied.sum() >= HOT_SHARE * counts.sum())
 
 
