@@ -196,3 +196,23 @@ def test_bad_arguments_are_refused():
         classify.predict_dense(kernel, np.array([1], np.int64), np.array([0, 2], np.int64), 1, 0.0)
     with pytest.raises(ValueError):
         classify.predict_dense(kernel, np.array([1], np.int64), np.array([0, 1], np.int64), 0, 0.0)
+
+
+@pytest.mark.parametrize("dim", [3, 16, 37, 100])
+def test_text_vectors_are_the_same_sums_in_every_vector_code(vector_code, dim):
+    """The rows of a text added 16 floats at a time (AVX2) or one at a time: fastText's sums exactly."""
+    from wordvec.classifier import Classifier
+
+    rng = np.random.default_rng(dim)
+    words = ["</s>"] + [f"w{i}" for i in range(50)]
+    input_rows = rng.normal(size=(len(words) + 211, dim)).astype(np.float32)
+    output_rows = rng.normal(size=(4, dim)).astype(np.float32)
+    clf = Classifier.from_fasttext(FastTextSupervised.from_arrays(
+        words, [f"__label__{c}" for c in "abcd"], input_rows, output_rows, word_ngrams=2))
+    texts = [" ".join(f"w{i}" for i in rng.integers(0, 60, size=int(rng.integers(1, 40)))) for _ in range(60)]
+    rows, starts = clf._lines.flat_rows([t.encode() for t in texts])
+    want = clf._predictor.predict_rows_numpy(rows, starts, 4, 0.0)
+    blob, blob_starts = "\n".join(texts).encode(), np.cumsum([0] + [len(t) + 1 for t in texts])
+    blob_starts[-1] -= 1
+    labels, probs, counts = clf._predictor.text_model().predict_many(blob, blob_starts, 4, 0.0, 2)
+    _same([(labels[t, :c], probs[t, :c]) for t, c in enumerate(counts)], want)

@@ -215,23 +215,74 @@ static inline void add_quantized_rows(const wv_predictor *model, const int32_t *
     }
 }
 
-/* Rows asked for this many rows ahead of the one added: a text's rows are scattered over the matrix. */
+/* Rows asked for this many rows ahead of the one added: a text's rows are scattered over the matrix.
+ * The requests sit inside the adding loops (a cache line per 16 floats added): GCC deletes a loop of
+ * prefetches alone. */
 #define PREFETCH_AHEAD 8
 
+static inline const float *row_ahead(const float *input, int64_t dim, const int32_t *rows, int64_t i, int64_t n_rows) {
+    const int64_t ahead = i + PREFETCH_AHEAD < n_rows ? i + PREFETCH_AHEAD : n_rows - 1;
+    return input + (int64_t)rows[ahead] * dim;
+}
+
+static void add_dense_rows(const float *input, int64_t dim, const int32_t *rows, int64_t n_rows,
+                           float *WV_RESTRICT hidden) {
+    for (int64_t i = 0; i < n_rows; i++) {
+        const float *ahead = row_ahead(input, dim, rows, i, n_rows);
+        const float *WV_RESTRICT row = input + (int64_t)rows[i] * dim;
+        for (int64_t start = 0; start < dim; start += 16) {
+            WV_PREFETCH_READ(ahead + start);
+            const int64_t stop = start + 16 < dim ? start + 16 : dim;
+            for (int64_t x = start; x < stop; x++) hidden[x] += row[x];
+        }
+        WV_PREFETCH_READ(ahead + dim - 1);
+    }
+}
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define HAVE_AVX2_ROWS 1
+
+/* add_dense_rows sixteen dimensions at a time: the same sums, each dimension still added row after row. */
+__attribute__((target("avx2"))) static void add_dense_rows_avx2(const float *input, int64_t dim, const int32_t *rows,
+                                                                int64_t n_rows, float *WV_RESTRICT hidden) {
+    const int64_t whole = dim & ~(int64_t)15;
+    for (int64_t i = 0; i < n_rows; i++) {
+        const float *ahead = row_ahead(input, dim, rows, i, n_rows);
+        const float *row = input + (int64_t)rows[i] * dim;
+        for (int64_t x = 0; x < whole; x += 16) {
+            _mm_prefetch((const char *)(ahead + x), _MM_HINT_T0);
+            _mm256_storeu_ps(hidden + x, _mm256_add_ps(_mm256_loadu_ps(hidden + x), _mm256_loadu_ps(row + x)));
+            _mm256_storeu_ps(hidden + x + 8,
+                             _mm256_add_ps(_mm256_loadu_ps(hidden + x + 8), _mm256_loadu_ps(row + x + 8)));
+        }
+        _mm_prefetch((const char *)(ahead + dim - 1), _MM_HINT_T0);
+        for (int64_t x = whole; x < dim; x++) hidden[x] += row[x];
+    }
+}
+#endif
+
+/* Whether this CPU adds rows with AVX2 (unless the portable code is forced: wv_use_generic). */
+static int rows_in_avx2(void) {
+#ifdef HAVE_AVX2_ROWS
+    return strcmp(wv_vector_code(), "generic") != 0;
+#else
+    return 0;
+#endif
+}
+
 /* The text's vector: its input rows added in order (a quantized row as norm * centroid), times 1 / rows. */
-static void text_vector(const wv_predictor *model, const int32_t *rows, int64_t n_rows, float *WV_RESTRICT hidden) {
+static void text_vector(const wv_predictor *model, const int32_t *rows, int64_t n_rows, int avx2,
+                        float *WV_RESTRICT hidden) {
     const int64_t dim = model->dim;
     for (int64_t x = 0; x < dim; x++) hidden[x] = 0.0f;
     if (model->input != NULL) {
-        const int64_t lines_per_row = (dim * (int64_t)sizeof(float) + 63) / 64;
-        for (int64_t i = 0; i < n_rows; i++) {
-            if (i + PREFETCH_AHEAD < n_rows) {
-                const char *ahead = (const char *)(model->input + (int64_t)rows[i + PREFETCH_AHEAD] * dim);
-                for (int64_t line = 0; line < lines_per_row; line++) WV_PREFETCH_READ(ahead + 64 * line);
-            }
-            const float *WV_RESTRICT row = model->input + (int64_t)rows[i] * dim;
-            for (int64_t x = 0; x < dim; x++) hidden[x] += row[x];
-        }
+#ifdef HAVE_AVX2_ROWS
+        if (avx2) add_dense_rows_avx2(model->input, dim, rows, n_rows, hidden);
+        else
+#endif
+            add_dense_rows(model->input, dim, rows, n_rows, hidden);
+        (void)avx2;
     } else {
         switch (model->dsub) {  /* the usual widths unrolled; the last subquantizer may be narrower */
             case 2: add_quantized_rows(model, rows, n_rows, hidden, 2); break;
@@ -319,6 +370,7 @@ typedef struct {
     float *outputs;
     scored *heap;
     int64_t longest;  /* the longest text (bytes) rows and hashes have room for */
+    int avx2;         /* rows_in_avx2() */
 } scratch_space;
 
 static int grow(scratch_space *space, const wv_lines *lines, const wv_predictor *model, int64_t k, int64_t length) {
@@ -341,7 +393,7 @@ static int64_t predict_line(const wv_lines *lines, const wv_predictor *model, sc
                             float *probs) {
     const int64_t n_rows = wv_lines_text(lines, text, length, space->rows, space->hashes);
     if (n_rows == 0 || model->n_labels == 0) return 0;
-    text_vector(model, space->rows, n_rows, space->hidden);
+    text_vector(model, space->rows, n_rows, space->avx2, space->hidden);
     const int64_t size = best_labels(model, space->hidden, k, threshold, space->outputs, space->heap);
     sort_heap(space->heap, size);
     for (int64_t i = 0; i < size; i++) {
@@ -354,6 +406,7 @@ static int64_t predict_line(const wv_lines *lines, const wv_predictor *model, sc
 WV_EXPORT int64_t wv_classify_text(const wv_lines *lines, const wv_predictor *model, const char *text, int64_t length,
                                    int64_t k, float threshold, int32_t *labels, float *probs) {
     scratch_space space = {0};
+    space.avx2 = rows_in_avx2();
     if (k > model->n_labels) k = model->n_labels;
     if (grow(&space, lines, model, k, length) != 0) return -1;
     const int64_t size = predict_line(lines, model, &space, text, length, k, threshold, labels, probs);
@@ -365,6 +418,7 @@ WV_EXPORT int64_t wv_classify_texts(const wv_lines *lines, const wv_predictor *m
                                     const int64_t *starts, int64_t first, int64_t last, int64_t k, float threshold,
                                     int32_t *labels, float *probs, int64_t *counts) {
     scratch_space space = {0};
+    space.avx2 = rows_in_avx2();
     const int64_t stride = k;
     if (k > model->n_labels) k = model->n_labels;
     for (int64_t t = first; t < last; t++) {
