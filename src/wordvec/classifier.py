@@ -37,6 +37,7 @@ from .formats.classifier_dir import is_classifier_dir, load_classifier_dir, save
 from .formats.fasttext_supervised import FastTextSupervised, read_fasttext_supervised
 from .params import check_classifier, classifier_defaults
 from .shared_models import shared_model
+from .text import PackedTexts
 from .threads import resolve_threads
 from .vectors import Vectors
 
@@ -404,7 +405,7 @@ class Classifier:
         self._fitted()
         k = self._check_k(k)
         threads = resolve_threads(self.threads if threads is None else threads)
-        texts = texts if isinstance(texts, list) else list(texts)
+        texts = texts if isinstance(texts, (list, PackedTexts)) else list(texts)
         model, parts = self._predictor.text_model(), []
         for first in range(0, len(texts), _TEXTS_PER_BATCH):
             try:

@@ -35,6 +35,7 @@ from itertools import chain
 import numpy as np
 
 from .subwords import FNV_OFFSET, FNV_PRIME, fasttext_hash, ngram_hash_table
+from .text import PackedTexts
 
 #: The bytes that separate fastText's tokens.
 SEPARATORS = b" \n\r\t\v\f\0"
@@ -58,11 +59,13 @@ def text_bytes(text) -> bytes:
     raise TypeError(f"a text must be str or bytes, not {type(text).__name__}")
 
 
-def packed_lines(texts: list) -> tuple[bytes, np.ndarray]:
+def packed_lines(texts: list | PackedTexts) -> tuple[bytes | np.ndarray, np.ndarray]:
     """The texts' UTF-8 bytes one after another, and where each one starts (``len(texts) + 1`` offsets).
 
     Each text but the last keeps the line end that joins it to the next: it ends the text's line
-    as fastText's ``getLine`` ends it, so the rows are those of the text alone.
+    as fastText's ``getLine`` ends it, so the rows are those of the text alone. Texts already packed
+    (:class:`~wordvec.text.PackedTexts`, a table's column read in Arrow) are given as they are: each
+    line ends where its bytes end.
 
     Raises
     ------
@@ -75,6 +78,12 @@ def packed_lines(texts: list) -> tuple[bytes, np.ndarray]:
     >>> blob, starts.tolist()
     (b'a b\\n\\ncaf\\xc3\\xa9', [0, 4, 5, 10])
     """
+    if isinstance(texts, PackedTexts):
+        data, starts = texts.bytes_and_starts()
+        newlines = np.flatnonzero(data[starts[0]:starts[-1]] == 10)
+        if len(newlines):
+            raise ValueError(int(np.searchsorted(starts, starts[0] + newlines[0], side="right")) - 1)
+        return data, starts
     n = len(texts)
     try:
         blob = "\n".join(texts).encode("utf-8", "surrogatepass")

@@ -215,7 +215,19 @@ def _run(reading: _Reading, target: Path, names: list, compute: Callable, dim, r
     return DatasetResult(target, writer.rows, resumed, time.perf_counter() - started)
 
 
+class _NoBar:
+    """What stands for the progress bar when there is none (tqdm is then not even imported)."""
+
+    def update(self, rows: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def _bar(progress: bool, total: int | None, done: int, doing: str):
+    if not progress:
+        return _NoBar()
     from tqdm.auto import tqdm
 
     return tqdm(total=total, initial=done, unit="row", unit_scale=True, desc=doing, disable=not progress,

@@ -71,7 +71,7 @@ def _library() -> ctypes.CDLL:
             ("wv_lines_hash_bound", [i64], i64),
             ("wv_lines_text", [_ref, ctypes.c_char_p, i64, _ref, _ref], i64),
             ("wv_classify_text", [_ref, _ref, ctypes.c_char_p, i64, i64, f32, _ref, _ref], i64),
-            ("wv_classify_texts", [_ref, _ref, ctypes.c_char_p, _ref, i64, i64, i64, f32, _ref, _ref, _ref], i64),
+            ("wv_classify_texts", [_ref, _ref, _ref, _ref, i64, i64, i64, f32, _ref, _ref, _ref], i64),
             ("wv_classify_expf", [f32, _ref], f32)):
         getattr(library, name).argtypes = argtypes
         getattr(library, name).restype = restype
@@ -311,18 +311,22 @@ class TextModel:
             raise MemoryError("no memory left to predict a text")
         return labels[:n], probs[:n]
 
-    def predict_many(self, blob: bytes, starts: np.ndarray, k: int, threshold: float, threads: int = 1) -> tuple:
-        """The k best labels of each text ``blob[starts[t]:starts[t + 1]]``, on ``threads`` threads.
+    def predict_many(self, blob, starts: np.ndarray, k: int, threshold: float, threads: int = 1) -> tuple:
+        """The k best labels of each text ``blob[starts[t]:starts[t + 1]]`` (``blob``: bytes or a uint8
+        array), on ``threads`` threads.
 
         Returns ``(labels, probs, counts)``: int32 and float32 arrays of shape
         ``(texts, k)`` (text t's first ``counts[t]`` entries, best first).
         """
         starts = np.ascontiguousarray(starts, dtype=np.int64)
+        blob = np.frombuffer(blob, dtype=np.uint8)  # bytes or any buffer (Arrow's), not copied
+        if len(starts) < 1 or starts[0] < 0 or starts[-1] > len(blob) or np.any(starts[1:] < starts[:-1]):
+            raise ValueError("starts needs non-decreasing offsets inside the texts' bytes")
         n, k = len(starts) - 1, max(1, min(int(k), self.labels))
         labels, probs = np.empty((n, k), np.int32), np.empty((n, k), np.float32)
         counts = np.empty(n, np.int64)
         threads = max(1, min(int(threads), n))
-        addresses = (starts.ctypes.data, labels.ctypes.data, probs.ctypes.data, counts.ctypes.data)
+        addresses = (blob.ctypes.data, starts.ctypes.data, labels.ctypes.data, probs.ctypes.data, counts.ctypes.data)
         # Threads take runs of texts as they go, not one fixed share each: a thread that another
         # process (or the reading thread) slows down then holds up no one.
         step = n if threads == 1 else max(64, min(1024, n // (8 * threads)))
@@ -332,8 +336,8 @@ class TextModel:
             for first in firsts:
                 if first >= n:
                     return
-                if self._library.wv_classify_texts(self._lines_at, self._model_at, blob, addresses[0], first,
-                                                   min(n, first + step), k, threshold, *addresses[1:]) < 0:
+                if self._library.wv_classify_texts(self._lines_at, self._model_at, *addresses[:2], first,
+                                                   min(n, first + step), k, threshold, *addresses[2:]) < 0:
                     raise MemoryError("no memory left to predict the texts")
 
         run_on_threads(run, threads)

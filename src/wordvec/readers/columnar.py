@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from ..errors import CorpusError, MissingDependencyError
-from ..text import HTML_TAG_PATTERN, clean_text_fast, decode_line
+from ..text import HTML_TAG_PATTERN, PackedTexts, clean_text_fast, decode_line
 from .tables import document, text_and_summary_names
 
 _BATCH_ROWS = 4096
@@ -83,37 +83,39 @@ def holds_text(pa, array) -> bool:
     return _is_string_type(pa, value_type)
 
 
-def record_lines(pa, array) -> list:
+def record_lines(pa, array) -> Sequence[str]:
     r"""A text column of one batch as records' lines: each text cleaned as :func:`~wordvec.text.clean_text`
-    cleans it, line feeds as spaces, a null as an empty text. The ASCII texts of a string column are
-    cleaned in Arrow, a column at a time; the others (and other columns) one at a time in Python.
+    cleans it, line feeds as spaces, a null as an empty text. A string column is cleaned in Arrow, a
+    column at a time (its texts that are not ASCII one at a time in Python), and kept in Arrow's buffers
+    (:class:`~wordvec.text.PackedTexts`); other columns are cleaned text by text into a list.
 
     >>> import pyarrow as pa
-    >>> record_lines(pa, pa.array(["Good<br />tea", None, "Caf\u00c3\u00a9\nau lait"]))
+    >>> list(record_lines(pa, pa.array(["Good<br />tea", None, "Caf\u00c3\u00a9\nau lait"])))
     ['Good tea', '', 'Café au lait']
     """
     if pa.types.is_dictionary(array.type):
         array = array.dictionary_decode()
     if _is_string_type(pa, array.type):
         try:
-            return _ascii_cleaned_in_arrow(pa, array)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+            return _cleaned_in_arrow(pa, array)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, TypeError):
             pass  # not valid UTF-8 (repaired row by row), or a string type Arrow's functions lack (string_view)
     return [record_line(text) for text in _strings(pa, array)]
 
 
-def _ascii_cleaned_in_arrow(pa, array) -> list:
+def _cleaned_in_arrow(pa, array) -> PackedTexts:
     import pyarrow.compute as pc
 
     cleaned = pc.replace_substring(array, "\x00", " ")
     cleaned = pc.replace_substring_regex(cleaned, HTML_TAG_PATTERN, " ")
-    texts = pc.replace_substring(cleaned, "\n", " ").to_pylist()
-    for i in pc.indices_nonzero(pc.invert(pc.string_is_ascii(array))).to_pylist():
-        texts[i] = record_line(array[i].as_py())
+    cleaned = pc.replace_substring(cleaned, "\n", " ")
+    by_python = pc.invert(pc.string_is_ascii(array))
     if array.null_count:  # pyarrow.compute.fill_null would import pandas, where installed, for its "" (0.3 s)
-        for i in pc.indices_nonzero(pc.is_null(array)).to_pylist():
-            texts[i] = ""
-    return texts
+        by_python = pc.or_kleene(pc.is_null(array), by_python)
+    if pc.any(by_python).as_py():
+        redone = [record_line(array[i].as_py()) for i in pc.indices_nonzero(by_python).to_pylist()]
+        cleaned = pc.replace_with_mask(cleaned, by_python, pa.array(redone, type=cleaned.type))
+    return PackedTexts.from_arrow(cleaned)
 
 
 def record_line(text: str | None) -> str:

@@ -8,7 +8,7 @@ they can change something (see :func:`fix_text`).
 
 The package: ``cleaning`` (decoding, mojibake, HTML), ``fast_ftfy`` (the fast path of ftfy's
 ``fix_text``), ``tokens`` (Keras-style words, and the bytes the compiled word splitter takes),
-``quoting`` (how a message quotes a bad input).
+``quoting`` (how a message quotes a bad input), ``packed`` (texts kept in Arrow's buffers).
 
 >>> tokenize(clean_text("Delicious!<br />Tasty, and GOOD."))
 ['delicious', 'tasty', 'and', 'good']
@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from .cleaning import HTML_TAG_PATTERN, clean_text, clean_text_fast, decode_line
 from .fast_ftfy import fix_text
+from .packed import PackedTexts
 from .quoting import QUOTE_CHARS, quoted, shortened
 from .tokens import KERAS_FILTERS, tokenize, word_bytes
 
-__all__ = ["HTML_TAG_PATTERN", "KERAS_FILTERS", "QUOTE_CHARS", "clean_text", "clean_text_fast", "decode_line", "fix_text", "quoted",
+__all__ = ["HTML_TAG_PATTERN", "KERAS_FILTERS", "PackedTexts", "QUOTE_CHARS", "clean_text", "clean_text_fast", "decode_line", "fix_text", "quoted",
            "shortened", "tokenize", "word_bytes"]

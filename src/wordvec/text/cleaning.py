@@ -16,8 +16,6 @@ from __future__ import annotations
 import codecs
 import re
 
-import ftfy
-
 from .fast_ftfy import fix_text
 
 #: An HTML tag as the cleaning takes it off (a regular expression that Python and RE2, Arrow's, read alike).
@@ -48,6 +46,8 @@ codecs.register_error("replace_with_latin1", _latin1_fallback)
 def clean_text(text: str) -> str:
     """Repair mojibake (``Ã©`` → ``é``), drop NUL bytes and HTML tags such as ``<br />``."""
     if not text.isascii():
+        import ftfy  # imported on first use: 0.1 s that ASCII text never needs
+
         text = ftfy.fix_text(text, normalization=None)
     if "\x00" in text:
         text = text.replace("\x00", " ")

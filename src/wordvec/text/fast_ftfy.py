@@ -15,8 +15,6 @@ import functools
 import re
 from typing import Callable, NamedTuple
 
-import ftfy
-from ftfy import chardata, fixes
 
 
 def fix_text(text: str) -> str:
@@ -36,6 +34,9 @@ def fix_text(text: str) -> str:
     >>> fix_text("don\u2019t")
     "don't"
     """
+    import ftfy  # imported on first use: 0.1 s that ASCII text never needs
+    from ftfy import fixes
+
     steps = _ftfy_steps()
     if steps is None or "\n" in text or len(text) > steps.max_length:
         return ftfy.fix_text(text, normalization=None)
@@ -84,6 +85,8 @@ def _fix_encoding(text: str, is_bad: Callable[[str], bool]) -> str:
 
 def _fix_encoding_step(text: str, is_bad: Callable[[str], bool]) -> str:
     """One step of ``ftfy.fix_encoding``: ftfy 6.3's ``_fix_encoding_one_step_and_explain`` step for step."""
+    from ftfy import chardata, fixes
+
     if not text or text.isascii() or not is_bad(text):
         return text
     possible = []
@@ -139,6 +142,8 @@ _FTFY_CHECKED = ((6, 3),)
 @functools.cache
 def _ftfy_steps() -> _FtfySteps | None:
     """The shortcuts of :func:`fix_text` for the installed ftfy, or None where they are not shown exact."""
+    import ftfy
+    from ftfy import chardata, fixes
     from ftfy.badness import BADNESS_RE
 
     try:
