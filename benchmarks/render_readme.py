@@ -309,16 +309,17 @@ def graphs(results: dict) -> str:
         g = cells["gensim"]
 
         def cell(c):
-            return (f"{c['seconds']:.1f} s, {c[first]:.3f} / {c[second]:.3f}, {mib(c['peak_over_import_mib'])} MiB")
+            return (f"{c['seconds']:.1f} s, {c[first]:.3f} / {c[second]:.3f}, {mib(c['peak_rss_mib'])} / "
+                    f"{mib(c['peak_over_import_mib'])} MiB")
         rows.append([name, cell(g), cell(cells["wordvec"]) + f" ({ratio(g['seconds'] / cells['wordvec']['seconds'])})",
                      cell(cells["wordvec-int"]) + f" ({ratio(g['seconds'] / cells['wordvec-int']['seconds'])})"])
     data = next(iter(r["data"].values()))
     o = r["options"]
     lines = paragraph(f"`Word2Vec(walks, ...)` as node2vec calls it (dim {o['dim']}, window {o['window']}, sg, "
-                      f"{o['workers']} workers), the whole call, medians of {o['repeats']} runs (quality: means): walks over a "
+                      f"{o['workers']} workers), whole call, medians of {o['repeats']} runs (quality: means): walks over a "
                       f"{data['graph']['nodes']:,}-node block model ({data['graph']['tokens']:,} tokens; node "
                       f"macro-F1 / link AUC) and {data['sessions']['sessions']:,} item sessions (category F1 / "
-                      f"next-item hit rate); peak memory over the imports, walks included.")
+                      f"next-item hit rate); memory: process peak / peak over the imports.")
     lines += [""] + table(["task", "gensim", "wordvec.compat.gensim, lists of str", "wordvec, int32 arrays"],
                           ["l", "r", "r", "r"], rows)
     lines += [""] + footer(results, ["graphs"])
