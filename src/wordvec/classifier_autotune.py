@@ -20,7 +20,12 @@ runs fastText's search (its ``AutotuneStrategy``):
 - a trial still training at the deadline is stopped (at the end of its current
   chunk of a million tokens) and not scored, so the search ends within the
   duration and one chunk; the final model is then trained again on the best
-  settings (as fastText does: not bound by the duration).
+  settings (as fastText does: not bound by the duration);
+- unlike fastText, a sample expected to outlast the time left (its work measured
+  against the trials scored so far: :mod:`wordvec.classifier_autotune_cost`) is
+  set aside and another drawn, and a trial whose pace over its first chunks says
+  it cannot finish in time is stopped there (status "too slow for the time
+  left"), so one slow sample cannot take the search's time.
 
 With one thread, the same seed and ``max_trials`` (the search narrowing by
 trial count, not by the clock), two runs pick the same settings.
@@ -48,6 +53,7 @@ from pathlib import Path
 import numpy as np
 
 from .classifier import Classifier, load_classifier
+from .classifier_autotune_cost import CorpusShape, TrialCost, affordable
 from .classifier_autotune_meter import Meter, Metric, parse_metric, parse_model_size
 from .classifier_training import bucket_rows, encode, fit_classifier
 from .engines.base import TrainingCallbacks
@@ -158,15 +164,25 @@ class _Skipped(Exception):
 
 
 class _Deadline(TrainingCallbacks):
-    """Stops a trial at the end of a chunk once the search's time is up; moves the progress line."""
+    """Stops a trial at the end of a chunk once the search's time is up; moves the progress line. With
+    ``give_up``, also a trial whose pace so far says it cannot finish before the deadline (:class:`_Skipped`)."""
 
-    def __init__(self, deadline: float, tick):
-        self.deadline, self.tick = deadline, tick
+    def __init__(self, deadline: float, tick, give_up: bool = False):
+        self.deadline, self.tick, self.give_up = deadline, tick, give_up
+        self.began, self.total, self.done = time.perf_counter(), 0, 0
+
+    def started(self, state, total: int, unit: str = "word") -> None:
+        self.total, self.done = total, 0
 
     def advanced(self, done: int, loss: float) -> None:
         self.tick()
-        if time.perf_counter() > self.deadline:
+        now = time.perf_counter()
+        if now > self.deadline:
             raise _TrialTimeout
+        self.done += done
+        if self.give_up and 0 < self.done < self.total:
+            if self.began + (now - self.began) * self.total / self.done > self.deadline:
+                raise _Skipped("too slow for the time left")
 
 
 @dataclass
@@ -219,7 +235,10 @@ class _Search:
     model_size: int | None
     deadline: float
     memory_limit: int
+    cost: TrialCost
     tick: object = None
+    set_aside: int = 0
+    by_clock: bool = True  # the search ends at the deadline (not after max_trials): slow samples are left out
 
 
 def _train_trial(search: _Search, params: dict) -> FastTextSupervised:
@@ -229,7 +248,7 @@ def _train_trial(search: _Search, params: dict) -> FastTextSupervised:
     if rows * int(params["dim"]) * 4 > search.memory_limit:
         raise _Skipped("too large for memory")
     run = train_supervised(corpus, {**params, "bucket_rows": bucket_rows(params)},
-                           _Deadline(search.deadline, search.tick))
+                           _Deadline(search.deadline, search.tick, give_up=search.by_clock))
     if not np.isfinite(run.output).all():  # fastText's "Encountered NaN": the sample is dropped
         raise _Skipped("diverged")
     model = FastTextSupervised.from_arrays(
@@ -330,16 +349,24 @@ def _run_trials(search: _Search, strategy: AutotuneStrategy, duration: float, ma
     started, history, best = time.perf_counter(), [], None
     bar = _progress_bar(show, duration)
     search.tick = lambda: bar.update(round(min(time.perf_counter() - started, duration), 1) - bar.n)
+    search.by_clock = max_trials is None
     try:
         while time.perf_counter() < search.deadline and (max_trials is None or len(history) < max_trials):
-            progress = len(history) / max_trials if max_trials else (time.perf_counter() - started) / duration
-            params = strategy.ask(min(progress, 1.0))
+            progress = min(len(history) / max_trials if max_trials else (time.perf_counter() - started) / duration, 1.0)
+            if max_trials:  # narrowing by trials: the same samples whatever the clock says
+                params = strategy.ask(progress)
+            else:
+                params, set_aside = affordable(lambda: strategy.ask(progress), search.cost,
+                                               search.deadline - time.perf_counter())
+                search.set_aside += set_aside
             bar.set_description_str(f"{len(history)} trials done, now {_shown(params, search.model_size)} | "
                                     f"best {_best_text(best, search.model_size)}")
             record = _one_trial(search, params)
             if record is None:
                 break
             history.append(record)
+            if record["status"] == "scored":
+                search.cost.learn(params, record["seconds"])
             if _better(record, best):
                 best = record
                 strategy.update_best(params)
@@ -463,19 +490,31 @@ def autotune_classifier(corpus, validation, out=None, *, duration: float = DEFAU
         raise ParameterError("give the labelled data to train on (a file or a folder)")
     _check_out(out, size, [*sources, Path(validation)])
     reading = {"format": format, "label_column": label_column, "text_column": text_column}
-    valid = _read_validation(Path(validation), values["label_prefix"], reading)
-    blocks = [block for source in sources for block in iter_labelled(source, label_prefix=values["label_prefix"],
-                                                                       **reading)]
-    search = _Search(blocks, valid, chosen, int(predictions), size, time.perf_counter() + duration, _memory_limit())
-    warnings = _check_labels(search, _training_labels(blocks, values["label_prefix"]), validation)
+    search, labels = _new_search(sources, Path(validation), reading, values["label_prefix"], chosen,
+                                 (int(predictions), size, float(duration)))
+    warnings = _check_labels(search, labels, validation)
+    blocks = search.blocks
     history = _run_trials(search, AutotuneStrategy(values, values["seed"], fixed), float(duration), max_trials,
                           progress)
     best = _best_trial(history, duration)
     summary = {"metric": chosen.text, "predictions": int(predictions), "duration": float(duration),
-               "trials": len(history), "best_score": best["score"], "best": _tuned(best["params"], size),
+               "trials": len(history), "set_aside": search.set_aside, "best_score": best["score"],
+               "best": _tuned(best["params"], size),
                "fixed": sorted(fixed), "model_size": size, "history": history, "warnings": warnings,
                "corpus": [str(p) for p in sources], "validation": str(validation)}
     return _finish(blocks, best["params"], search, summary, out, progress)
+
+
+def _new_search(sources: list, validation: Path, reading: dict, prefix: str, metric: Metric, limits: tuple):
+    """The search's shared state (``limits``: predictions, model size, seconds of search from when the data
+    are read), and the training labels."""
+    valid = _read_validation(validation, prefix, reading)
+    blocks = [block for source in sources for block in iter_labelled(source, label_prefix=prefix, **reading)]
+    labels = _training_labels(blocks, prefix)
+    predictions, size, duration = limits
+    cost = TrialCost(CorpusShape.of(blocks, labels, prefix))
+    return _Search(blocks, valid, metric, predictions, size, time.perf_counter() + duration, _memory_limit(),
+                   cost), labels
 
 
 def _best_trial(history: list, duration) -> dict:

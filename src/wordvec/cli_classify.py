@@ -187,7 +187,9 @@ def _print_autotune(summary: dict, result) -> None:
     best = " ".join(f"{name}={value}" for name, value in summary["best"].items())
     score = "nan" if summary["best_score"] is None else f"{summary['best_score']:.6f}"
     final = "nan" if summary["final_score"] is None else f"{summary['final_score']:.6f}"
-    print(f"autotune: {summary['trials']} trials, best {summary['metric']} {score} with {best}; "
+    aside = summary.get("set_aside", 0)
+    aside = f" ({aside} samples too slow for the time left set aside)" if aside else ""
+    print(f"autotune: {summary['trials']} trials{aside}, best {summary['metric']} {score} with {best}; "
           f"the final model scores {final}")
     if result.path is not None and result.path.suffix == ".ftz":
         print(f"wrote {result.path} ({result.path.stat().st_size:,} bytes) and "
