@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import shutil
 from pathlib import Path
@@ -251,34 +252,40 @@ class _JsonLinesWriter(_TextWriter):
     kind = "jsonl"
 
     def _text(self, columns: dict, n: int) -> str:
-        out = []
-        for i in range(n):
-            row = {}
-            for name in self.names:
-                value = columns[name][i]
-                if name == "probability":
-                    value = _probability(value)
-                elif name == "probabilities":
-                    value = [round(float(p), 6) for p in value]
-                elif name == "vector":
-                    value = _RawJson("[" + ",".join(f"{x:.7g}" for x in value.tolist()) + "]")
-                elif isinstance(value, np.generic):
-                    value = value.item()
-                row[name] = value
-            out.append(_dumps(row))
-        return "\n".join(out) + "\n"
+        """The rows as JSON lines, each column turned into JSON text at once (a label's text made once)."""
+        texts = [_json_texts(name, columns[name]) for name in self.names]
+        line = "{{" + ", ".join(json.dumps(name).replace("{", "{{").replace("}", "}}") + ": {}"
+                                for name in self.names) + "}}\n"
+        return "".join(line.format(*values) for values in zip(*texts))
 
 
-class _RawJson(str):
-    """JSON text put into a line as it is (a vector's numbers, formatted once)."""
+def _json_texts(name: str, values) -> list[str]:
+    """A column's values as JSON texts: probabilities rounded to 6 digits, vectors to 7 significant ones."""
+    if name == "probability":
+        return ["null" if value is None else _json_float(round(float(value), 6)) for value in values]
+    if name == "probabilities":
+        return ["[" + ", ".join(_json_float(round(float(p), 6)) for p in row) + "]" for row in values]
+    if name == "vector":
+        return ["[" + ",".join(f"{x:.7g}" for x in row) + "]" for row in np.asarray(values).tolist()]
+    known: dict = {}
+
+    def text(value) -> str:
+        if type(value) is int:
+            return str(value)
+        if isinstance(value, str):
+            found = known.get(value)
+            if found is None:
+                found = known[value] = json.dumps(value, ensure_ascii=False)
+            return found
+        return json.dumps(value.item() if isinstance(value, np.generic) else value, ensure_ascii=False, default=str)
+
+    if name == "labels":
+        return ["[" + ", ".join(map(text, row)) + "]" for row in values]
+    return [text(value) for value in values]
 
 
-def _dumps(row: dict) -> str:
-    parts = []
-    for name, value in row.items():
-        text = value if isinstance(value, _RawJson) else json.dumps(value, ensure_ascii=False, default=str)
-        parts.append(f"{json.dumps(name)}: {text}")
-    return "{" + ", ".join(parts) + "}"
+def _json_float(value: float) -> str:
+    return repr(value) if math.isfinite(value) else json.dumps(value)
 
 
 class _CsvWriter(_TextWriter):
