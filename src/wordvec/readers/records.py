@@ -32,7 +32,7 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Iterator, NamedTuple, Sequence
 
 from ..errors import CorpusError
 from ..text import shortened
@@ -55,11 +55,13 @@ _KINDS = {"csv": "CSV columns", "jsonl": "JSON fields", "parquet": "Parquet colu
 class RecordBatch(NamedTuple):
     """Records of one file, in order: their ids (None: the file has no id column asked for) and texts.
 
-    A text is a str, or bytes for the lines of a plain text file (as fastText reads them).
+    A text is a str, or bytes for the lines of a plain text file (as fastText reads them). ``texts`` is
+    a list, or for a Parquet or Arrow string column a :class:`~wordvec.text.PackedTexts` (a sequence of
+    str kept in Arrow's buffers).
     """
 
     ids: list | None
-    texts: list
+    texts: Sequence
 
 
 def iter_records(sources, format: str = "auto", text_column: str | None = None, id_column: str | None = None,
