@@ -216,8 +216,8 @@ static inline void add_quantized_rows(const wv_predictor *model, const int32_t *
 }
 
 /* Rows asked for this many rows ahead of the one added: a text's rows are scattered over the matrix.
- * The requests sit inside the adding loops (a cache line per 16 floats added): GCC deletes a loop of
- * prefetches alone. */
+ * The requests sit inside the adding loops (a cache line per 16 floats added): GCC may delete a loop
+ * that holds only prefetches. */
 #define PREFETCH_AHEAD 8
 
 static inline const float *row_ahead(const float *input, int64_t dim, const int32_t *rows, int64_t i, int64_t n_rows) {
