@@ -230,8 +230,8 @@ def _bar(progress: bool, total: int | None, done: int, doing: str):
         return _NoBar()
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, initial=done, unit="row", unit_scale=True, desc=doing, disable=not progress,
-                file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+    return tqdm(total=total, initial=done, unit="row", unit_scale=True, desc=doing, file=sys.stderr,
+                dynamic_ncols=True, mininterval=0.5)
 
 
 def _keep_partial(writer, temporary: Path, target: Path, partial: Path) -> Path | None:

@@ -262,9 +262,9 @@ class _JsonLinesWriter(_TextWriter):
 def _json_texts(name: str, values) -> list[str]:
     """A column's values as JSON texts: probabilities rounded to 6 digits, vectors to 7 significant ones."""
     if name == "probability":
-        return ["null" if value is None else _json_float(round(float(value), 6)) for value in values]
+        return ["null" if value is None else _json_float(_probability(value)) for value in values]
     if name == "probabilities":
-        return ["[" + ", ".join(_json_float(round(float(p), 6)) for p in row) + "]" for row in values]
+        return ["[" + ", ".join(_json_float(_probability(p)) for p in row) + "]" for row in values]
     if name == "vector":
         return ["[" + ",".join(f"{x:.7g}" for x in row) + "]" for row in np.asarray(values).tolist()]
     known: dict = {}
